@@ -1,0 +1,99 @@
+"""Entry point. Paints the window first, then builds everything slow on the qasync loop.
+
+Import order matters for startup time: only PySide6 and our light UI modules are imported
+before the first paint; qasync, the SDK, httpx and keyring come after.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+
+
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    from vvdesk import __version__
+
+    p = argparse.ArgumentParser(prog="vvdesk", description="Desktop client for VideoVector.")
+    p.add_argument("--sandbox", action="store_true",
+                   help="connect to the embedded local sandbox server (default without profiles)")
+    p.add_argument("--profile", metavar="NAME", help="connect to this saved profile")
+    p.add_argument("--time-scale", type=float, default=1.0,
+                   help="sandbox only: simulate processing this many times faster")
+    p.add_argument("--log-level", default="INFO",
+                   choices=["DEBUG", "INFO", "WARNING", "ERROR"])
+    p.add_argument("--version", action="version", version=f"vvdesk {__version__}")
+    return p.parse_args(argv)
+
+
+def _report(event: str) -> None:
+    """Startup figures for bench/startup.py (only when VVDESK_STARTUP_REPORT is set)."""
+    print(f"vvdesk-startup {event} {time.time():.6f}", flush=True)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    report = bool(os.environ.get("VVDESK_STARTUP_REPORT"))
+
+    from PySide6.QtCore import QSettings
+    from PySide6.QtWidgets import QApplication
+
+    app = QApplication(sys.argv[:1])
+    app.setApplicationName("vvdesk")
+    app.setOrganizationName("vvdesk")
+    app.setDesktopFileName("vvdesk")
+    app.setQuitOnLastWindowClosed(False)  # we quit after cleanup, not before
+
+    from vvdesk.settings import Settings
+    from vvdesk.ui.main_window import MainWindow
+
+    config_dir = os.environ.get("VVDESK_CONFIG_DIR")
+    store = (QSettings(os.path.join(config_dir, "vvdesk.ini"), QSettings.Format.IniFormat)
+             if config_dir else None)
+    settings = Settings(store)
+    window = MainWindow(settings)
+    if report:
+        from vvdesk.startup_probe import report_first_expose, report_first_rows
+
+        report_first_expose(window, lambda: _report("exposed"))
+        report_first_rows(window.index_model, lambda: _report("indexes"))
+    window.show()
+
+    import asyncio
+
+    import qasync
+
+    from vvdesk.app import Options, VvdeskApp
+    from vvdesk.log import install_excepthook, setup_logging
+
+    loop = qasync.QEventLoop(app)
+    asyncio.set_event_loop(loop)
+    vapp = VvdeskApp(Options(sandbox=args.sandbox, profile=args.profile,
+                             time_scale=args.time_scale), settings, window)
+
+    async def start() -> None:
+        setup_logging(args.log_level)
+        install_excepthook()
+        _install_signal_handlers(vapp)
+        await vapp.run()
+
+    with loop:
+        loop.run_until_complete(start())
+    return 0
+
+
+def _install_signal_handlers(vapp: object) -> None:
+    import asyncio
+    import signal
+
+    loop = asyncio.get_event_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        try:
+            loop.add_signal_handler(sig, vapp.quit)  # type: ignore[attr-defined]
+        except (NotImplementedError, RuntimeError):
+            signal.signal(sig, lambda *_: vapp.quit())  # type: ignore[attr-defined]
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,156 @@
+"""Turn SDK and transport exceptions into plain words a user can act on.
+
+Every message names what happened and the next step; the request id is kept so a
+support ticket can cite it. Nothing here ever includes the API key or a full URL
+with a query string.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import ssl
+from dataclasses import dataclass
+from enum import StrEnum
+
+
+class ProblemKind(StrEnum):
+    AUTH = "auth"
+    FORBIDDEN = "forbidden"
+    NOT_FOUND = "not_found"
+    CONFLICT = "conflict"
+    INVALID = "invalid"
+    RATE_LIMITED = "rate_limited"
+    SERVER = "server"
+    OFFLINE = "offline"
+    TIMEOUT = "timeout"
+    TLS = "tls"
+    BAD_RESPONSE = "bad_response"
+    CANCELLED = "cancelled"
+    UNKNOWN = "unknown"
+
+
+@dataclass(frozen=True)
+class ApiProblem:
+    """What went wrong, in words for a dialog or status line."""
+
+    kind: ProblemKind
+    message: str
+    status: int | None = None
+    code: str | None = None
+    request_id: str | None = None
+    retry_after: int | None = None
+    details: dict | None = None
+
+    def __str__(self) -> str:
+        if self.request_id:
+            return f"{self.message} (request id {self.request_id})"
+        return self.message
+
+    @property
+    def field(self) -> str | None:
+        """The request field a 422 names, when the server says which one."""
+        if not self.details:
+            return None
+        value = self.details.get("field") or self.details.get("loc")
+        if isinstance(value, list):
+            value = value[-1] if value else None
+        return str(value) if value else None
+
+
+def _server_message(exc: Exception) -> str:
+    text = str(getattr(exc, "message", "") or "").strip()
+    return "" if text in ("", "Unknown error", "API request failed") else text
+
+
+def describe(exc: BaseException) -> ApiProblem:
+    """Map any exception from an API call onto an ApiProblem."""
+    import videovector as vv
+
+    if isinstance(exc, asyncio.CancelledError):
+        return ApiProblem(ProblemKind.CANCELLED, "Cancelled.")
+    if isinstance(exc, vv.VideoVectorError):
+        return _describe_sdk(exc)
+    return describe_transport(exc)
+
+
+def _describe_sdk(exc: Exception) -> ApiProblem:
+    import videovector as vv
+
+    status = getattr(exc, "status_code", None)
+    code = getattr(exc, "error_code", None)
+    rid = getattr(exc, "request_id", None)
+    details = getattr(exc, "details", None) or None
+    said = _server_message(exc)
+
+    def problem(kind: ProblemKind, text: str, **extra: object) -> ApiProblem:
+        return ApiProblem(kind, text, status, code, rid, details=details, **extra)  # type: ignore[arg-type]
+
+    if isinstance(exc, vv.AuthenticationError):
+        return problem(ProblemKind.AUTH, "The API key was not accepted. Check the key in "
+                       "Profiles (it may be mistyped, revoked or for another server).")
+    if isinstance(exc, vv.AuthorizationError):
+        return problem(ProblemKind.FORBIDDEN, "This API key lacks the permission for that "
+                       f"action{': ' + said if said else ''}. Ask an admin for a key with "
+                       "more scope.")
+    if isinstance(exc, vv.NotFoundError):
+        return problem(ProblemKind.NOT_FOUND, said or "It no longer exists on the server.")
+    if isinstance(exc, vv.RateLimitError):
+        wait = getattr(exc, "retry_after", None)
+        wait_s = int(wait) if isinstance(wait, int | float) else None
+        when = f" Try again in {wait_s} s." if wait_s else " Try again later."
+        return problem(ProblemKind.RATE_LIMITED, f"The server is rate limiting requests"
+                       f"{': ' + said if said else ''}.{when}", retry_after=wait_s)
+    if isinstance(exc, vv.ConflictError):
+        return problem(ProblemKind.CONFLICT, said or "The server refused: the item is not in a "
+                       "state that allows this yet.")
+    if isinstance(exc, vv.ExternalServiceError):
+        return problem(ProblemKind.SERVER, f"The server had a problem ({status})"
+                       f"{': ' + said if said else ''}. It was retried; try again in a minute.")
+    if isinstance(exc, vv.TimeoutError):
+        return problem(ProblemKind.TIMEOUT, "The server did not answer in time. Check the "
+                       "network and try again.")
+    if isinstance(exc, vv.ConnectionError):
+        return problem(ProblemKind.OFFLINE, "Could not reach the server. Check the address "
+                       "and your network connection.")
+    if status == 410:
+        return problem(ProblemKind.NOT_FOUND, said or "It has expired on the server.")
+    if isinstance(exc, vv.ValidationError | vv.IdempotencyError):
+        return problem(ProblemKind.INVALID, said or "The server rejected the request as invalid.")
+    if code and "json" in code:
+        return problem(ProblemKind.BAD_RESPONSE, "The server answered with something that is "
+                       "not a VideoVector API response. Is the address right?")
+    return problem(ProblemKind.UNKNOWN, said or "The request failed.")
+
+
+def describe_transport(exc: BaseException) -> ApiProblem:
+    """Plain words for httpx/OS errors raised outside the SDK (our own adapter, downloads)."""
+    import httpx
+
+    cause: BaseException | None = exc
+    while cause is not None:
+        if isinstance(cause, ssl.SSLCertVerificationError):
+            return ApiProblem(ProblemKind.TLS, "The server's TLS certificate is not trusted "
+                              f"({cause.verify_message}). Check the address, or the system's "
+                              "certificate store.")
+        if isinstance(cause, ssl.SSLError):
+            return ApiProblem(ProblemKind.TLS, "A secure (TLS) connection could not be made. "
+                              "Does the server speak https on that port?")
+        cause = cause.__cause__ or cause.__context__
+    if isinstance(exc, httpx.TimeoutException):
+        return ApiProblem(ProblemKind.TIMEOUT, "The server did not answer in time.")
+    if isinstance(exc, httpx.ConnectError):
+        text = str(exc).lower()
+        if "name or service" in text or "nodename" in text or "name resolution" in text:
+            return ApiProblem(ProblemKind.OFFLINE, "The server's host name could not be found. "
+                              "Check the address.")
+        return ApiProblem(ProblemKind.OFFLINE, "Could not connect to the server (nothing "
+                          "answers at that address and port).")
+    if isinstance(exc, httpx.RemoteProtocolError | httpx.ReadError | httpx.WriteError):
+        return ApiProblem(ProblemKind.OFFLINE, "The connection to the server was lost mid-way. "
+                          "Try again.")
+    if isinstance(exc, httpx.InvalidURL | httpx.UnsupportedProtocol):
+        return ApiProblem(ProblemKind.INVALID, "That is not a valid server address. It should "
+                          "look like https://api.example.com/api/v2.")
+    if isinstance(exc, OSError):
+        return ApiProblem(ProblemKind.UNKNOWN, f"A file or system error: {exc.strerror or exc}.")
+    return ApiProblem(ProblemKind.UNKNOWN, f"Unexpected error: {type(exc).__name__}.")

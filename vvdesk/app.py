@@ -1,0 +1,200 @@
+"""Composition root: settings, secret vault, sandbox, one session per profile, the window.
+
+The only module that wires services to widgets. Everything slow (SDK import, keyring,
+sandbox start) happens here, after the window has painted.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from dataclasses import dataclass, field
+from typing import Any
+
+from PySide6.QtCore import QObject, SignalInstance
+
+from vvdesk.log import register_secret
+from vvdesk.services.jobs import JobManager
+from vvdesk.settings import Settings
+from vvdesk.ui.main_window import MainWindow
+
+log = logging.getLogger(__name__)
+SANDBOX_LABEL = "Sandbox (local)"
+
+
+@dataclass
+class Options:
+    sandbox: bool = False
+    profile: str | None = None
+    time_scale: float = 1.0
+
+
+@dataclass
+class Wiring:
+    """Signal connections made for one session, undone when the profile changes."""
+
+    pairs: list[tuple[SignalInstance, Any]] = field(default_factory=list)
+
+    def connect(self, signal: SignalInstance, slot: Any) -> None:
+        signal.connect(slot)
+        self.pairs.append((signal, slot))
+
+    def undo(self) -> None:
+        for signal, slot in self.pairs:
+            with contextlib.suppress(RuntimeError, TypeError):  # sender already gone
+                signal.disconnect(slot)
+        self.pairs.clear()
+
+
+class VvdeskApp(QObject):
+    def __init__(self, options: Options, settings: Settings, window: MainWindow) -> None:
+        super().__init__()
+        self.options = options
+        self.settings = settings
+        self.window = window
+        self.jobs = JobManager(self)
+        self.vault: Any = None
+        self.profiles: Any = None
+        self.launcher: Any = None
+        self.session: Any = None
+        self.indexes: Any = None
+        self._wiring = Wiring()
+        self._quit = asyncio.Event()
+        window.closing.connect(self._quit.set)
+        window.profiles_requested.connect(self.open_profiles)
+        self.jobs.failed.connect(window.show_problem)
+
+    async def run(self) -> None:
+        try:
+            await self.start()
+            await self._quit.wait()
+        finally:
+            await self.shutdown()
+
+    def quit(self) -> None:
+        self._quit.set()
+
+    async def start(self) -> None:
+        from vvdesk.secrets import SecretVault
+        from vvdesk.services.profiles import ProfileService
+
+        self.vault = await SecretVault.open()
+        if self.vault.keyring_problem:
+            log.warning("keyring unavailable: %s", self.vault.keyring_problem)
+        self.profiles = ProfileService(self.settings, self.vault, self.jobs, self)
+        await self.connect(self._initial_profile())
+
+    def _initial_profile(self) -> str | None:
+        if self.options.sandbox:
+            return None
+        if self.options.profile:
+            return self.options.profile
+        last = self.settings.last_profile
+        return last if last and self.settings.profile(last) else None
+
+    async def connect(self, name: str | None) -> bool:
+        """Connect to a saved profile, or to the embedded sandbox when name is None."""
+        from vvdesk.api.client import make_client
+        from vvdesk.services.session import ApiSession
+
+        await self._disconnect()
+        if name is None:
+            label, endpoint = SANDBOX_LABEL, await self._ensure_sandbox()
+            if endpoint is None:
+                return False
+            base_url, key = endpoint.base_url, endpoint.api_key
+        else:
+            profile = self.settings.profile(name)
+            if profile is None:
+                self.window.show_problem("Connecting", f"There is no profile named “{name}”.")
+                return False
+            label, base_url = name, profile.base_url
+            key = await self.vault.get(name)
+            if not key:
+                self.window.set_connection(label, "no key")
+                self.window.banner.show_message(
+                    f"No API key is available for “{name}”. Enter it in Profiles.", "error",
+                    "Open Profiles…", self.open_profiles)
+                return False
+            self.settings.last_profile = name
+        register_secret(key)
+        self.session = ApiSession(label, base_url, make_client(base_url, key),
+                                  is_sandbox=name is None, parent=self)
+        self._bind_session()
+        return True
+
+    async def _ensure_sandbox(self) -> Any:
+        from vvdesk.services.sandbox import SandboxLauncher, default_data_dir
+
+        self.window.set_connection(SANDBOX_LABEL, "starting")
+        if self.launcher is None:
+            self.launcher = SandboxLauncher(default_data_dir(),
+                                            time_scale=self.options.time_scale)
+        try:
+            if not self.launcher.running:
+                self._sandbox_endpoint = await self.launcher.start()
+            return self._sandbox_endpoint
+        except (OSError, RuntimeError) as exc:
+            self.window.set_connection(SANDBOX_LABEL, "failed")
+            self.window.show_problem("Starting the local sandbox", str(exc))
+            return None
+
+    def _bind_session(self) -> None:
+        from vvdesk.services.indexes import IndexService
+
+        s, w, wire = self.session, self.window, self._wiring.connect
+        self.indexes = IndexService(s, s)
+        pane, model = w.indexes, w.index_model
+        w.set_connection(s.profile_name, s.state.value)
+        wire(s.state_changed, lambda st, d: w.set_connection(s.profile_name, st, d))
+        wire(s.jobs.busy_changed, w.set_busy)
+        wire(s.jobs.failed, w.show_problem)
+        wire(self.indexes.failed, w.show_problem)
+        wire(self.indexes.loaded, model.merge)
+        wire(self.indexes.created, self._index_created)
+        wire(self.indexes.deletion_progress, model.set_deletion)
+        wire(self.indexes.deleted, model.remove)
+        wire(pane.refresh_requested, self.refresh_indexes)
+        wire(pane.create_requested, self.indexes.create)
+        wire(pane.delete_requested, self.indexes.delete)
+        wire(pane.include_defaults_changed, self._include_defaults)
+        pane.set_status("Loading indexes…")
+        self.refresh_indexes()
+
+    def refresh_indexes(self) -> None:
+        self.indexes.refresh(self.settings.include_default_indexes)
+
+    def _include_defaults(self, value: bool) -> None:
+        self.settings.include_default_indexes = value
+        self.refresh_indexes()
+
+    def _index_created(self, index: Any) -> None:
+        self.window.index_model.upsert(index)
+        self.window.indexes.select(index.index_id)
+        self.window.statusBar().showMessage(f"Created index “{index.name}”.", 5000)
+
+    async def _disconnect(self) -> None:
+        self._wiring.undo()
+        self.window.index_model.clear()
+        if self.session is not None:
+            session, self.session = self.session, None
+            await session.close()
+            session.deleteLater()
+
+    def open_profiles(self) -> None:
+        from vvdesk.ui.dialogs.profiles import ProfileDialog
+
+        if self.profiles is None:
+            return
+        dlg = ProfileDialog(self.profiles, self.window)
+        dlg.connect_requested.connect(
+            lambda name: self.jobs.run("connect", self.connect(name)))
+        dlg.open()
+        self._profile_dialog = dlg
+
+    async def shutdown(self) -> None:
+        await self._disconnect()
+        await self.jobs.shutdown()
+        if self.launcher is not None:
+            await self.launcher.stop()

@@ -1,0 +1,142 @@
+"""One recipe for every list in the app: rows keyed by id, merged in place.
+
+A refresh or a poll updates rows with targeted dataChanged / insert / remove signals,
+never a reset, so selection and scroll position survive. Columns are declared once
+(title + how to show a row); unknown values are shown as they come, never a crash.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    Qt,
+)
+
+KEY_ROLE = Qt.ItemDataRole.UserRole + 1
+OBJECT_ROLE = Qt.ItemDataRole.UserRole + 2
+SORT_ROLE = Qt.ItemDataRole.UserRole + 3
+
+AnyIndex = QModelIndex | QPersistentModelIndex
+
+
+@dataclass(frozen=True)
+class Column:
+    title: str
+    show: Callable[[Any], Any]
+    sort: Callable[[Any], Any] | None = None
+    tooltip: Callable[[Any], str | None] | None = None
+
+
+def text(value: Any) -> str:
+    """Display any value from the server: None → '', enums → their value."""
+    if value is None:
+        return ""
+    return str(getattr(value, "value", value))
+
+
+class KeyedTableModel(QAbstractTableModel):
+    columns: list[Column] = []
+
+    def __init__(self, key: Callable[[Any], str], parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._key = key
+        self._rows: list[Any] = []
+        self._pos: dict[str, int] = {}
+
+    # Qt interface ----------------------------------------------------------------
+    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.columns)
+
+    def headerData(self, section: int, orientation: Qt.Orientation,
+                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if (orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole
+                and 0 <= section < len(self.columns)):
+            return self.columns[section].title
+        return None
+
+    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not (0 <= index.row() < len(self._rows)):
+            return None
+        row = self._rows[index.row()]
+        col = self.columns[index.column()] if 0 <= index.column() < len(self.columns) else None
+        if col is None:
+            return None
+        if role == Qt.ItemDataRole.DisplayRole:
+            return text(col.show(row))
+        if role == SORT_ROLE:
+            value = col.sort(row) if col.sort else col.show(row)
+            return value if isinstance(value, int | float) else text(value).lower()
+        if role == Qt.ItemDataRole.ToolTipRole and col.tooltip:
+            return col.tooltip(row)
+        if role == KEY_ROLE:
+            return self._key(row)
+        if role == OBJECT_ROLE:
+            return row
+        return None
+
+    # rows ------------------------------------------------------------------------
+    def rows(self) -> list[Any]:
+        return list(self._rows)
+
+    def row_for(self, key: str) -> Any | None:
+        i = self._pos.get(key)
+        return None if i is None else self._rows[i]
+
+    def row_of(self, key: str) -> int:
+        return self._pos.get(key, -1)
+
+    def _reindex(self) -> None:
+        self._pos = {self._key(r): i for i, r in enumerate(self._rows)}
+
+    def upsert(self, row: Any) -> None:
+        """Update the row with this key in place, or append it."""
+        key = self._key(row)
+        i = self._pos.get(key)
+        if i is None:
+            n = len(self._rows)
+            self.beginInsertRows(QModelIndex(), n, n)
+            self._rows.append(row)
+            self._pos[key] = n
+            self.endInsertRows()
+        else:
+            self._rows[i] = row
+            self.dataChanged.emit(self.index(i, 0), self.index(i, len(self.columns) - 1))
+
+    def append(self, rows: Iterable[Any]) -> None:
+        """Add rows not yet present (a next page); existing keys are updated in place."""
+        for row in rows:
+            self.upsert(row)
+
+    def remove(self, key: str) -> None:
+        i = self._pos.get(key)
+        if i is None:
+            return
+        self.beginRemoveRows(QModelIndex(), i, i)
+        del self._rows[i]
+        self.endRemoveRows()
+        self._reindex()
+
+    def merge(self, rows: Iterable[Any]) -> None:
+        """Make the model hold exactly `rows`: remove the missing, update and add the rest."""
+        incoming = list(rows)
+        keep = {self._key(r) for r in incoming}
+        for key in [k for k in self._pos if k not in keep]:
+            self.remove(key)
+        for row in incoming:
+            self.upsert(row)
+
+    def clear(self) -> None:
+        if self._rows:
+            self.beginResetModel()
+            self._rows, self._pos = [], {}
+            self.endResetModel()

@@ -1,0 +1,68 @@
+"""Indexes of the connected account: list, create, delete (with deletion progress)."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+from PySide6.QtCore import QObject, Signal
+
+from vvdesk.api.errors import ApiProblem
+from vvdesk.services.session import ApiSession
+
+DELETION_POLL_MIN_S = 0.5
+DELETION_POLL_MAX_S = 10.0
+
+
+class IndexService(QObject):
+    loaded = Signal(list)  # list[videovector.Index]
+    created = Signal(object)  # Index
+    deletion_progress = Signal(str, str)  # index_id, draining|deleting|deleted
+    deleted = Signal(str)
+    failed = Signal(str, object)  # what the user tried, ApiProblem
+
+    def __init__(self, session: ApiSession, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._s = session
+
+    def _fail(self, action: str) -> Any:
+        def handler(problem: ApiProblem) -> None:
+            self._s.note_problem(problem)
+            self.failed.emit(action, problem)
+
+        return handler
+
+    def refresh(self, include_defaults: bool = True) -> None:
+        async def load() -> list[Any]:
+            return await self._s.client.indexes.list(include_defaults=include_defaults)
+
+        def ok(items: list[Any]) -> None:
+            self._s.mark_ok()
+            self.loaded.emit(items)
+
+        self._s.jobs.run("indexes.refresh", load(), on_ok=ok,
+                         on_error=self._fail("Loading the indexes"))
+
+    def create(self, name: str) -> None:
+        async def create() -> Any:
+            return await self._s.client.indexes.create(name=name)
+
+        self._s.jobs.run(f"indexes.create:{name}", create(), on_ok=self.created.emit,
+                         on_error=self._fail(f"Creating index “{name}”"), replace=False)
+
+    def delete(self, index_id: str) -> None:
+        async def delete() -> str:
+            result = await self._s.client.indexes.delete(index_id)
+            while result.status != "deleted":
+                self.deletion_progress.emit(index_id, result.status)
+                wait = result.retry_after_seconds or 1
+                await asyncio.sleep(min(max(wait, DELETION_POLL_MIN_S), DELETION_POLL_MAX_S))
+                result = await self._s.client.indexes.get_deletion(index_id)
+            return index_id
+
+        def ok(done_id: str) -> None:
+            self.deletion_progress.emit(done_id, "deleted")
+            self.deleted.emit(done_id)
+
+        self._s.jobs.run(f"indexes.delete:{index_id}", delete(), on_ok=ok,
+                         on_error=self._fail("Deleting the index"), replace=False)

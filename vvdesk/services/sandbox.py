@@ -1,0 +1,96 @@
+"""Run the embedded sandbox server as a child process and stop it on exit.
+
+The key is random per launch and passed through the environment (not argv, which other
+local users can read). The child's stderr goes to a log file in its data dir; stdout is
+drained so the pipe never fills.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import os
+import secrets
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+START_TIMEOUT_S = 40.0
+
+
+@dataclass(frozen=True)
+class SandboxEndpoint:
+    base_url: str
+    api_key: str
+
+
+def default_data_dir() -> Path:
+    """Where the embedded sandbox keeps its database (VVDESK_DATA_DIR overrides for tests)."""
+    if root := os.environ.get("VVDESK_DATA_DIR"):
+        return Path(root) / "sandbox"
+    import platformdirs
+
+    return Path(platformdirs.user_data_dir("vvdesk", appauthor=False)) / "sandbox"
+
+
+class SandboxLauncher:
+    def __init__(self, data_dir: Path, *, seed_demo: bool = True, time_scale: float = 1.0):
+        self.data_dir = data_dir
+        self.seed_demo = seed_demo
+        self.time_scale = time_scale
+        self._proc: asyncio.subprocess.Process | None = None
+        self._drain: asyncio.Task[None] | None = None
+
+    async def start(self) -> SandboxEndpoint:
+        await asyncio.to_thread(self.data_dir.mkdir, parents=True, exist_ok=True)
+        key = "sk_live_" + secrets.token_hex(24)
+        args = [sys.executable, "-m", "vvdesk.sandbox", "--host", "127.0.0.1", "--port", "0",
+                "--data-dir", str(self.data_dir), "--time-scale", str(self.time_scale)]
+        if self.seed_demo:
+            args.append("--seed-demo")
+        log_path = self.data_dir / "sandbox.log"
+        log_file = await asyncio.to_thread(open, log_path, "ab")
+        try:
+            self._proc = await asyncio.create_subprocess_exec(
+                *args, stdout=asyncio.subprocess.PIPE, stderr=log_file,
+                stdin=asyncio.subprocess.DEVNULL, env=dict(os.environ, VV_SANDBOX_API_KEY=key),
+            )
+        finally:
+            log_file.close()
+        assert self._proc.stdout is not None
+        try:
+            line = await asyncio.wait_for(self._proc.stdout.readline(), START_TIMEOUT_S)
+        except TimeoutError:
+            line = b""
+        url = line.decode(errors="replace").strip()
+        if not url.startswith("http://127.0.0.1:"):
+            await self.stop()
+            raise RuntimeError(
+                f"The local sandbox server did not start. Its log is at {log_path}."
+            )
+        self._drain = asyncio.ensure_future(self._drain_stdout())
+        return SandboxEndpoint(url, key)
+
+    async def _drain_stdout(self) -> None:
+        assert self._proc is not None and self._proc.stdout is not None
+        while await self._proc.stdout.readline():
+            pass
+
+    @property
+    def running(self) -> bool:
+        return self._proc is not None and self._proc.returncode is None
+
+    async def stop(self) -> None:
+        proc, self._proc = self._proc, None
+        if proc is not None and proc.returncode is None:
+            with contextlib.suppress(ProcessLookupError):
+                proc.terminate()
+            try:
+                await asyncio.wait_for(proc.wait(), 5)
+            except TimeoutError:
+                with contextlib.suppress(ProcessLookupError):
+                    proc.kill()
+                await proc.wait()
+        if self._drain is not None:
+            self._drain.cancel()
+            self._drain = None

@@ -1,0 +1,66 @@
+"""A connection to one server: the SDK client, its state for the status bar, and its jobs."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import QObject, Signal
+
+from vvdesk.services.jobs import JobManager
+
+if TYPE_CHECKING:
+    from videovector import AsyncVideoVector
+
+    from vvdesk.api.errors import ApiProblem
+
+
+class ConnState(StrEnum):
+    CONNECTING = "connecting"
+    CONNECTED = "connected"
+    OFFLINE = "offline"
+    AUTH_FAILED = "key rejected"
+    CLOSED = "closed"
+
+
+class ApiSession(QObject):
+    """Owns the per-profile SDK client; every service of this profile shares it."""
+
+    state_changed = Signal(str, str)  # ConnState value, detail in plain words
+    auth_failed = Signal()
+
+    def __init__(
+        self, profile_name: str, base_url: str, client: AsyncVideoVector, *,
+        is_sandbox: bool = False, parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.profile_name = profile_name
+        self.base_url = base_url
+        self.client = client
+        self.is_sandbox = is_sandbox
+        self.jobs = JobManager(self)
+        self.state = ConnState.CONNECTING
+        self.detail = ""
+
+    def _set_state(self, state: ConnState, detail: str = "") -> None:
+        if (state, detail) != (self.state, self.detail):
+            self.state, self.detail = state, detail
+            self.state_changed.emit(state.value, detail)
+        if state is ConnState.AUTH_FAILED:
+            self.auth_failed.emit()
+
+    def mark_ok(self, _result: Any = None) -> None:
+        self._set_state(ConnState.CONNECTED)
+
+    def note_problem(self, problem: ApiProblem) -> None:
+        """Let any failed call update the connection state (offline, key rejected)."""
+        kind = problem.kind.value
+        if kind == "auth":
+            self._set_state(ConnState.AUTH_FAILED, problem.message)
+        elif kind in ("offline", "timeout", "tls"):
+            self._set_state(ConnState.OFFLINE, problem.message)
+
+    async def close(self) -> None:
+        await self.jobs.shutdown()
+        await self.client.close()
+        self._set_state(ConnState.CLOSED)

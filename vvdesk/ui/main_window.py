@@ -1,0 +1,134 @@
+"""The main window: indexes on the left, per-index tabs on the right, connection in the status bar.
+
+It is built and shown before any service exists (first paint must not wait for the SDK);
+`bind` attaches the services of a connected profile, `unbind` detaches them on a switch.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QProgressBar,
+    QSplitter,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from vvdesk import __version__
+from vvdesk.models.indexes import IndexListModel
+from vvdesk.settings import Settings
+from vvdesk.ui.panes.indexes import IndexesPane
+from vvdesk.ui.panes.placeholder import PlaceholderPane
+from vvdesk.ui.widgets.banner import Banner
+
+TABS = ("Media", "Runs", "Exports", "Automations")
+
+
+class MainWindow(QMainWindow):
+    profiles_requested = Signal()
+    closing = Signal()
+
+    def __init__(self, settings: Settings, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.settings = settings
+        self.setWindowTitle("vvdesk")
+        self.resize(1100, 700)
+        self.index_model = IndexListModel(self)
+        self.indexes = IndexesPane(self.index_model, settings.include_default_indexes)
+        self.tabs = QTabWidget()
+        self.tab_panes: dict[str, Any] = {}
+        for title in TABS:
+            pane = PlaceholderPane(title.lower())
+            self.tab_panes[title] = pane
+            self.tabs.addTab(pane, title)
+        self.banner = Banner()
+        right = QWidget()
+        rl = QVBoxLayout(right)
+        rl.setContentsMargins(0, 6, 6, 0)
+        rl.addWidget(self.banner)
+        rl.addWidget(self.tabs)
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter.addWidget(self.indexes)
+        self.splitter.addWidget(right)
+        self.splitter.setStretchFactor(1, 1)
+        self.splitter.setSizes([280, 820])
+        self.setCentralWidget(self.splitter)
+
+        self.conn_label = QLabel("Starting…")
+        self.busy = QProgressBar()
+        self.busy.setRange(0, 0)
+        self.busy.setMaximumWidth(90)
+        self.busy.setMaximumHeight(14)
+        self.busy.hide()
+        self.statusBar().addPermanentWidget(self.busy)
+        self.statusBar().addPermanentWidget(self.conn_label)
+        self._build_menus()
+        self.indexes.current_changed.connect(self._index_changed)
+        self._restore()
+
+    def _build_menus(self) -> None:
+        bar = self.menuBar()
+        file_menu = bar.addMenu("&File")
+        self.act_profiles = QAction("&Profiles…", self, shortcut=QKeySequence("Ctrl+,"))
+        self.act_profiles.triggered.connect(self.profiles_requested.emit)
+        file_menu.addAction(self.act_profiles)
+        file_menu.addSeparator()
+        quit_act = QAction("&Quit", self, shortcut=QKeySequence.StandardKey.Quit)
+        quit_act.triggered.connect(self.close)
+        file_menu.addAction(quit_act)
+        index_menu = bar.addMenu("&Index")
+        for act in (self.indexes.act_new, self.indexes.act_delete, self.indexes.act_refresh):
+            index_menu.addAction(act)
+            act.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+        help_menu = bar.addMenu("&Help")
+        about = QAction("&About vvdesk", self)
+        about.triggered.connect(lambda: QMessageBox.about(
+            self, "About vvdesk", f"vvdesk {__version__}\nA desktop client for VideoVector."))
+        help_menu.addAction(about)
+
+    # state -------------------------------------------------------------------------
+    def set_connection(self, profile: str, state: str, detail: str = "") -> None:
+        dot = {"connected": "#1b7f3b", "connecting": "#b58105"}.get(state, "#b3261e")
+        self.conn_label.setText(f"<span style='color:{dot}'>●</span> {profile} — {state}")
+        self.conn_label.setToolTip(detail)
+        self.setWindowTitle(f"vvdesk — {profile}")
+
+    def set_busy(self, busy: bool) -> None:
+        self.busy.setVisible(busy)
+
+    def show_problem(self, action: str, problem: Any) -> None:
+        text = f"{action} failed: {problem}"
+        if getattr(problem, "kind", None) is not None and problem.kind.value == "auth":
+            self.banner.show_message(text, "error", "Open Profiles…",
+                                     self.profiles_requested.emit)
+        else:
+            self.banner.show_message(text, "error")
+        self.statusBar().showMessage(text, 10000)
+
+    def _index_changed(self, index: Any | None) -> None:
+        for pane in self.tab_panes.values():
+            pane.set_index(index)
+
+    # window state ------------------------------------------------------------------
+    def _restore(self) -> None:
+        geometry, state = self.settings.window_state()
+        if geometry:
+            self.restoreGeometry(geometry)
+        if state:
+            self.restoreState(state)
+        sizes = self.settings.value("window/splitter")
+        if sizes:
+            self.splitter.restoreState(sizes)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.settings.save_window_state(self.saveGeometry(), self.saveState())
+        self.settings.set_value("window/splitter", self.splitter.saveState())
+        self.closing.emit()
+        super().closeEvent(event)

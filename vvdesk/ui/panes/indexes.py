@@ -1,0 +1,133 @@
+"""Left navigation: the account's indexes, with create, delete and a default-index toggle."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QSortFilterProxyModel, Qt, Signal
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QTableView,
+    QToolBar,
+    QVBoxLayout,
+    QWidget,
+)
+
+from vvdesk.models.indexes import IndexListModel
+from vvdesk.models.keyed import OBJECT_ROLE, SORT_ROLE
+from vvdesk.ui.dialogs import ask
+
+
+class IndexesPane(QWidget):
+    current_changed = Signal(object)  # Index or None
+    refresh_requested = Signal()
+    create_requested = Signal(str)
+    delete_requested = Signal(str)
+    include_defaults_changed = Signal(bool)
+
+    def __init__(self, model: IndexListModel, include_defaults: bool,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.model = model
+        self.proxy = QSortFilterProxyModel(self)
+        self.proxy.setSourceModel(model)
+        self.proxy.setSortRole(SORT_ROLE)
+        self.proxy.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        self.proxy.sort(0)
+
+        self.title = QLabel("<b>Indexes</b>")
+        self.toolbar = QToolBar()
+        self.act_new = self._action("New…", QKeySequence.StandardKey.New, self._ask_create,
+                                    "Create an index (Ctrl+N)")
+        self.act_delete = self._action("Delete", QKeySequence.StandardKey.Delete,
+                                       self._ask_delete, "Delete the selected index")
+        self.act_refresh = self._action("Refresh", QKeySequence.StandardKey.Refresh,
+                                        self.refresh_requested.emit, "Reload the list (F5)")
+        self.filter = QLineEdit(placeholderText="Filter indexes")
+        self.filter.setClearButtonEnabled(True)
+        self.filter.textChanged.connect(self.proxy.setFilterFixedString)
+        self.view = QTableView()
+        self.view.setModel(self.proxy)
+        self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        self.view.horizontalHeader().hide()
+        self.view.verticalHeader().hide()
+        self.view.setShowGrid(False)
+        self.view.selectionModel().currentRowChanged.connect(self._current_changed)
+        self.include_defaults = QCheckBox("Include shared demo indexes")
+        self.include_defaults.setChecked(include_defaults)
+        self.include_defaults.toggled.connect(self.include_defaults_changed.emit)
+        self.placeholder = QLabel("Connecting…")
+        self.placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.placeholder.setWordWrap(True)
+
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(6, 6, 6, 6)
+        for w in (self.title, self.toolbar, self.filter, self.view, self.placeholder,
+                  self.include_defaults):
+            lay.addWidget(w)
+        self.view.hide()
+        model.rowsInserted.connect(self._update_empty)
+        model.rowsRemoved.connect(self._update_empty)
+        model.modelReset.connect(self._update_empty)
+        self._update_actions()
+
+    def _action(self, label: str, keys: QKeySequence.StandardKey, slot: Any,
+                tip: str) -> QAction:
+        act = QAction(label, self)
+        act.setShortcut(keys)
+        act.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        act.setToolTip(tip)
+        act.triggered.connect(slot)
+        self.toolbar.addAction(act)
+        return act
+
+    def set_status(self, text: str) -> None:
+        """What to show when there is no list to show (connecting, offline, empty)."""
+        self.placeholder.setText(text)
+        self._update_empty()
+
+    def _update_empty(self) -> None:
+        has_rows = self.model.rowCount() > 0
+        self.view.setVisible(has_rows)
+        self.placeholder.setVisible(not has_rows)
+        if not has_rows and self.placeholder.text() in ("", "Connecting…"):
+            self.placeholder.setText("No indexes yet. Create one with New… (Ctrl+N).")
+        self._update_actions()
+
+    def current_index(self) -> Any | None:
+        idx = self.view.currentIndex()
+        return idx.data(OBJECT_ROLE) if idx.isValid() else None
+
+    def select(self, index_id: str) -> None:
+        row = self.model.row_of(index_id)
+        if row >= 0:
+            self.view.setCurrentIndex(self.proxy.mapFromSource(self.model.index(row, 0)))
+
+    def _current_changed(self, *_: object) -> None:
+        self._update_actions()
+        self.current_changed.emit(self.current_index())
+
+    def _update_actions(self) -> None:
+        ix = self.current_index()
+        self.act_delete.setEnabled(ix is not None and not getattr(ix, "is_default", False))
+
+    def _ask_create(self) -> None:
+        name = ask.NameDialog.ask(self, "New index", "Name of the new index:")
+        if name:
+            self.create_requested.emit(name)
+
+    def _ask_delete(self) -> None:
+        ix = self.current_index()
+        if ix is None or getattr(ix, "is_default", False):
+            return
+        if ask.confirm(self, "Delete index",
+                       f"Delete the index “{ix.name}” and all its media, runs and "
+                       "segments? This cannot be undone.", "Delete index"):
+            self.delete_requested.emit(ix.index_id)
