@@ -1,0 +1,119 @@
+"""Test setup: headless Qt, isolated config/data dirs, a qasync loop, a real sandbox server.
+
+Qt runs offscreen (set here, before Qt is imported, so nobody has to remember it).
+The sandbox is a real child process on 127.0.0.1, driven over HTTP; nothing of ours is mocked.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import tempfile
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+os.environ["QT_QPA_PLATFORM"] = "offscreen"
+_TMP = Path(tempfile.mkdtemp(prefix="vvdesk-tests-"))
+os.environ["VVDESK_DATA_DIR"] = str(_TMP / "data")
+os.environ["VVDESK_CONFIG_DIR"] = str(_TMP / "config")
+os.environ["XDG_CONFIG_HOME"] = str(_TMP / "xdg-config")
+os.environ["XDG_DATA_HOME"] = str(_TMP / "xdg-data")
+os.environ["XDG_STATE_HOME"] = str(_TMP / "xdg-state")
+os.environ.pop("DBUS_SESSION_BUS_ADDRESS", None)  # never the developer's own keyring
+
+import pytest  # noqa: E402
+import qasync  # noqa: E402
+from PySide6.QtCore import QSettings  # noqa: E402
+
+
+TEST_KEY = "sk_test_" + "a1" * 24
+
+
+@pytest.fixture(scope="session")
+def sandbox() -> Iterator[Any]:
+    """One seeded sandbox for the session (tests that need a pristine one make their own)."""
+    from tests.sandbox_proc import SandboxProcess
+
+    with SandboxProcess(_TMP / "sandbox-session", api_key=TEST_KEY, seed_demo=True,
+                        time_scale=50.0) as proc:
+        yield proc
+
+
+@pytest.fixture(scope="session")
+def secret_service() -> Iterator[None]:
+    """A real Secret Service (gnome-keyring on a private D-Bus) as keyring's backend."""
+    import keyring
+
+    from tests.secret_service import PrivateSecretService
+
+    service = PrivateSecretService()
+    service.start()
+    try:
+        yield
+    finally:
+        keyring.set_keyring(keyring.backends.fail.Keyring())
+        service.stop()
+
+
+@pytest.fixture
+def no_keyring() -> Iterator[None]:
+    """Simulate a machine with no keyring backend at all."""
+    import keyring
+    from keyring.backends import fail
+
+    previous = keyring.get_keyring()
+    keyring.set_keyring(fail.Keyring())
+    try:
+        yield
+    finally:
+        keyring.set_keyring(previous)
+
+
+@pytest.fixture
+def qloop(qapp: Any) -> Iterator[asyncio.AbstractEventLoop]:
+    loop = qasync.QEventLoop(qapp)
+    asyncio.set_event_loop(loop)
+    yield loop
+    pending = [t for t in asyncio.all_tasks(loop) if not t.done()]
+    for t in pending:
+        t.cancel()
+    if pending:
+        loop.run_until_complete(asyncio.gather(*pending, return_exceptions=True))
+    loop.run_until_complete(loop.shutdown_asyncgens())
+    loop.close()
+    asyncio.set_event_loop(None)
+
+
+@pytest.fixture
+def arun(qloop: asyncio.AbstractEventLoop) -> Callable[..., Any]:
+    """Run a coroutine to completion on the Qt loop (Qt events are processed meanwhile)."""
+
+    def run(coro: Any, timeout: float = 20.0) -> Any:
+        return qloop.run_until_complete(asyncio.wait_for(coro, timeout))
+
+    return run
+
+
+@pytest.fixture
+def until(arun: Callable[..., Any]) -> Callable[..., None]:
+    """Spin the loop until `predicate()` is true; fail with `what` after `timeout` seconds."""
+
+    def wait(predicate: Callable[[], Any], what: str = "condition", timeout: float = 20.0) -> None:
+        async def poll() -> None:
+            while not predicate():
+                await asyncio.sleep(0.02)
+
+        try:
+            arun(poll(), timeout)
+        except TimeoutError:
+            pytest.fail(f"timed out after {timeout} s waiting for: {what}")
+
+    return wait
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Any:
+    from vvdesk.settings import Settings
+
+    return Settings(QSettings(str(tmp_path / "vvdesk.ini"), QSettings.Format.IniFormat))

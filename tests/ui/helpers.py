@@ -1,0 +1,44 @@
+"""Build the real app (window + services) against a sandbox for UI tests."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from vvdesk.app import Options, VvdeskApp
+from vvdesk.settings import Profile, Settings
+from vvdesk.ui.main_window import MainWindow
+
+
+def names(window: MainWindow) -> list[str]:
+    return [ix.name for ix in window.index_model.rows()]
+
+
+@contextmanager
+def running_app(qtbot: Any, arun: Callable[..., Any], settings: Settings,
+                options: Options) -> Iterator[VvdeskApp]:
+    window = MainWindow(settings)
+    qtbot.addWidget(window)
+    window.show()
+    app = VvdeskApp(options, settings, window)
+    arun(app.start(), 60)
+    try:
+        yield app
+    finally:
+        arun(app.shutdown(), 30)
+        window.close()
+
+
+def add_profile(arun: Callable[..., Any], settings: Settings, name: str, url: str,
+                key: str) -> None:
+    """Save a profile the way the dialog does: URL in settings, key in the keyring."""
+    from vvdesk.secrets import SecretVault
+
+    async def store() -> None:
+        vault = await SecretVault.open()
+        assert vault.can_persist, vault.keyring_problem
+        await vault.set(name, key)
+
+    arun(store())
+    settings.save_profile(Profile(name, url))

@@ -1,0 +1,91 @@
+"""Indexes through the UI against a real sandbox: list, create, delete, defaults toggle."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+
+from tests.ui.helpers import add_profile, names, running_app
+from vvdesk.app import Options
+from vvdesk.ui.dialogs import ask
+
+pytestmark = pytest.mark.usefixtures("secret_service")
+
+
+def sdk_index_names(sandbox, arun) -> list[str]:
+    from videovector import AsyncVideoVector
+
+    async def load() -> list[str]:
+        async with AsyncVideoVector(api_key=sandbox.api_key, base_url=sandbox.base_url,
+                                    max_retries=0) as vv:
+            return [ix.name for ix in await vv.indexes.list(include_defaults=False)]
+
+    return arun(load())
+
+
+def test_window_lists_sandbox_indexes_and_create_then_delete(
+        qtbot, arun, until, settings, sandbox, monkeypatch):
+    add_profile(arun, settings, "local", sandbox.base_url, sandbox.api_key)
+    with running_app(qtbot, arun, settings, Options(profile="local")) as app:
+        w = app.window
+        until(lambda: len(names(w)) > 0, "the index list to fill from the sandbox")
+        assert "connected" in w.conn_label.text()
+        assert "local" in w.windowTitle()
+
+        monkeypatch.setattr(ask.NameDialog, "ask", classmethod(lambda *a, **k: "Archive 2026"))
+        w.indexes.act_new.trigger()
+        until(lambda: "Archive 2026" in names(w), "the new index in the list")
+        assert "Archive 2026" in sdk_index_names(sandbox, arun)
+        current = w.indexes.current_index()
+        assert current is not None and current.name == "Archive 2026"
+        media_tab = w.tab_panes["Media"]
+        assert "Archive 2026" in media_tab.label.text()
+
+        asked: list[str] = []
+        monkeypatch.setattr(ask, "confirm", lambda _p, _t, text, _o: asked.append(text) or True)
+        w.indexes.act_delete.trigger()
+        assert asked and "Archive 2026" in asked[0]
+        until(lambda: "Archive 2026" not in names(w), "the deleted index to leave the list")
+        assert "Archive 2026" not in sdk_index_names(sandbox, arun)
+
+
+def test_delete_is_cancelled_when_not_confirmed(qtbot, arun, until, settings, sandbox,
+                                                monkeypatch):
+    add_profile(arun, settings, "local", sandbox.base_url, sandbox.api_key)
+    with running_app(qtbot, arun, settings, Options(profile="local")) as app:
+        w = app.window
+        monkeypatch.setattr(ask.NameDialog, "ask", classmethod(lambda *a, **k: "Keep me"))
+        w.indexes.act_new.trigger()
+        until(lambda: "Keep me" in names(w), "the new index")
+        monkeypatch.setattr(ask, "confirm", lambda *a: False)
+        w.indexes.act_delete.trigger()
+        arun(asyncio.sleep(0.5))
+        assert "Keep me" in names(w)
+        assert "Keep me" in sdk_index_names(sandbox, arun)
+
+
+def test_default_indexes_toggle_hides_shared_demo_index(qtbot, arun, until, settings, sandbox):
+    add_profile(arun, settings, "local", sandbox.base_url, sandbox.api_key)
+    with running_app(qtbot, arun, settings, Options(profile="local")) as app:
+        w = app.window
+        until(lambda: any(ix.is_default for ix in w.index_model.rows()),
+              "the shared demo index to be listed")
+        w.indexes.include_defaults.setChecked(False)
+        until(lambda: not any(ix.is_default for ix in w.index_model.rows()),
+              "the shared demo index to be hidden")
+        assert settings.include_default_indexes is False
+        assert len(names(w)) > 0
+
+
+def test_wrong_key_shows_plain_message_and_offers_profiles(qtbot, arun, until, settings,
+                                                           sandbox):
+    add_profile(arun, settings, "badkey", sandbox.base_url, "sk_live_" + "0" * 48)
+    with running_app(qtbot, arun, settings, Options(profile="badkey")) as app:
+        w = app.window
+        until(lambda: w.banner.isVisible(), "the error banner")
+        assert "API key was not accepted" in w.banner.label.text()
+        assert w.banner.action.text() == "Open Profiles…"
+        assert "key rejected" in w.conn_label.text()
+        assert names(w) == []
+        assert "sk_live_" not in w.banner.label.text()

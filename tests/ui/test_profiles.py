@@ -1,0 +1,163 @@
+"""Profiles dialog with a real Secret Service: add, test, remove; wrong key/URL/host/TLS."""
+
+from __future__ import annotations
+
+import http.server
+import threading
+from pathlib import Path
+
+import keyring
+import pytest
+
+from vvdesk.secrets import SERVICE, SecretVault
+from vvdesk.services.jobs import JobManager
+from vvdesk.services.profiles import ProfileService
+from vvdesk.ui.dialogs import ask
+from vvdesk.ui.dialogs.profiles import ProfileDialog
+
+
+def make_dialog(qtbot, arun, settings) -> ProfileDialog:
+    vault = arun(SecretVault.open())
+    dlg = ProfileDialog(ProfileService(settings, vault, JobManager()))
+    qtbot.addWidget(dlg)
+    dlg.show()
+    return dlg
+
+
+def fill(dlg: ProfileDialog, name: str, url: str, key: str) -> None:
+    dlg.add_btn.click()
+    dlg.name.setText(name)
+    dlg.url.setText(url)
+    dlg.key.setText(key)
+
+
+def settings_text(settings) -> str:
+    settings._s.sync()
+    return Path(settings._s.fileName()).read_text()
+
+
+@pytest.mark.usefixtures("secret_service")
+def test_add_test_save_remove_profile_with_keyring(qtbot, arun, until, settings, sandbox,
+                                                   monkeypatch):
+    dlg = make_dialog(qtbot, arun, settings)
+    assert not dlg.banner.isVisible() and dlg.remember.isChecked()
+    fill(dlg, "Studio", sandbox.base_url, sandbox.api_key)
+
+    dlg.test_btn.click()
+    until(lambda: dlg.result.text().startswith("✓"), "the connection test")
+    assert "accepted the key" in dlg.result.text()
+
+    dlg.save_btn.click()
+    until(lambda: settings.profile("Studio") is not None, "the profile to be saved")
+    assert keyring.get_password(SERVICE, "Studio") == sandbox.api_key
+    assert sandbox.api_key not in settings_text(settings)
+    assert dlg.key.text() == ""  # the key is never shown again
+
+    dlg.test_btn.click()  # empty field: tests with the saved key
+    until(lambda: dlg.result.text().startswith("✓"), "the test with the saved key")
+
+    monkeypatch.setattr(ask, "confirm", lambda *a: True)
+    dlg.remove_btn.click()
+    until(lambda: settings.profile("Studio") is None, "the profile to be removed")
+    until(lambda: keyring.get_password(SERVICE, "Studio") is None, "the key to be removed")
+
+
+@pytest.mark.usefixtures("secret_service")
+def test_rename_moves_the_key(qtbot, arun, until, settings, sandbox):
+    dlg = make_dialog(qtbot, arun, settings)
+    fill(dlg, "Old", sandbox.base_url, sandbox.api_key)
+    dlg.save_btn.click()
+    until(lambda: settings.profile("Old") is not None, "the profile")
+    dlg.name.setText("New")
+    dlg.save_btn.click()
+    until(lambda: settings.profile("New") is not None, "the renamed profile")
+    assert settings.profile("Old") is None
+    assert keyring.get_password(SERVICE, "New") == sandbox.api_key
+    assert keyring.get_password(SERVICE, "Old") is None
+
+
+@pytest.mark.usefixtures("secret_service")
+def test_wrong_key_is_reported_in_plain_words(qtbot, arun, until, settings, sandbox):
+    dlg = make_dialog(qtbot, arun, settings)
+    wrong = "sk_live_" + "f" * 48
+    fill(dlg, "Wrong", sandbox.base_url, wrong)
+    dlg.test_btn.click()
+    until(lambda: dlg.result.text().startswith("✗"), "the failed test")
+    assert "rejected the API key" in dlg.result.text()
+    assert wrong not in dlg.result.text()
+
+
+class _HtmlHandler(http.server.BaseHTTPRequestHandler):
+    def do_GET(self) -> None:
+        body = b"<html>hello</html>"
+        self.send_response(200)
+        self.send_header("Content-Type", "text/html")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+@pytest.fixture
+def html_server():
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _HtmlHandler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/api/v2"
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.mark.usefixtures("secret_service")
+def test_wrong_url_unreachable_host_tls_and_not_an_api(qtbot, arun, until, settings, sandbox,
+                                                       html_server):
+    dlg = make_dialog(qtbot, arun, settings)
+    port = sandbox.base_url.split(":")[2].split("/")[0]
+    cases = [
+        ("http://127.0.0.1:1/api/v2", "Could not connect"),
+        (f"https://127.0.0.1:{port}/api/v2", "secure (TLS) connection"),
+        (html_server, "not a VideoVector API"),
+        ("http://example.com/api/v2", "unencrypted"),
+        (sandbox.base_url.removesuffix("/api/v2"), "should end in /api/v2"),
+        ("not a url", "full address"),
+    ]
+    for url, expected in cases:
+        fill(dlg, "X", url, sandbox.api_key)
+        dlg.result.clear()
+        dlg.test_btn.click()
+        until(lambda: dlg.result.text() not in ("", "Testing…"), f"a verdict for {url}")
+        assert expected in dlg.result.text(), (url, dlg.result.text())
+        assert dlg.result.text().startswith("✗")
+
+
+@pytest.mark.usefixtures("no_keyring")
+def test_without_keyring_offers_session_only_key(qtbot, arun, until, settings, sandbox):
+    dlg = make_dialog(qtbot, arun, settings)
+    assert dlg.banner.isVisible()
+    assert "No system keyring" in dlg.banner.text()
+    assert not dlg.remember.isEnabled() and not dlg.remember.isChecked()
+    fill(dlg, "Temp", sandbox.base_url, sandbox.api_key)
+    dlg.save_btn.click()
+    until(lambda: settings.profile("Temp") is not None, "the profile")
+    assert "this session only" in dlg.result.text()
+    assert dlg.service.vault.is_session_only("Temp")
+    assert arun(dlg.service.vault.get("Temp")) == sandbox.api_key
+    assert sandbox.api_key not in settings_text(settings)
+    # a new app session (fresh vault) no longer has the key: nothing went to disk
+    assert arun(_fresh_get("Temp")) is None
+
+
+async def _fresh_get(name: str) -> str | None:
+    return await (await SecretVault.open()).get(name)
+
+
+def test_new_profile_needs_a_key_and_a_unique_name(qtbot, arun, settings, sandbox, no_keyring):
+    dlg = make_dialog(qtbot, arun, settings)
+    fill(dlg, "A", sandbox.base_url, "")
+    dlg.save_btn.click()
+    assert "Enter the API key" in dlg.result.text()
+    fill(dlg, "", sandbox.base_url, "k")
+    dlg.save_btn.click()
+    assert "name" in dlg.result.text()
