@@ -1,18 +1,18 @@
 """Composition root: settings, secret vault, sandbox, one session per profile, the window.
 
-The only module that wires services to widgets. Everything slow (SDK import, keyring,
+With vvdesk/wiring/ (one module per feature), the only place that wires services to
+widgets. Everything slow (SDK import, keyring,
 sandbox start) happens here, after the window has painted.
 """
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
-from PySide6.QtCore import QObject, SignalInstance
+from PySide6.QtCore import QObject
 
 from vvdesk.log import register_secret
 from vvdesk.services.jobs import JobManager
@@ -30,23 +30,6 @@ class Options:
     time_scale: float = 1.0
 
 
-@dataclass
-class Wiring:
-    """Signal connections made for one session, undone when the profile changes."""
-
-    pairs: list[tuple[SignalInstance, Any]] = field(default_factory=list)
-
-    def connect(self, signal: SignalInstance, slot: Any) -> None:
-        signal.connect(slot)
-        self.pairs.append((signal, slot))
-
-    def undo(self) -> None:
-        for signal, slot in self.pairs:
-            with contextlib.suppress(RuntimeError, TypeError):  # sender already gone
-                signal.disconnect(slot)
-        self.pairs.clear()
-
-
 class VvdeskApp(QObject):
     def __init__(self, options: Options, settings: Settings, window: MainWindow) -> None:
         super().__init__()
@@ -58,8 +41,7 @@ class VvdeskApp(QObject):
         self.profiles: Any = None
         self.launcher: Any = None
         self.session: Any = None
-        self.indexes: Any = None
-        self._wiring = Wiring()
+        self.ctx: Any = None  # SessionContext of the connected profile
         self._quit = asyncio.Event()
         window.closing.connect(self._quit.set)
         window.profiles_requested.connect(self.open_profiles)
@@ -141,42 +123,17 @@ class VvdeskApp(QObject):
             return None
 
     def _bind_session(self) -> None:
-        from vvdesk.services.indexes import IndexService
+        from vvdesk.wiring import SessionContext, Wiring, bind_all
 
-        s, w, wire = self.session, self.window, self._wiring.connect
-        self.indexes = IndexService(s, s)
-        pane, model = w.indexes, w.index_model
-        w.set_connection(s.profile_name, s.state.value)
-        wire(s.state_changed, lambda st, d: w.set_connection(s.profile_name, st, d))
-        wire(s.jobs.busy_changed, w.set_busy)
-        wire(s.jobs.failed, w.show_problem)
-        wire(self.indexes.failed, w.show_problem)
-        wire(self.indexes.loaded, model.merge)
-        wire(self.indexes.created, self._index_created)
-        wire(self.indexes.deletion_progress, model.set_deletion)
-        wire(self.indexes.deleted, model.remove)
-        wire(pane.refresh_requested, self.refresh_indexes)
-        wire(pane.create_requested, self.indexes.create)
-        wire(pane.delete_requested, self.indexes.delete)
-        wire(pane.include_defaults_changed, self._include_defaults)
-        pane.set_status("Loading indexes…")
-        self.refresh_indexes()
-
-    def refresh_indexes(self) -> None:
-        self.indexes.refresh(self.settings.include_default_indexes)
-
-    def _include_defaults(self, value: bool) -> None:
-        self.settings.include_default_indexes = value
-        self.refresh_indexes()
-
-    def _index_created(self, index: Any) -> None:
-        self.window.index_model.upsert(index)
-        self.window.indexes.select(index.index_id)
-        self.window.statusBar().showMessage(f"Created index “{index.name}”.", 5000)
+        self.ctx = SessionContext(self.session, self.window, self.settings, self.jobs, Wiring())
+        bind_all(self.ctx)
 
     async def _disconnect(self) -> None:
-        self._wiring.undo()
-        self.window.index_model.clear()
+        from vvdesk.wiring import unbind_all
+
+        if self.ctx is not None:
+            unbind_all(self.ctx)
+            self.ctx = None
         if self.session is not None:
             session, self.session = self.session, None
             await session.close()

@@ -93,6 +93,17 @@ class MainWindow(QMainWindow):
             self, "About vvdesk", f"vvdesk {__version__}\nA desktop client for VideoVector."))
         help_menu.addAction(about)
 
+    def set_tab(self, title: str, pane: QWidget) -> None:
+        """Put a feature's pane in its tab (it must offer set_index(index_or_None))."""
+        i = TABS.index(title)
+        old = self.tabs.widget(i)
+        self.tabs.removeTab(i)
+        self.tabs.insertTab(i, pane, title)
+        self.tab_panes[title] = pane
+        if old is not None and old is not pane:
+            old.deleteLater()
+        pane.set_index(self.indexes.current_index())  # type: ignore[attr-defined]
+
     # state -------------------------------------------------------------------------
     def set_connection(self, profile: str, state: str, detail: str = "") -> None:
         dot = {"connected": "#1b7f3b", "connecting": "#b58105"}.get(state, "#b3261e")

@@ -1,0 +1,68 @@
+"""Part of the composition root: one module per feature connects its services to its widgets.
+
+`bind_all` is called by app.py for each new session; every connection goes through
+`ctx.wire` so a profile switch undoes them all. Add a feature by adding a module with a
+`bind(ctx)` function and listing it in FEATURES.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import importlib
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import SignalInstance
+
+if TYPE_CHECKING:
+    from vvdesk.services.jobs import JobManager
+    from vvdesk.services.session import ApiSession
+    from vvdesk.settings import Settings
+    from vvdesk.ui.main_window import MainWindow
+
+FEATURES = ["indexes"]
+
+
+@dataclass
+class Wiring:
+    """Signal connections made for one session, undone when the profile changes."""
+
+    pairs: list[tuple[SignalInstance, Any]] = field(default_factory=list)
+
+    def connect(self, signal: SignalInstance, slot: Any) -> None:
+        signal.connect(slot)
+        self.pairs.append((signal, slot))
+
+    def undo(self) -> None:
+        for signal, slot in self.pairs:
+            with contextlib.suppress(RuntimeError, TypeError):  # sender already gone
+                signal.disconnect(slot)
+        self.pairs.clear()
+
+
+@dataclass
+class SessionContext:
+    """What a feature may use to wire itself: narrow pieces, not the whole app."""
+
+    session: ApiSession
+    window: MainWindow
+    settings: Settings
+    app_jobs: JobManager
+    wiring: Wiring
+    services: dict[str, Any] = field(default_factory=dict)  # feature name → its service
+
+    def wire(self, signal: SignalInstance, slot: Any) -> None:
+        self.wiring.connect(signal, slot)
+
+
+def bind_all(ctx: SessionContext) -> None:
+    for name in FEATURES:
+        importlib.import_module(f"vvdesk.wiring.{name}").bind(ctx)
+
+
+def unbind_all(ctx: SessionContext) -> None:
+    for name in reversed(FEATURES):
+        module = importlib.import_module(f"vvdesk.wiring.{name}")
+        if hasattr(module, "unbind"):
+            module.unbind(ctx)
+    ctx.wiring.undo()
