@@ -1,15 +1,17 @@
 """Part of the composition root: one module per feature connects its services to its widgets.
 
 `bind_all` is called by app.py for each new session; every connection goes through
-`ctx.wire` so a profile switch undoes them all. Add a feature by adding a module with a
-`bind(ctx)` function and listing it in FEATURES.
+`ctx.wire` so a profile switch undoes them all. Add a feature by adding a module here with
+`ORDER: int` and `bind(ctx)` (and optionally `unbind(ctx)`); modules bind in ORDER.
 """
 
 from __future__ import annotations
 
 import contextlib
 import importlib
+import pkgutil
 from dataclasses import dataclass, field
+from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import SignalInstance
@@ -20,7 +22,6 @@ if TYPE_CHECKING:
     from vvdesk.settings import Settings
     from vvdesk.ui.main_window import MainWindow
 
-FEATURES = ["indexes"]
 
 
 @dataclass
@@ -55,14 +56,19 @@ class SessionContext:
         self.wiring.connect(signal, slot)
 
 
+def features() -> list[ModuleType]:
+    """The feature modules of this package, in their ORDER."""
+    mods = [importlib.import_module(f"{__name__}.{m.name}") for m in pkgutil.iter_modules(__path__)]
+    return sorted(mods, key=lambda m: (m.ORDER, m.__name__))
+
+
 def bind_all(ctx: SessionContext) -> None:
-    for name in FEATURES:
-        importlib.import_module(f"vvdesk.wiring.{name}").bind(ctx)
+    for module in features():
+        module.bind(ctx)
 
 
 def unbind_all(ctx: SessionContext) -> None:
-    for name in reversed(FEATURES):
-        module = importlib.import_module(f"vvdesk.wiring.{name}")
+    ctx.wiring.undo()
+    for module in reversed(features()):
         if hasattr(module, "unbind"):
             module.unbind(ctx)
-    ctx.wiring.undo()

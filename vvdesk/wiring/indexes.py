@@ -7,6 +7,8 @@ from typing import Any
 from vvdesk.services.indexes import IndexService
 from vvdesk.wiring import SessionContext
 
+ORDER = 10
+
 
 def bind(ctx: SessionContext) -> None:
     s, w, wire, settings = ctx.session, ctx.window, ctx.wire, ctx.settings
