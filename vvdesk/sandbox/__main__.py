@@ -1,0 +1,71 @@
+"""``python -m vvdesk.sandbox``: run the sandbox server.
+
+The first stdout line is the API base URL, printed once the socket accepts
+connections, so a parent process can wait for it. The API key is never logged.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import socket
+import sys
+from pathlib import Path
+
+import uvicorn
+
+from .app import build_app
+from .context import Settings
+
+KEY_ENV = "VV_SANDBOX_API_KEY"
+
+
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="python -m vvdesk.sandbox",
+                                     description="Local VideoVector API sandbox")
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=0, help="0 picks a free port")
+    parser.add_argument("--data-dir", type=Path, required=True)
+    parser.add_argument("--api-key", default=None, help=f"or set {KEY_ENV}")
+    parser.add_argument("--seed-demo", action="store_true")
+    parser.add_argument("--time-scale", type=float, default=1.0)
+    parser.add_argument("--log-level", default="warning")
+    return parser.parse_args(argv)
+
+
+async def serve(args: argparse.Namespace, api_key: str) -> None:
+    settings = Settings(data_dir=args.data_dir.resolve(), api_key=api_key,
+                        time_scale=args.time_scale, seed_demo=args.seed_demo)
+    app = build_app(settings)
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind((args.host, args.port))
+    port = sock.getsockname()[1]
+    config = uvicorn.Config(app, log_level=args.log_level, access_log=False,
+                            lifespan="on", timeout_graceful_shutdown=3)
+    server = uvicorn.Server(config)
+    task = asyncio.create_task(server.serve(sockets=[sock]))
+    while not server.started and not task.done():
+        await asyncio.sleep(0.02)
+    if server.started:
+        sys.stdout.write(f"http://{args.host}:{port}/api/v2\n")
+        sys.stdout.flush()
+    await task
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    api_key = args.api_key or os.environ.get(KEY_ENV)
+    if not api_key:
+        sys.stderr.write(f"an API key is required (--api-key or {KEY_ENV})\n")
+        return 2
+    if args.time_scale <= 0:
+        sys.stderr.write("--time-scale must be positive\n")
+        return 2
+    asyncio.run(serve(args, api_key))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

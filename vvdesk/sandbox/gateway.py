@@ -1,0 +1,141 @@
+"""Outermost ASGI layer: request ids, API-key auth and fault injection.
+
+It wraps the whole Starlette app so *every* response (including 404/405 and
+errors raised before routing) carries ``X-Request-ID`` and uses the envelope.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hmac
+import json
+import uuid
+from typing import Any
+
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from .errors import envelope
+from .faults import FaultBook, FaultRule
+
+API_PREFIX = "/api/v2"
+CONTROL_PREFIX = "/api/v2/_sandbox"
+
+
+class DropConnection(Exception):
+    """Raised to make uvicorn abort the connection mid-exchange."""
+
+
+async def send_json(send: Send, status: int, body: Any, headers: dict[str, str]) -> None:
+    """Send a complete JSON response through raw ASGI."""
+    payload = json.dumps(body).encode()
+    raw_headers = [
+        (b"content-type", b"application/json"),
+        (b"content-length", str(len(payload)).encode()),
+        *[(k.lower().encode(), v.encode()) for k, v in headers.items()],
+    ]
+    await send({"type": "http.response.start", "status": status, "headers": raw_headers})
+    await send({"type": "http.response.body", "body": payload})
+
+
+class Gateway:
+    """Request id + auth + faults in front of the router."""
+
+    def __init__(self, app: ASGIApp, api_key: str, faults: FaultBook) -> None:
+        self.app = app
+        self.api_key = api_key.encode()
+        self.faults = faults
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        request_id = f"req_{uuid.uuid4().hex[:20]}"
+        scope.setdefault("state", {})["request_id"] = request_id
+        rid_header = (b"x-request-id", request_id.encode())
+
+        async def send_with_id(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = [h for h in message.get("headers", []) if h[0].lower() != b"x-request-id"]
+                message = {**message, "headers": [*headers, rid_header]}
+            await send(message)
+
+        path: str = scope["path"]
+        if path.startswith(API_PREFIX) and not self._authorised(scope):
+            body = envelope(
+                "authentication_invalid_api_key", "Missing or invalid API key", {}, request_id
+            )
+            await send_json(send_with_id, 401, body, {})
+            return
+        rule = None
+        if not path.startswith(CONTROL_PREFIX):
+            rule = self.faults.match(scope["method"], path)
+        if rule is None:
+            await self.app(scope, receive, send_with_id)
+            return
+        await self._faulty(rule, scope, receive, send_with_id, request_id)
+
+    def _authorised(self, scope: Scope) -> bool:
+        for name, value in scope.get("headers", []):
+            if name.lower() == b"x-api-key":
+                return hmac.compare_digest(value.strip(), self.api_key)
+        return False
+
+    async def _faulty(
+        self, rule: FaultRule, scope: Scope, receive: Receive, send: Send, request_id: str
+    ) -> None:
+        if rule.latency:
+            await asyncio.sleep(rule.latency)
+        if rule.status is not None:
+            headers = {"Retry-After": rule.retry_after} if rule.retry_after else {}
+            code = rule.code or _default_code(rule.status)
+            body = envelope(code, f"Injected fault ({rule.status})", {"fault_id": rule.fault_id},
+                            request_id)
+            await send_json(send, rule.status, body, headers)
+            return
+        started = False
+        sent = 0
+
+        async def counting_receive() -> Message:
+            message = await receive()
+            nonlocal sent
+            if rule.drop_request_after is not None and message["type"] == "http.request":
+                sent += len(message.get("body", b""))
+                if sent >= rule.drop_request_after:
+                    raise DropConnection("request body dropped")
+            return message
+
+        body_bytes = 0
+
+        async def dropping_send(message: Message) -> None:
+            nonlocal started, body_bytes
+            if message["type"] == "http.response.start":
+                started = True
+            limit = rule.drop_response_after
+            if limit is not None and message["type"] == "http.response.body":
+                chunk: bytes = message.get("body", b"")
+                room = limit - body_bytes
+                if len(chunk) >= room:
+                    if room > 0:
+                        await send({"type": "http.response.body", "body": chunk[:room],
+                                    "more_body": True})
+                    raise DropConnection("response body dropped")
+                body_bytes += len(chunk)
+            await send(message)
+
+        try:
+            await self.app(scope, counting_receive, dropping_send)
+        except DropConnection:
+            if not started:
+                # A started response with a promised length makes uvicorn close the
+                # socket instead of answering 500: the client sees a dead connection.
+                await send({"type": "http.response.start", "status": 200,
+                            "headers": [(b"content-length", b"1048576")]})
+            raise
+
+
+def _default_code(status: int) -> str:
+    if status == 429:
+        return "resource_rate_quota_exceeded"
+    if status >= 500:
+        return "service_unavailable"
+    return "injected_fault"

@@ -1,0 +1,78 @@
+"""Test/fault control endpoints under ``/api/v2/_sandbox`` (see README)."""
+
+from __future__ import annotations
+
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from . import clock
+from .context import ctx_of
+from .errors import invalid
+from .exports import fail_export
+from .routes_exports import load_export
+from .views import public
+from .web import json_object, respond
+
+DEFAULT_FAILURE = "Simulated export failure"
+
+
+async def info(request: Request) -> Response:
+    ctx = ctx_of(request)
+    return respond({"time_scale": ctx.clock.time_scale, "user_id": ctx.user_id,
+                    "now": clock.iso(), "faults": len(ctx.faults.rules)})
+
+
+async def add_fault(request: Request) -> Response:
+    ctx = ctx_of(request)
+    rule = ctx.faults.add(await json_object(request))
+    return respond(rule.public(), 201)
+
+
+async def list_faults(request: Request) -> Response:
+    return respond([r.public() for r in ctx_of(request).faults.rules])
+
+
+async def clear_faults(request: Request) -> Response:
+    ctx_of(request).faults.clear()
+    return respond({"cleared": True})
+
+
+def _message(body: dict[str, object]) -> str:
+    message = body.get("message", DEFAULT_FAILURE)
+    if not isinstance(message, str) or not message:
+        raise invalid("message", "message must be a non-empty string")
+    return message
+
+
+async def fail_next_export(request: Request) -> Response:
+    ctx = ctx_of(request)
+    message = _message(await json_object(request, optional=True))
+    ctx.store.set_setting("fail_next_export", message)
+    return respond({"fail_next_export": message})
+
+
+async def fail_one_export(request: Request) -> Response:
+    ctx = ctx_of(request)
+    row = load_export(ctx, request.path_params["export_id"])
+    fail_export(ctx, row, _message(await json_object(request, optional=True)))
+    return respond(public(row.doc))
+
+
+async def expire_export(request: Request) -> Response:
+    ctx = ctx_of(request)
+    row = load_export(ctx, request.path_params["export_id"])
+    row.doc["_expired"] = True
+    ctx.store.save(row)
+    return respond({"export_id": row.id, "expired": True})
+
+
+ROUTES = [
+    Route("/_sandbox/info", info, methods=["GET"]),
+    Route("/_sandbox/faults", add_fault, methods=["POST"]),
+    Route("/_sandbox/faults", list_faults, methods=["GET"]),
+    Route("/_sandbox/faults", clear_faults, methods=["DELETE"]),
+    Route("/_sandbox/exports/fail-next", fail_next_export, methods=["POST"]),
+    Route("/_sandbox/exports/{export_id}/fail", fail_one_export, methods=["POST"]),
+    Route("/_sandbox/exports/{export_id}/expire", expire_export, methods=["POST"]),
+]

@@ -1,0 +1,195 @@
+"""``/exports`` routes (contract §4): create, list, get, download, download-url."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import Response, StreamingResponse
+from starlette.routing import Route
+
+from .context import Context, ctx_of
+from .db import Row
+from .errors import ApiError, conflict, invalid, not_found
+from .exports import artifact_path, index_run_ids, new_export
+from .paging import parse_limit
+from .routes_indexes import load_index
+from .routes_runs import load_run
+from .views import public
+from .web import idempotent, json_object, respond
+
+CHUNK = 64 * 1024
+
+
+def load_export(ctx: Context, export_id: str) -> Row:
+    row = ctx.store.get("export", export_id)
+    if row is None:
+        raise not_found("export", export_id)
+    return row
+
+
+def check_subpath(value: Any, field: str = "destination_subpath") -> str | None:
+    """Relative POSIX sub-path: no ``..``, backslash, empty segment or leading ``/``."""
+    if value is None or value == "":
+        return None
+    if not isinstance(value, str):
+        raise invalid(field, f"{field} must be a string")
+    if value.startswith("/"):
+        raise invalid(field, f"{field} must be relative (no leading '/')")
+    if "\\" in value:
+        raise invalid(field, f"{field} must not contain backslashes")
+    segments = value.rstrip("/").split("/")
+    if any(s == "" for s in segments):
+        raise invalid(field, f"{field} must not contain empty segments")
+    if any(s in ("..", ".") for s in segments):
+        raise invalid(field, f"{field} must not contain '.' or '..' segments")
+    return value.rstrip("/")
+
+
+def resolve_destination(ctx: Context, body: dict[str, Any]) -> tuple[Row | None, str | None]:
+    """Connector row (404 when unknown) and checked subpath of a create body."""
+    connector_id = body.get("destination_connector_id")
+    subpath = check_subpath(body.get("destination_subpath"))
+    if connector_id in (None, ""):
+        if subpath is not None:
+            raise invalid("destination_subpath",
+                          "destination_subpath needs destination_connector_id")
+        return None, None
+    if not isinstance(connector_id, str):
+        raise invalid("destination_connector_id", "destination_connector_id must be a string")
+    connector = ctx.store.get("connector", connector_id)
+    if connector is None:
+        raise not_found("connector", connector_id)
+    if "export" not in connector.doc.get("scopes", []):
+        raise invalid("destination_connector_id", "connector lacks the 'export' scope")
+    return connector, subpath
+
+
+def create_index_export(ctx: Context, index_id: str, body: dict[str, Any]) -> Row:
+    """Validated index export (also used by export automations)."""
+    load_index(ctx, index_id)
+    connector, subpath = resolve_destination(ctx, body)
+    requested = body.get("prompt_run_ids")
+    if requested is not None:
+        if not isinstance(requested, list) or not all(isinstance(r, str) for r in requested):
+            raise invalid("prompt_run_ids", "prompt_run_ids must be a list of strings")
+        for run_id in requested:
+            run = load_run(ctx, run_id)
+            if run.parent != index_id:
+                raise invalid("prompt_run_ids", f"run '{run_id}' does not belong to the index")
+        run_ids = list(requested)
+    else:
+        run_ids = index_run_ids(ctx, index_id)
+    return new_export(ctx, export_type="index", target_id=index_id, run_ids=run_ids,
+                      connector=connector, subpath=subpath, requested_run_ids=requested or None)
+
+
+async def export_index(request: Request) -> Response:
+    ctx = ctx_of(request)
+    body = await json_object(request, optional=True)
+    index_id = request.path_params["index_id"]
+    unknown = set(body) - {"prompt_run_ids", "destination_connector_id", "destination_subpath"}
+    if unknown:
+        raise invalid(sorted(unknown)[0], "unknown field")
+    load_index(ctx, index_id)
+    resolve_destination(ctx, body)
+
+    def produce() -> tuple[int, Any]:
+        row = create_index_export(ctx, index_id, body)
+        return 202, {"export_id": row.id, "status": row.doc["status"]}
+
+    return idempotent(request, body, produce)
+
+
+async def export_run(request: Request) -> Response:
+    ctx = ctx_of(request)
+    body = await json_object(request, optional=True)
+    if "prompt_run_ids" in body:
+        raise invalid("prompt_run_ids", "prompt_run_ids is not allowed on a prompt-run export")
+    unknown = set(body) - {"destination_connector_id", "destination_subpath"}
+    if unknown:
+        raise invalid(sorted(unknown)[0], "unknown field")
+    run = load_run(ctx, request.path_params["run_id"])
+    connector, subpath = resolve_destination(ctx, body)
+
+    def produce() -> tuple[int, Any]:
+        row = new_export(ctx, export_type="prompt_run", target_id=run.id, run_ids=[run.id],
+                         connector=connector, subpath=subpath, requested_run_ids=None)
+        return 202, {"export_id": row.id, "status": row.doc["status"]}
+
+    return idempotent(request, body, produce)
+
+
+async def list_exports(request: Request) -> Response:
+    ctx = ctx_of(request)
+    limit = parse_limit(request, default=50, low=1, high=100) or 50
+    return respond([public(r.doc) for r in ctx.store.query("export", limit=limit)])
+
+
+async def get_export(request: Request) -> Response:
+    ctx = ctx_of(request)
+    return respond(public(load_export(ctx, request.path_params["export_id"]).doc))
+
+
+def _refuse_download(row: Row) -> None:
+    doc = row.doc
+    if doc["destination_type"] == "connector":
+        raise conflict("resource_export_not_downloadable",
+                       "Connector-delivered exports are not downloadable",
+                       export_id=row.id, destination_type="connector")
+    if doc["status"] != "completed" or doc["queue_status"] != "succeeded":
+        raise conflict("resource_export_not_ready", "Export is not ready for download",
+                       export_id=row.id, status=doc["status"])
+    if doc["_expired"]:
+        raise ApiError(410, "resource_export_expired", "Export artifact has expired",
+                       {"export_id": row.id})
+
+
+async def download(request: Request) -> Response:
+    """Exactly §4.3: 200, application/json, Content-Length, no compression."""
+    ctx = ctx_of(request)
+    row = load_export(ctx, request.path_params["export_id"])
+    _refuse_download(row)
+    path = artifact_path(ctx, row.id)
+    if not path.exists():
+        raise ApiError(410, "resource_export_expired", "Export artifact is no longer stored",
+                       {"export_id": row.id})
+    size = path.stat().st_size
+
+    async def chunks() -> AsyncIterator[bytes]:
+        with path.open("rb") as handle:
+            while True:
+                data = handle.read(CHUNK)
+                if not data:
+                    return
+                yield data
+
+    headers = {
+        "Content-Length": str(size),
+        "Content-Disposition": f'attachment; filename="{row.id}.json"',
+        "Cache-Control": "no-store",
+    }
+    return StreamingResponse(chunks(), media_type="application/json", headers=headers)
+
+
+async def download_url(request: Request) -> Response:
+    """Never mints over plain http: exactly five keys, ``download_url`` null."""
+    ctx = ctx_of(request)
+    doc = load_export(ctx, request.path_params["export_id"]).doc
+    return respond({
+        "export_id": doc["export_id"], "status": doc["status"],
+        "destination_type": doc["destination_type"],
+        "destination_connector_id": doc["destination_connector_id"],
+        "download_url": None,
+    })
+
+
+ROUTES = [
+    Route("/exports/index/{index_id}", export_index, methods=["POST"]),
+    Route("/exports/prompt-run/{run_id}", export_run, methods=["POST"]),
+    Route("/exports", list_exports, methods=["GET"]),
+    Route("/exports/{export_id}", get_export, methods=["GET"]),
+    Route("/exports/{export_id}/download", download, methods=["GET"]),
+    Route("/exports/{export_id}/download-url", download_url, methods=["POST"]),
+]

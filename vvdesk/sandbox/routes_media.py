@@ -1,0 +1,168 @@
+"""Media intake: ``POST /videos/upload``, ``POST /videos`` and ``/import-jobs`` reads."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from . import blobs, simulate
+from .context import Context, ctx_of
+from .errors import invalid, not_found
+from .media import new_import_job
+from .paging import parse_limit
+from .routes_indexes import load_index
+from .views import import_job_view, import_outputs
+from .web import idempotent, json_object, optional_str, require_str, respond
+
+URI_SCHEMES = ("gs://", "s3://", "https://")
+PLACEHOLDER_SECONDS = 60.0
+
+
+def check_extension(filename: str) -> str:
+    """Media type for an accepted filename, else 422 naming the accepted formats."""
+    media_type = simulate.media_type_of(filename)
+    if media_type is None:
+        ext = simulate.extension_of(filename) or "(none)"
+        raise invalid(
+            "file",
+            f"Unsupported file extension '{ext}'. Accepted: "
+            + ", ".join(sorted(simulate.ALL_EXTS)),
+            extension=ext, accepted=sorted(simulate.ALL_EXTS),
+        )
+    return media_type
+
+
+async def upload(request: Request) -> Response:
+    """Stream the file to disk, then create an upload ImportJob (202)."""
+    ctx = ctx_of(request)
+    form = await blobs.read_multipart(request, ctx.tmp_dir)
+    try:
+        title = form.first("title")
+        index_id = form.first("index_id") or None
+        file = form.files.get("file")
+        if title is None or not 1 <= len(title) <= 255:
+            raise invalid("title", "title is required (1-255 characters)")
+        if file is None:
+            raise invalid("file", "a file part named 'file' is required")
+        media_type = check_extension(file.filename)
+        if file.size == 0:
+            raise invalid("file", "the uploaded file is empty")
+        if index_id is not None:
+            load_index(ctx, index_id)
+    except Exception:
+        form.discard()
+        raise
+    payload = {"fields": form.fields, "file": {"filename": file.filename, "sha256": file.sha256,
+                                                "size": file.size}}
+
+    def produce() -> tuple[int, Any]:
+        sha = blobs.adopt(ctx.blob_dir, file)
+        job = new_import_job(ctx, source_kind="upload", blob_sha=sha, size=file.size,
+                             filename=file.filename, title=title, index_id=index_id,
+                             media_type=media_type)
+        return 202, import_job_view(job)
+
+    try:
+        return idempotent(request, payload, produce)
+    finally:
+        form.discard()
+
+
+def register_media(ctx: Context, body: dict[str, Any]) -> dict[str, Any]:
+    """Validate a ``POST /videos`` body; returns kwargs for ``new_import_job``."""
+    title = require_str(body, "title", low=1, high=255)
+    uri = require_str(body, "video_uri", low=6, high=2048)
+    index_id = require_str(body, "index_id", low=1, high=255)
+    connector_id = optional_str(body, "source_connector_id")
+    if not uri.startswith(URI_SCHEMES):
+        raise invalid("video_uri", "video_uri must start with gs://, s3:// or https://")
+    name = uri.split("?", 1)[0].rstrip("/").rsplit("/", 1)[-1]
+    media_type = check_extension(name)
+    load_index(ctx, index_id)
+    if connector_id is not None and ctx.store.get("connector", connector_id) is None:
+        raise not_found("connector", connector_id)
+    data = f"vv-sandbox placeholder media\n{uri}\n".encode()
+    return {"title": title, "uri": uri, "index_id": index_id, "connector_id": connector_id,
+            "media_type": media_type, "filename": name, "data": data}
+
+
+async def register(request: Request) -> Response:
+    ctx = ctx_of(request)
+    body = await json_object(request)
+    spec = register_media(ctx, body)
+
+    def produce() -> tuple[int, Any]:
+        sha = blobs.put_bytes(ctx.blob_dir, spec["data"])
+        duration = 0.0 if spec["media_type"] == "image" else PLACEHOLDER_SECONDS
+        job = new_import_job(
+            ctx, source_kind="uri", blob_sha=sha, size=len(spec["data"]),
+            filename=spec["filename"], title=spec["title"], index_id=spec["index_id"],
+            media_type=spec["media_type"], duration=duration,
+            connector_id=spec["connector_id"], video_uri=spec["uri"])
+        return 202, import_job_view(job)
+
+    return idempotent(request, body, produce)
+
+
+def load_job(ctx: Context, job_id: str) -> Any:
+    row = ctx.store.get("import_job", job_id)
+    if row is None:
+        raise not_found("import_job", job_id)
+    return row
+
+
+async def get_job(request: Request) -> Response:
+    ctx = ctx_of(request)
+    return respond(import_job_view(load_job(ctx, request.path_params["job_id"])))
+
+
+def _offset_cursor(request: Request) -> int:
+    raw = request.query_params.get("cursor")
+    if not raw:
+        return 0
+    if not raw.isdigit():
+        raise invalid("cursor", "cursor is invalid")
+    return int(raw)
+
+
+async def job_outputs(request: Request) -> Response:
+    ctx = ctx_of(request)
+    row = load_job(ctx, request.path_params["job_id"])
+    limit = parse_limit(request, default=100, low=1, high=100) or 100
+    return respond(import_outputs(row.doc, _offset_cursor(request), limit))
+
+
+async def job_files(request: Request) -> Response:
+    ctx = ctx_of(request)
+    row = load_job(ctx, request.path_params["job_id"])
+    doc = row.doc
+    parts = doc["_parts"]
+    status = {"completed": "completed", "failed": "failed"}.get(doc["status"], "pending")
+    items = [{
+        "file_id": parts[0]["file_id"], "file_name": parts[0]["file_name"], "source_ordinal": 0,
+        "status": status, "part_count": len(parts), "parts_completed": int(doc["_done"]),
+        "parts_failed": 0, "failure": None, "skip_reason": None,
+    }] if parts else []
+    if request.query_params.get("failed_only", "false").lower() == "true":
+        items = [i for i in items if i["status"] == "failed"]
+    return respond({"items": items, "next_cursor": None, "total": len(items)})
+
+
+async def list_jobs(request: Request) -> Response:
+    ctx = ctx_of(request)
+    wanted = (request.query_params.get("status") or "").lower()
+    rows = ctx.store.query("import_job")
+    return respond([import_job_view(r) for r in rows if not wanted or r.doc["status"] == wanted])
+
+
+ROUTES = [
+    Route("/videos/upload", upload, methods=["POST"]),
+    Route("/videos", register, methods=["POST"]),
+    Route("/import-jobs", list_jobs, methods=["GET"]),
+    Route("/import-jobs/{job_id}", get_job, methods=["GET"]),
+    Route("/import-jobs/{job_id}/outputs", job_outputs, methods=["GET"]),
+    Route("/import-jobs/{job_id}/files", job_files, methods=["GET"]),
+]
