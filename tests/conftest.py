@@ -26,7 +26,6 @@ import pytest  # noqa: E402
 import qasync  # noqa: E402
 from PySide6.QtCore import QSettings  # noqa: E402
 
-
 TEST_KEY = "sk_test_" + "a1" * 24
 
 

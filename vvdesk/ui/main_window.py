@@ -34,6 +34,9 @@ TABS = ("Media", "Runs", "Exports", "Automations")
 class MainWindow(QMainWindow):
     profiles_requested = Signal()
     closing = Signal()
+    # Cross-pane selection: the media pane emits the selected video ids (other panes,
+    # e.g. runs, follow it); the index stays available via indexes.current_index().
+    media_selected = Signal(list)
 
     def __init__(self, settings: Settings, parent: QWidget | None = None) -> None:
         super().__init__(parent)
