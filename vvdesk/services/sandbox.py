@@ -1,21 +1,36 @@
 """Run the embedded sandbox server as a child process and stop it on exit.
 
 The key is random per launch and passed through the environment (not argv, which other
-local users can read). The child's stderr goes to a log file in its data dir; stdout is
-drained so the pipe never fills.
+local users can read). The child gets SIGTERM if vvdesk dies without cleaning up.
+The child's stderr goes to a log file in its data dir; stdout is drained so the pipe never fills.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import os
 import secrets
+import signal
 import sys
 from dataclasses import dataclass
 from pathlib import Path
 
 START_TIMEOUT_S = 40.0
+_PR_SET_PDEATHSIG = 1
+
+
+def _die_with_parent(parent_pid: int) -> None:
+    """In the child, before exec: get SIGTERM when vvdesk dies, even by SIGKILL (Linux)."""
+    if not sys.platform.startswith("linux"):
+        return
+    import ctypes
+
+    libc = ctypes.CDLL(None, use_errno=True)
+    libc.prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
+    if os.getppid() != parent_pid:  # the parent died before prctl took effect
+        os._exit(1)
 
 
 @dataclass(frozen=True)
@@ -54,6 +69,7 @@ class SandboxLauncher:
             self._proc = await asyncio.create_subprocess_exec(
                 *args, stdout=asyncio.subprocess.PIPE, stderr=log_file,
                 stdin=asyncio.subprocess.DEVNULL, env=dict(os.environ, VV_SANDBOX_API_KEY=key),
+                preexec_fn=functools.partial(_die_with_parent, os.getpid()),
             )
         finally:
             log_file.close()
