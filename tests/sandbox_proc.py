@@ -39,6 +39,7 @@ class SandboxProcess:
         self.extra_args = list(extra_args)
         self.base_url = ""
         self._proc: subprocess.Popen[str] | None = None
+        self._stderr: Any = None
 
     def start(self) -> None:
         """Spawn the server and wait (<= 20 s) for its URL line on stdout."""
@@ -49,7 +50,10 @@ class SandboxProcess:
             cmd.append("--seed-demo")
         env = {**os.environ, "VV_SANDBOX_API_KEY": self.api_key}
         root = Path(__file__).resolve().parents[1]
-        self._proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, text=True, env=env, cwd=root)
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        self._stderr = (self.data_dir / "sandbox-stderr.log").open("ab")
+        self._proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=self._stderr, text=True,
+                                      env=env, cwd=root)
         lines: queue.Queue[str] = queue.Queue()
         stdout = self._proc.stdout
         assert stdout is not None
@@ -61,7 +65,8 @@ class SandboxProcess:
             raise RuntimeError("sandbox did not print its URL in time") from None
         if not line.startswith("http://"):
             self.stop()
-            raise RuntimeError(f"sandbox failed to start (first line: {line!r})")
+            log = (self.data_dir / "sandbox-stderr.log").read_text(errors="replace")[-2000:]
+            raise RuntimeError(f"sandbox failed to start (first line: {line!r}); stderr:\n{log}")
         self.base_url = line
 
     @property
@@ -104,6 +109,9 @@ class SandboxProcess:
                 proc.wait(timeout=5)
         if proc.stdout:
             proc.stdout.close()
+        if self._stderr is not None:
+            self._stderr.close()
+            self._stderr = None
 
     def __enter__(self) -> SandboxProcess:
         self.start()

@@ -29,7 +29,7 @@ from .clock import SimClock
 from .context import Context, Settings
 from .db import Store
 from .errors import ApiError, envelope
-from .gateway import Gateway
+from .gateway import DropConnection, Gateway
 
 log = logging.getLogger("vvdesk.sandbox")
 
@@ -64,7 +64,8 @@ async def http_error(request: Request, exc: Exception) -> Response:
 
 
 async def server_error(request: Request, exc: Exception) -> Response:
-    log.error("unhandled error: %s", type(exc).__name__, exc_info=exc)
+    if not isinstance(exc, DropConnection):
+        log.error("unhandled error: %s", type(exc).__name__, exc_info=exc)
     body = envelope("internal_error", "Internal sandbox error", {}, _request_id(request))
     return JSONResponse(body, status_code=500)
 
