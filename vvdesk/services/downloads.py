@@ -1,0 +1,135 @@
+"""Download a completed export to a file, with throttled progress, cancel and atomic placement.
+
+The SDK streams the bytes (`exports.download` into a file object: auth, identity
+encoding, Content-Length check, no mid-stream retry). Its path variant has no progress
+hook, so we hand it a counting writer on a temporary sibling and do the placement here:
+fsync, verify the size, then rename; on any failure or cancel the temporary file is
+removed, so nothing partial ever sits at the chosen path. All file I/O runs off the UI
+thread. A file name from the server is reduced to a bare name inside the chosen folder.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import re
+import uuid
+from pathlib import Path
+from typing import BinaryIO
+
+from PySide6.QtCore import QObject, Signal
+
+from vvdesk.api.errors import ApiProblem, ProblemKind
+from vvdesk.services.exports import explain
+from vvdesk.services.session import ApiSession
+
+PROGRESS_S = 0.25
+_BAD = re.compile(r"[\x00-\x1f<>:\"|?*]")
+
+
+def safe_filename(name: str | None, fallback: str) -> str:
+    """A bare file name that cannot leave the folder it is joined to."""
+    base = re.split(r"[\\/]", name or "")[-1]
+    base = _BAD.sub("_", base).strip().lstrip(".").strip()
+    if base in ("", ".", ".."):
+        base = fallback
+    return base[:200]
+
+
+def target_path(folder: str | Path, name: str | None, fallback: str) -> Path:
+    folder = Path(folder)
+    path = folder / safe_filename(name, fallback)
+    if path.parent != folder:  # belt and braces: the name had no separators left
+        raise ValueError("file name escapes the folder")
+    return path
+
+
+class _CountingWriter:
+    """The file object the SDK writes to (from a worker thread); counts bytes for progress."""
+
+    def __init__(self, handle: BinaryIO) -> None:
+        self.handle = handle
+        self.count = 0
+
+    def write(self, chunk: bytes) -> int:
+        n = self.handle.write(chunk)
+        self.count += len(chunk)
+        return n
+
+
+def _seal(handle: BinaryIO) -> None:
+    handle.flush()
+    os.fsync(handle.fileno())
+    handle.close()
+
+
+def _discard(handle: BinaryIO, tmp: Path) -> None:
+    if not handle.closed:
+        handle.close()
+    tmp.unlink(missing_ok=True)
+
+
+class DownloadService(QObject):
+    progress = Signal(str, int, int)  # export_id, bytes so far, expected total (0: unknown)
+    finished = Signal(str, str)  # export_id, final path
+    failed = Signal(str, object)  # export_id, ApiProblem (cancel → kind CANCELLED)
+
+    def __init__(self, session: ApiSession, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._s = session
+
+    @staticmethod
+    def job_name(export_id: str) -> str:
+        return f"download:{export_id}"
+
+    def is_running(self, export_id: str) -> bool:
+        return self._s.jobs.is_running(self.job_name(export_id))
+
+    def start(self, export_id: str, path: str | Path, *, total: int = 0,
+              overwrite: bool = False) -> None:
+        target = Path(path)
+
+        def bad(problem: ApiProblem) -> None:
+            if problem.kind is not ProblemKind.CANCELLED:
+                self._s.note_problem(problem)
+            self.failed.emit(export_id, explain(problem, downloading=True))
+
+        self._s.jobs.run(self.job_name(export_id),
+                         self._download(export_id, target, total, overwrite),
+                         on_ok=lambda p: self.finished.emit(export_id, p), on_error=bad,
+                         replace=False)
+
+    def cancel(self, export_id: str) -> None:
+        self._s.jobs.cancel(self.job_name(export_id))
+
+    async def _download(self, export_id: str, target: Path, total: int,
+                        overwrite: bool) -> str:
+        await asyncio.to_thread(target.parent.mkdir, parents=True, exist_ok=True)
+        if not overwrite and await asyncio.to_thread(target.exists):
+            raise FileExistsError(f"{target.name} already exists")
+        tmp = target.with_name(f".{target.name}.{uuid.uuid4().hex}.part")
+        handle = await asyncio.to_thread(tmp.open, "xb")
+        writer = _CountingWriter(handle)
+        try:
+            stream = asyncio.ensure_future(self._s.client.exports.download(export_id, writer))
+            try:
+                while not stream.done():
+                    await asyncio.wait({stream}, timeout=PROGRESS_S)
+                    self.progress.emit(export_id, writer.count, total)
+            except asyncio.CancelledError:
+                stream.cancel()
+                await asyncio.gather(stream, return_exceptions=True)
+                raise
+            written = stream.result()
+            await asyncio.to_thread(_seal, handle)
+            size = await asyncio.to_thread(os.path.getsize, tmp)
+            if size != written or (total and size != total):
+                raise OSError(f"the file has {size} bytes, the server announced "
+                              f"{total or written}")
+            await asyncio.to_thread(os.replace, tmp, target)
+        except BaseException:
+            await asyncio.shield(asyncio.to_thread(_discard, handle, tmp))
+            raise
+        self.progress.emit(export_id, size, size)
+        return str(target)
+
