@@ -8,9 +8,12 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import os
+import signal
 import socket
 import sys
+from collections.abc import Generator
 from pathlib import Path
 
 import uvicorn
@@ -34,6 +37,30 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     return parser.parse_args(argv)
 
 
+class QuietServer(uvicorn.Server):
+    """uvicorn server whose SIGTERM/SIGINT handling ends in a normal exit (status 0).
+
+    Stock uvicorn re-raises the captured signal after shutdown, which makes the
+    process die "by signal"; the desktop app and tests want a clean exit code.
+    """
+
+    @contextlib.contextmanager
+    def capture_signals(self) -> Generator[None, None, None]:
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            loop.add_signal_handler(sig, self._request_exit)
+        try:
+            yield
+        finally:
+            for sig in (signal.SIGTERM, signal.SIGINT):
+                loop.remove_signal_handler(sig)
+
+    def _request_exit(self) -> None:
+        if self.should_exit:
+            self.force_exit = True
+        self.should_exit = True
+
+
 async def serve(args: argparse.Namespace, api_key: str) -> None:
     settings = Settings(data_dir=args.data_dir.resolve(), api_key=api_key,
                         time_scale=args.time_scale, seed_demo=args.seed_demo)
@@ -44,7 +71,7 @@ async def serve(args: argparse.Namespace, api_key: str) -> None:
     port = sock.getsockname()[1]
     config = uvicorn.Config(app, log_level=args.log_level, access_log=False,
                             lifespan="on", timeout_graceful_shutdown=3)
-    server = uvicorn.Server(config)
+    server = QuietServer(config)
     task = asyncio.create_task(server.serve(sockets=[sock]))
     while not server.started and not task.done():
         await asyncio.sleep(0.02)
