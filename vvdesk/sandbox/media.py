@@ -10,36 +10,42 @@ from .db import Row
 from .ids import new_id
 
 
+def make_source(
+    *, blob_sha: str, size: int, filename: str, title: str, media_type: str,
+    duration: float | None = None, video_uri: str | None = None,
+) -> dict[str, Any]:
+    """One source file of an import job (its length derived from size unless given)."""
+    length = simulate.duration_for(media_type, size) if duration is None else duration
+    return {"blob_sha": blob_sha, "size": size, "filename": filename, "title": title,
+            "media_type": media_type, "duration": length, "video_uri": video_uri,
+            "file_id": new_id("file")}
+
+
 def new_import_job(
     ctx: Context,
     *,
     source_kind: str,
-    blob_sha: str,
-    size: int,
-    filename: str,
-    title: str,
+    sources: list[dict[str, Any]],
     index_id: str | None,
-    media_type: str,
-    duration: float | None = None,
     connector_id: str | None = None,
     source_prefix: str = "",
     file_pattern: str = "*",
-    video_uri: str | None = None,
+    recursive: bool = True,
     preset: dict[str, Any] | None = None,
 ) -> Row:
     """Create a pending import job whose outputs (and video ids) are planned up front."""
     job_id = new_id("job")
-    length = simulate.duration_for(media_type, size) if duration is None else duration
-    spans = simulate.split_parts(media_type, length)
-    file_id = new_id("file")
     parts = []
-    for i, (start, end) in enumerate(spans):
-        part_title = title if len(spans) == 1 else f"{title} (part {i + 1} of {len(spans)})"
-        parts.append({
-            "file_id": file_id, "file_name": filename, "source_ordinal": 0,
-            "part_index": i, "part_count": len(spans), "start": start, "end": end,
-            "video_id": new_id("vid"), "title": part_title,
-        })
+    for ordinal, src in enumerate(sources):
+        spans = simulate.split_parts(src["media_type"], src["duration"])
+        for i, (start, end) in enumerate(spans):
+            title = src["title"]
+            part_title = title if len(spans) == 1 else f"{title} (part {i + 1} of {len(spans)})"
+            parts.append({
+                "file_id": src["file_id"], "file_name": src["filename"],
+                "source_ordinal": ordinal, "part_index": i, "part_count": len(spans),
+                "start": start, "end": end, "video_id": new_id("vid"), "title": part_title,
+            })
     doc: dict[str, Any] = {
         "job_id": job_id,
         "status": "pending",
@@ -49,14 +55,14 @@ def new_import_job(
         "target_index_id": index_id,
         "source_prefix": source_prefix,
         "file_pattern": file_pattern,
-        "recursive": True,
+        "recursive": recursive,
         "created_at": clock.iso(),
         "started_at": None,
         "completed_at": None,
         "error_message": None,
         "progress": {
-            "total_files": 1, "imported": 0, "failed": 0, "skipped": 0,
-            "bytes_transferred": 0, "current_file": None, "parts_total": len(spans),
+            "total_files": len(sources), "imported": 0, "failed": 0, "skipped": 0,
+            "bytes_transferred": 0, "current_file": None, "parts_total": len(parts),
             "parts_completed": 0, "parts_failed": 0,
         },
         "execution": {"status": "pending" if preset else "not_requested", "run_id": None,
@@ -65,8 +71,7 @@ def new_import_job(
         "failed_files_next_cursor": None,
         "_parts": parts,
         "_done": 0,
-        "_source": {"blob_sha": blob_sha, "size": size, "filename": filename, "title": title,
-                    "media_type": media_type, "duration": length, "video_uri": video_uri},
+        "_sources": sources,
         "_preset": preset,
     }
     return ctx.store.insert("import_job", job_id, doc,
@@ -92,7 +97,7 @@ def create_media_row(
 
 
 def _create_video(ctx: Context, job: dict[str, Any], part: dict[str, Any]) -> None:
-    src = job["_source"]
+    src = job["_sources"][part["source_ordinal"]]
     create_media_row(
         ctx, video_id=part["video_id"], title=part["title"], filename=src["filename"],
         blob_sha=src["blob_sha"], media_type=src["media_type"],
@@ -101,12 +106,13 @@ def _create_video(ctx: Context, job: dict[str, Any], part: dict[str, Any]) -> No
 
 
 def step_import(ctx: Context, row: Row) -> None:
-    """Advance an import job by one simulated step."""
+    """Advance an import job by one simulated step (one output part per step)."""
     doc = row.doc
     parts = doc["_parts"]
+    progress = doc["progress"]
     if doc["status"] == "pending":
         doc.update(status="importing", phase="importing", started_at=clock.iso())
-        doc["progress"]["current_file"] = doc["_source"]["filename"]
+        progress["current_file"] = parts[0]["file_name"] if parts else None
         ctx.store.save(row, next_at=ctx.clock.after(simulate.IMPORT_PART_SECONDS))
         return
     if doc["status"] != "importing":
@@ -114,18 +120,23 @@ def step_import(ctx: Context, row: Row) -> None:
         return
     done = int(doc["_done"])
     with ctx.store.transaction():
-        _create_video(ctx, doc, parts[done])
-        done += 1
-        doc["_done"] = done
-        progress = doc["progress"]
-        progress["parts_completed"] = done
-        progress["bytes_transferred"] = int(doc["_source"]["size"] * done / len(parts))
         if done < len(parts):
+            part = parts[done]
+            _create_video(ctx, doc, part)
+            done += 1
+            doc["_done"] = done
+            progress["parts_completed"] = done
+            src = doc["_sources"][part["source_ordinal"]]
+            progress["bytes_transferred"] += int(src["size"] / part["part_count"])
+            if part["part_index"] == part["part_count"] - 1:
+                progress["imported"] += 1
+        if done < len(parts):
+            progress["current_file"] = parts[done]["file_name"]
             ctx.store.save(row, next_at=ctx.clock.after(simulate.IMPORT_PART_SECONDS))
             return
-        progress.update(imported=1, current_file=None)
+        progress.update(current_file=None,
+                        bytes_transferred=sum(int(s["size"]) for s in doc["_sources"]))
         doc.update(status="completed", phase="completed", completed_at=clock.iso())
         ctx.store.save(row, next_at=None)
     for hook in ctx.hooks.import_completed:
         hook(ctx, row)
-

@@ -11,11 +11,11 @@ from starlette.routing import Route
 from . import blobs, simulate
 from .context import Context, ctx_of
 from .errors import invalid, not_found
-from .media import new_import_job
+from .media import make_source, new_import_job
 from .paging import parse_limit
 from .routes_indexes import load_index
 from .views import import_job_view, import_outputs
-from .web import idempotent, json_object, optional_str, require_str, respond
+from .web import idempotent, json_object, optional_str, query_bool, require_str, respond
 
 URI_SCHEMES = ("gs://", "s3://", "https://")
 PLACEHOLDER_SECONDS = 60.0
@@ -60,9 +60,9 @@ async def upload(request: Request) -> Response:
 
     def produce() -> tuple[int, Any]:
         sha = blobs.adopt(ctx.blob_dir, file)
-        job = new_import_job(ctx, source_kind="upload", blob_sha=sha, size=file.size,
-                             filename=file.filename, title=title, index_id=index_id,
+        source = make_source(blob_sha=sha, size=file.size, filename=file.filename, title=title,
                              media_type=media_type)
+        job = new_import_job(ctx, source_kind="upload", sources=[source], index_id=index_id)
         return 202, import_job_view(job)
 
     try:
@@ -97,11 +97,11 @@ async def register(request: Request) -> Response:
     def produce() -> tuple[int, Any]:
         sha = blobs.put_bytes(ctx.blob_dir, spec["data"])
         duration = 0.0 if spec["media_type"] == "image" else PLACEHOLDER_SECONDS
-        job = new_import_job(
-            ctx, source_kind="uri", blob_sha=sha, size=len(spec["data"]),
-            filename=spec["filename"], title=spec["title"], index_id=spec["index_id"],
-            media_type=spec["media_type"], duration=duration,
-            connector_id=spec["connector_id"], video_uri=spec["uri"])
+        source = make_source(blob_sha=sha, size=len(spec["data"]), filename=spec["filename"],
+                             title=spec["title"], media_type=spec["media_type"],
+                             duration=duration, video_uri=spec["uri"])
+        job = new_import_job(ctx, source_kind="uri", sources=[source],
+                             index_id=spec["index_id"], connector_id=spec["connector_id"])
         return 202, import_job_view(job)
 
     return idempotent(request, body, produce)
@@ -136,19 +136,29 @@ async def job_outputs(request: Request) -> Response:
 
 
 async def job_files(request: Request) -> Response:
+    """Per-source outcomes (``{items, next_cursor, total}``)."""
     ctx = ctx_of(request)
-    row = load_job(ctx, request.path_params["job_id"])
-    doc = row.doc
-    parts = doc["_parts"]
-    status = {"completed": "completed", "failed": "failed"}.get(doc["status"], "pending")
-    items = [{
-        "file_id": parts[0]["file_id"], "file_name": parts[0]["file_name"], "source_ordinal": 0,
-        "status": status, "part_count": len(parts), "parts_completed": int(doc["_done"]),
-        "parts_failed": 0, "failure": None, "skip_reason": None,
-    }] if parts else []
-    if request.query_params.get("failed_only", "false").lower() == "true":
+    doc = load_job(ctx, request.path_params["job_id"]).doc
+    done = int(doc["_done"])
+    items = []
+    for ordinal, src in enumerate(doc["_sources"]):
+        mine = [i for i, p in enumerate(doc["_parts"]) if p["source_ordinal"] == ordinal]
+        completed = sum(1 for i in mine if i < done)
+        status = "completed" if completed == len(mine) else (
+            "importing" if doc["status"] == "importing" else doc["status"])
+        items.append({
+            "file_id": src["file_id"], "file_name": src["filename"], "source_ordinal": ordinal,
+            "status": status, "part_count": len(mine), "parts_completed": completed,
+            "parts_failed": 0, "failure": None, "skip_reason": None,
+        })
+    if query_bool(request, "failed_only", False):
         items = [i for i in items if i["status"] == "failed"]
-    return respond({"items": items, "next_cursor": None, "total": len(items)})
+    start = _offset_cursor(request)
+    limit = parse_limit(request, default=100, low=1, high=100) or 100
+    end = start + limit
+    return respond({"items": items[start:end],
+                    "next_cursor": str(end) if end < len(items) else None,
+                    "total": len(items)})
 
 
 async def list_jobs(request: Request) -> Response:
