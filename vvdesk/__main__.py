@@ -52,13 +52,18 @@ def main(argv: list[str] | None = None) -> int:
     store = (QSettings(os.path.join(config_dir, "vvdesk.ini"), QSettings.Format.IniFormat)
              if config_dir else None)
     settings = Settings(store)
-    window = MainWindow(settings)
+    window = MainWindow(settings, deferred=True)
     if report:
-        from vvdesk.startup_probe import report_first_expose, report_first_rows
+        from vvdesk.startup_probe import report_first_expose
 
         report_first_expose(window, lambda: _report("exposed"))
-        report_first_rows(window.index_model, lambda: _report("indexes"))
     window.show()
+    _paint_now(app, window)  # the frame is on screen while the rest is built and imported
+    window.build_content()
+    if report:
+        from vvdesk.startup_probe import report_first_rows
+
+        report_first_rows(window.index_model, lambda: _report("indexes"))
 
     import asyncio
 
@@ -81,6 +86,19 @@ def main(argv: list[str] | None = None) -> int:
     with loop:
         loop.run_until_complete(start())
     return 0
+
+
+def _paint_now(app: object, window: object, budget_s: float = 0.5) -> None:
+    """Process events until the window is exposed (painted), at most budget_s.
+
+    Nothing async exists yet; input arriving meanwhile stays queued for the real loop.
+    """
+    handle = window.windowHandle()  # type: ignore[attr-defined]
+    deadline = time.monotonic() + budget_s
+    app.processEvents()  # type: ignore[attr-defined]
+    while handle is not None and not handle.isExposed() and time.monotonic() < deadline:
+        time.sleep(0.002)
+        app.processEvents()  # type: ignore[attr-defined]
 
 
 def _install_signal_handlers(vapp: object) -> None:

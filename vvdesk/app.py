@@ -58,10 +58,14 @@ class VvdeskApp(QObject):
         self._quit.set()
 
     async def start(self) -> None:
+        from vvdesk.api.client import preload_sdk
         from vvdesk.secrets import SecretVault
+
+        sdk = asyncio.ensure_future(preload_sdk())  # overlaps the keyring probe
+        self.vault = await SecretVault.open()
+        await sdk
         from vvdesk.services.profiles import ProfileService
 
-        self.vault = await SecretVault.open()
         if self.vault.keyring_problem:
             log.warning("keyring unavailable: %s", self.vault.keyring_problem)
         self.profiles = ProfileService(self.settings, self.vault, self.jobs, self)
@@ -77,9 +81,10 @@ class VvdeskApp(QObject):
 
     async def connect(self, name: str | None) -> bool:
         """Connect to a saved profile, or to the embedded sandbox when name is None."""
-        from vvdesk.api.client import make_client
+        from vvdesk.api.client import make_client, preload_sdk
         from vvdesk.services.session import ApiSession
 
+        await preload_sdk()
         await self._disconnect()
         if name is None:
             label, endpoint = SANDBOX_LABEL, await self._ensure_sandbox()

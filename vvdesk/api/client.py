@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import importlib
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -13,6 +15,11 @@ USER_AGENT_SUFFIX = "vvdesk"
 def normalize_base_url(url: str) -> str:
     """Strip blanks and a trailing slash; the SDK does the same, we need it for display/compare."""
     return url.strip().rstrip("/")
+
+
+async def preload_sdk() -> None:
+    """Import the SDK (~1 s of pydantic model building) in a worker thread, not the UI's."""
+    await asyncio.to_thread(importlib.import_module, "videovector")
 
 
 def make_client(

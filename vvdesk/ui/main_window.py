@@ -8,25 +8,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
-from PySide6.QtWidgets import (
-    QLabel,
-    QMainWindow,
-    QMessageBox,
-    QProgressBar,
-    QSplitter,
-    QTabWidget,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtCore import Signal
+from PySide6.QtGui import QCloseEvent
+from PySide6.QtWidgets import QLabel, QMainWindow, QProgressBar, QWidget
 
 from vvdesk import __version__
-from vvdesk.models.indexes import IndexListModel
 from vvdesk.settings import Settings
-from vvdesk.ui.panes.indexes import IndexesPane
-from vvdesk.ui.panes.placeholder import PlaceholderPane
-from vvdesk.ui.widgets.banner import Banner
 
 TABS = ("Media", "Runs", "Exports", "Automations")
 
@@ -38,13 +25,45 @@ class MainWindow(QMainWindow):
     # e.g. runs, follow it); the index stays available via indexes.current_index().
     media_selected = Signal(list)
 
-    def __init__(self, settings: Settings, parent: QWidget | None = None) -> None:
+    def __init__(self, settings: Settings, parent: QWidget | None = None, *,
+                 deferred: bool = False) -> None:
+        """Build the frame; the content too unless deferred (then call build_content()).
+
+        Deferring lets the first paint happen before the panes are built: their Qt enum
+        types cost ~80 ms to create on first use, which the user need not stare at.
+        """
         super().__init__(parent)
         self.settings = settings
         self.setWindowTitle("vvdesk")
         self.resize(1100, 700)
+        self.conn_label = QLabel("Starting…")
+        self.busy = QProgressBar()
+        self.busy.setRange(0, 0)
+        self.busy.setMaximumWidth(90)
+        self.busy.setMaximumHeight(14)
+        self.busy.hide()
+        self.statusBar().addPermanentWidget(self.busy)
+        self.statusBar().addPermanentWidget(self.conn_label)
+        geometry, state = self.settings.window_state()
+        if geometry:
+            self.restoreGeometry(geometry)
+        self._state = state
+        self.content_built = False
+        if not deferred:
+            self.build_content()
+
+    def build_content(self) -> None:
+        from PySide6.QtWidgets import QSplitter, QTabWidget, QVBoxLayout
+
+        from vvdesk.models.indexes import IndexListModel
+        from vvdesk.ui.panes.indexes import IndexesPane
+        from vvdesk.ui.panes.placeholder import PlaceholderPane
+        from vvdesk.ui.widgets.banner import Banner
+
+        if self.content_built:
+            return
         self.index_model = IndexListModel(self)
-        self.indexes = IndexesPane(self.index_model, settings.include_default_indexes)
+        self.indexes = IndexesPane(self.index_model, self.settings.include_default_indexes)
         self.tabs = QTabWidget()
         self.tab_panes: dict[str, Any] = {}
         for title in TABS:
@@ -57,26 +76,26 @@ class MainWindow(QMainWindow):
         rl.setContentsMargins(0, 6, 6, 0)
         rl.addWidget(self.banner)
         rl.addWidget(self.tabs)
-        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter = QSplitter()
         self.splitter.addWidget(self.indexes)
         self.splitter.addWidget(right)
         self.splitter.setStretchFactor(1, 1)
         self.splitter.setSizes([280, 820])
         self.setCentralWidget(self.splitter)
-
-        self.conn_label = QLabel("Starting…")
-        self.busy = QProgressBar()
-        self.busy.setRange(0, 0)
-        self.busy.setMaximumWidth(90)
-        self.busy.setMaximumHeight(14)
-        self.busy.hide()
-        self.statusBar().addPermanentWidget(self.busy)
-        self.statusBar().addPermanentWidget(self.conn_label)
         self._build_menus()
         self.indexes.current_changed.connect(self._index_changed)
-        self._restore()
+        if self._state:
+            self.restoreState(self._state)
+        sizes = self.settings.value("window/splitter")
+        if sizes:
+            self.splitter.restoreState(sizes)
+        self.content_built = True
 
     def _build_menus(self) -> None:
+        from PySide6.QtCore import Qt
+        from PySide6.QtGui import QAction, QKeySequence
+        from PySide6.QtWidgets import QMessageBox
+
         bar = self.menuBar()
         file_menu = bar.addMenu("&File")
         self.act_profiles = QAction("&Profiles…", self, shortcut=QKeySequence("Ctrl+,"))
@@ -131,18 +150,9 @@ class MainWindow(QMainWindow):
             pane.set_index(index)
 
     # window state ------------------------------------------------------------------
-    def _restore(self) -> None:
-        geometry, state = self.settings.window_state()
-        if geometry:
-            self.restoreGeometry(geometry)
-        if state:
-            self.restoreState(state)
-        sizes = self.settings.value("window/splitter")
-        if sizes:
-            self.splitter.restoreState(sizes)
-
     def closeEvent(self, event: QCloseEvent) -> None:
         self.settings.save_window_state(self.saveGeometry(), self.saveState())
-        self.settings.set_value("window/splitter", self.splitter.saveState())
+        if self.content_built:
+            self.settings.set_value("window/splitter", self.splitter.saveState())
         self.closing.emit()
         super().closeEvent(event)
