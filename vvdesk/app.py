@@ -45,6 +45,7 @@ class VvdeskApp(QObject):
         self._quit = asyncio.Event()
         window.closing.connect(self._quit.set)
         window.profiles_requested.connect(self.open_profiles)
+        window.connect_requested.connect(self.switch_to)
         self.jobs.failed.connect(window.show_problem)
 
     async def run(self) -> None:
@@ -144,14 +145,17 @@ class VvdeskApp(QObject):
             await session.close()
             session.deleteLater()
 
+    def switch_to(self, name: str | None) -> None:
+        """Connect to another profile (None: the local sandbox) without blocking the UI."""
+        self.jobs.run("connect", self.connect(name))
+
     def open_profiles(self) -> None:
         from vvdesk.ui.dialogs.profiles import ProfileDialog
 
         if self.profiles is None:
             return
         dlg = ProfileDialog(self.profiles, self.window)
-        dlg.connect_requested.connect(
-            lambda name: self.jobs.run("connect", self.connect(name)))
+        dlg.connect_requested.connect(self.switch_to)
         dlg.open()
         self._profile_dialog = dlg
 

@@ -89,3 +89,24 @@ def test_wrong_key_shows_plain_message_and_offers_profiles(qtbot, arun, until, s
         assert "key rejected" in w.conn_label.text()
         assert names(w) == []
         assert "sk_live_" not in w.banner.label.text()
+
+
+def test_switching_profiles_replaces_the_list_and_status(qtbot, arun, until, settings, sandbox,
+                                                         tmp_path):
+    from tests.sandbox_proc import SandboxProcess
+
+    add_profile(arun, settings, "first", sandbox.base_url, sandbox.api_key)
+    with SandboxProcess(tmp_path / "other", api_key="sk_test_" + "b2" * 24,
+                        seed_demo=False) as other:
+        add_profile(arun, settings, "second", other.base_url, other.api_key)
+        with running_app(qtbot, arun, settings, Options(profile="first")) as app:
+            w = app.window
+            until(lambda: "Demo archive" in names(w), "the first profile's indexes")
+            w._fill_connect_menu()
+            entries = [a.text() for a in w.connect_menu.actions() if a.text()]
+            assert entries == ["Sandbox (local)", "first", "second"]
+            next(a for a in w.connect_menu.actions() if a.text() == "second").trigger()
+            until(lambda: "second" in w.conn_label.text() and "connected" in w.conn_label.text(),
+                  "the switch to the second profile")
+            until(lambda: "Demo archive" not in names(w), "the first profile's list to go")
+            assert settings.last_profile == "second"

@@ -20,6 +20,7 @@ TABS = ("Media", "Runs", "Exports", "Automations")
 
 class MainWindow(QMainWindow):
     profiles_requested = Signal()
+    connect_requested = Signal(object)  # a profile name, or None for the local sandbox
     closing = Signal()
     # Cross-pane selection: the media pane emits the selected video ids (other panes,
     # e.g. runs, follow it); the index stays available via indexes.current_index().
@@ -101,6 +102,8 @@ class MainWindow(QMainWindow):
         self.act_profiles = QAction("&Profiles…", self, shortcut=QKeySequence("Ctrl+,"))
         self.act_profiles.triggered.connect(self.profiles_requested.emit)
         file_menu.addAction(self.act_profiles)
+        self.connect_menu = file_menu.addMenu("&Connect to")
+        self.connect_menu.aboutToShow.connect(self._fill_connect_menu)
         file_menu.addSeparator()
         quit_act = QAction("&Quit", self, shortcut=QKeySequence.StandardKey.Quit)
         quit_act.triggered.connect(self.close)
@@ -125,6 +128,19 @@ class MainWindow(QMainWindow):
         if old is not None and old is not pane:
             old.deleteLater()
         pane.set_index(self.indexes.current_index())  # type: ignore[attr-defined]
+
+    def _fill_connect_menu(self) -> None:
+        menu = self.connect_menu
+        menu.clear()
+        sandbox = menu.addAction("Sandbox (local)")
+        sandbox.triggered.connect(lambda: self.connect_requested.emit(None))
+        menu.addSeparator()
+        for profile in self.settings.profiles():
+            act = menu.addAction(profile.name)
+            act.setToolTip(profile.base_url)
+            act.triggered.connect(lambda _=False, n=profile.name: self.connect_requested.emit(n))
+        if not self.settings.profiles():
+            menu.addAction("No saved profiles (File → Profiles…)").setEnabled(False)
 
     # state -------------------------------------------------------------------------
     def set_connection(self, profile: str, state: str, detail: str = "") -> None:
