@@ -84,6 +84,7 @@ class MainWindow(QMainWindow):
         self.splitter.setSizes([280, 820])
         self.setCentralWidget(self.splitter)
         self._build_menus()
+        self._set_icon()
         self.indexes.current_changed.connect(self._index_changed)
         if self._state:
             self.restoreState(self._state)
@@ -128,6 +129,14 @@ class MainWindow(QMainWindow):
         if old is not None and old is not pane:
             old.deleteLater()
         pane.set_index(self.indexes.current_index())  # type: ignore[attr-defined]
+
+    def _set_icon(self) -> None:
+        from PySide6.QtGui import QIcon
+
+        from vvdesk.resources import resource_path
+
+        if (icon := resource_path("vvdesk.svg")) is not None:
+            self.setWindowIcon(QIcon(str(icon)))
 
     def _fill_connect_menu(self) -> None:
         menu = self.connect_menu
