@@ -68,7 +68,7 @@ class VvdeskApp(QObject):
         from vvdesk.services.profiles import ProfileService
 
         if self.vault.keyring_problem:
-            log.warning("keyring unavailable: %s", self.vault.keyring_problem)
+            log.info("keyring unavailable: %s", self.vault.keyring_problem)
         self.profiles = ProfileService(self.settings, self.vault, self.jobs, self)
         await self.connect(self._initial_profile())
 

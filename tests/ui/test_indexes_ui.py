@@ -110,3 +110,17 @@ def test_switching_profiles_replaces_the_list_and_status(qtbot, arun, until, set
                   "the switch to the second profile")
             until(lambda: "Demo archive" not in names(w), "the first profile's list to go")
             assert settings.last_profile == "second"
+
+
+def test_last_selected_index_is_restored_per_profile(qtbot, arun, until, settings, sandbox):
+    add_profile(arun, settings, "local", sandbox.base_url, sandbox.api_key)
+    with running_app(qtbot, arun, settings, Options(profile="local")) as app:
+        w = app.window
+        until(lambda: w.indexes.current_index() is not None, "a first selection")
+        first = w.indexes.current_index()
+        other = next(ix for ix in w.index_model.rows() if ix.index_id != first.index_id)
+        w.indexes.select(other.index_id)
+    with running_app(qtbot, arun, settings, Options(profile="local")) as app:
+        w = app.window
+        until(lambda: w.indexes.current_index() is not None, "the restored selection")
+        assert w.indexes.current_index().index_id == other.index_id

@@ -28,12 +28,25 @@ def bind(ctx: SessionContext) -> None:
         pane.select(index.index_id)
         w.statusBar().showMessage(f"Created index “{index.name}”.", 5000)
 
+    remembered = f"indexes/selected/{s.profile_name}"
+
+    def loaded(items: list[Any]) -> None:
+        model.merge(items)
+        if pane.current_index() is None and items:
+            wanted = str(settings.value(remembered, "") or "")
+            pane.select(wanted if model.row_of(wanted) >= 0 else pane.first_id())
+
+    def selected(index: Any | None) -> None:
+        if index is not None:
+            settings.set_value(remembered, index.index_id)
+
     w.set_connection(s.profile_name, s.state.value)
     wire(s.state_changed, lambda st, d: w.set_connection(s.profile_name, st, d))
     wire(s.jobs.busy_changed, w.set_busy)
     wire(s.jobs.failed, w.show_problem)
     wire(service.failed, w.show_problem)
-    wire(service.loaded, model.merge)
+    wire(service.loaded, loaded)
+    wire(pane.current_changed, selected)
     wire(service.created, created)
     wire(service.deletion_progress, model.set_deletion)
     wire(service.deleted, model.remove)

@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from vvdesk.models.indexes import IndexListModel
-from vvdesk.models.keyed import OBJECT_ROLE, SORT_ROLE
+from vvdesk.models.keyed import KEY_ROLE, OBJECT_ROLE, SORT_ROLE
 from vvdesk.ui.dialogs import ask
 
 
@@ -59,6 +59,7 @@ class IndexesPane(QWidget):
         self.view.horizontalHeader().hide()
         self.view.verticalHeader().hide()
         self.view.setShowGrid(False)
+        self.view.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 10)
         self.view.selectionModel().currentRowChanged.connect(self._current_changed)
         self.include_defaults = QCheckBox("Include shared demo indexes")
         self.include_defaults.setChecked(include_defaults)
@@ -109,6 +110,11 @@ class IndexesPane(QWidget):
         row = self.model.row_of(index_id)
         if row >= 0:
             self.view.setCurrentIndex(self.proxy.mapFromSource(self.model.index(row, 0)))
+
+    def first_id(self) -> str:
+        """The id of the first row as shown (sorted/filtered), or ''."""
+        idx = self.proxy.index(0, 0)
+        return str(idx.data(KEY_ROLE)) if idx.isValid() else ""
 
     def _current_changed(self, *_: object) -> None:
         self._update_actions()
