@@ -14,7 +14,10 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Mount
 
 from . import (
+    automations,
     routes_auth,
+    routes_automations,
+    routes_connectors,
     routes_control,
     routes_exports,
     routes_indexes,
@@ -35,9 +38,8 @@ log = logging.getLogger("vvdesk.sandbox")
 
 ROUTE_MODULES = [
     routes_auth, routes_indexes, routes_media, routes_videos, routes_prompts, routes_runs,
-    routes_exports, routes_control,
+    routes_exports, routes_connectors, routes_automations, routes_control,
 ]
-EXTRA_ROUTES: list = []  # phase-2 modules append their ROUTES here before build_app
 
 
 def _request_id(request: Request) -> str:
@@ -74,13 +76,15 @@ def build_context(settings: Settings) -> Context:
     """Open storage under the data dir (creating it) and return the shared context."""
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     store = Store(settings.data_dir / "sandbox.sqlite3")
-    return Context(settings=settings, store=store, clock=SimClock(settings.time_scale))
+    ctx = Context(settings=settings, store=store, clock=SimClock(settings.time_scale))
+    automations.install(ctx, worker.STEPS)
+    return ctx
 
 
 def build_app(settings: Settings) -> Gateway:
     """The ASGI application (gateway around Starlette) for one data dir."""
     ctx = build_context(settings)
-    routes = [r for module in ROUTE_MODULES for r in module.ROUTES] + EXTRA_ROUTES
+    routes = [r for module in ROUTE_MODULES for r in module.ROUTES]
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:

@@ -9,6 +9,7 @@ from starlette.requests import Request
 from starlette.responses import Response, StreamingResponse
 from starlette.routing import Route
 
+from .connectors import check_relative_path
 from .context import Context, ctx_of
 from .db import Row
 from .errors import ApiError, conflict, invalid, not_found
@@ -31,20 +32,7 @@ def load_export(ctx: Context, export_id: str) -> Row:
 
 def check_subpath(value: Any, field: str = "destination_subpath") -> str | None:
     """Relative POSIX sub-path: no ``..``, backslash, empty segment or leading ``/``."""
-    if value is None or value == "":
-        return None
-    if not isinstance(value, str):
-        raise invalid(field, f"{field} must be a string")
-    if value.startswith("/"):
-        raise invalid(field, f"{field} must be relative (no leading '/')")
-    if "\\" in value:
-        raise invalid(field, f"{field} must not contain backslashes")
-    segments = value.rstrip("/").split("/")
-    if any(s == "" for s in segments):
-        raise invalid(field, f"{field} must not contain empty segments")
-    if any(s in ("..", ".") for s in segments):
-        raise invalid(field, f"{field} must not contain '.' or '..' segments")
-    return value.rstrip("/")
+    return check_relative_path(value, field)
 
 
 def resolve_destination(ctx: Context, body: dict[str, Any]) -> tuple[Row | None, str | None]:
