@@ -1,0 +1,249 @@
+"""The transfer queue against a real sandbox: progress, cancel, stall, retry without duplicates,
+and a restart with unfinished work (interrupted → resume; a running import polled to done)."""
+
+from __future__ import annotations
+
+import asyncio
+import gc
+import os
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from vvdesk.api.client import make_client
+from vvdesk.api.upload import make_pump
+from vvdesk.services.journal import Journal
+from vvdesk.services.session import ApiSession
+from vvdesk.services.transfer_store import TransferStore, TState
+from vvdesk.services.transfers import TransferService
+
+MiB = 1024 * 1024
+
+
+def write_file(path: Path, size: int) -> Path:
+    """Random 1 MiB blocks (fast to make, incompressible)."""
+    with path.open("wb") as f:
+        left = size
+        block = os.urandom(MiB)
+        n = 0
+        while left > 0:
+            # vary each block a little so the content is not one repeated MiB
+            chunk = block[: min(left, MiB)]
+            f.write(n.to_bytes(8, "little") + chunk[8:])
+            left -= len(chunk)
+            n += 1
+    return path
+
+
+class Harness:
+    """A TransferService on its own session and journal (like one app run)."""
+
+    def __init__(self, sandbox: Any, journal_path: Path, *, max_retries: int = 3,
+                 stall_after: float = 15.0, limit: int = 2) -> None:
+        client = make_client(sandbox.base_url, sandbox.api_key, max_retries=max_retries)
+        self.session = ApiSession("test", sandbox.base_url, client, is_sandbox=True)
+        self.journal = Journal(journal_path)
+        self.service = TransferService(self.session, TransferStore(self.journal, "test"),
+                                       make_pump(client), limit=limit,
+                                       stall_after=stall_after, parent=self.session)
+        self.events: list[Any] = []
+        self.service.changed.connect(self.events.append)
+        self.finished: list[Any] = []
+        self.service.finished.connect(self.finished.append)
+
+    def only(self) -> Any:
+        (t,) = self.service.transfers()
+        return t
+
+    async def close(self) -> None:
+        await self.service.aclose()
+        await self.session.close()
+        self.journal.close()
+
+
+@pytest.fixture
+def make(sandbox, tmp_path, arun) -> Iterator[Any]:
+    made: list[Harness] = []
+
+    def build(**kw: Any) -> Harness:
+        h = Harness(kw.pop("server", sandbox), tmp_path / "journal.sqlite3", **kw)
+        made.append(h)
+        return h
+
+    yield build
+    sandbox.clear_faults()
+    for h in made:
+        if h.session.state.value != "closed":
+            arun(h.close(), 30)
+    made.clear()
+    gc.collect()  # free Qt objects here, on the GUI thread, not in some worker thread's GC
+
+
+def new_index(sandbox, arun, name: str) -> str:
+    async def create() -> str:
+        vv = make_client(sandbox.base_url, sandbox.api_key)
+        try:
+            return (await vv.indexes.create(name=name)).index_id
+        finally:
+            await vv.close()
+
+    return arun(create())
+
+
+def media_titles(server, arun, index_id: str) -> list[str]:
+    async def load() -> list[str]:
+        vv = make_client(server.base_url, server.api_key)
+        try:
+            page = await vv.indexes.list_videos(index_id, limit=100)
+            return [v.title async for v in page.auto_paging_iter()]
+        finally:
+            await vv.close()
+
+    return arun(load())
+
+
+def test_large_upload_streams_with_monotonic_progress_to_the_right_video(
+        make, sandbox, arun, until, tmp_path):
+    index_id = new_index(sandbox, arun, "Big uploads")
+    big = write_file(tmp_path / "big.mp4", 200 * MiB)
+    h = make()
+    h.service.add_paths([str(big)], index_id, "Big uploads")
+    until(lambda: h.service.transfers() and h.only().state is TState.DONE, "upload done", 60)
+    big.unlink()
+    t = h.only()
+    progress = [e.sent for e in h.events if e.state is TState.UPLOADING]
+    assert len(progress) >= 3, progress  # throttled, but several updates
+    assert progress == sorted(progress), "progress went backwards"
+    assert t.sent == t.size == 200 * MiB
+    assert len(t.video_ids) == 1 and t.job_id
+    assert media_titles(sandbox, arun, index_id) == ["big.mp4"]
+    assert h.finished and h.finished[0].index_id == index_id
+    assert any(e.rate > 0 for e in h.events)
+
+
+def test_stall_then_cancel_within_a_second(make, sandbox, arun, until, tmp_path):
+    index_id = new_index(sandbox, arun, "Stalls")
+    f = write_file(tmp_path / "slow.mov", 16 * MiB)
+    sandbox.add_fault(method="POST", path=r"/videos/upload$", latency=30.0)
+    h = make(stall_after=1.0)
+    h.service.add_paths([str(f)], index_id, "Stalls")
+    until(lambda: h.service.transfers() and h.only().state is TState.STALLED,
+          "the upload to show as stalled", 10)
+    t0 = time.monotonic()
+    h.service.cancel(h.only().transfer_id)
+    until(lambda: not h.session.jobs.is_running(f"transfer:{h.only().transfer_id}"),
+          "the upload task to stop", 1.0)
+    assert time.monotonic() - t0 < 1.0
+    assert h.only().state is TState.CANCELLED
+    sandbox.clear_faults()
+    assert media_titles(sandbox, arun, index_id) == []
+
+
+@pytest.mark.parametrize("fault", [
+    {"status": 503},
+    {"drop_request_after": 3 * MiB},  # connection dropped mid-upload
+    {"drop_response_after": 0},  # server stored it, the answer was lost
+])
+def test_sdk_retry_after_fault_creates_no_duplicate(fault, make, sandbox, arun, until, tmp_path):
+    index_id = new_index(sandbox, arun, f"Retry {fault}")
+    f = write_file(tmp_path / "clip.mp4", 8 * MiB)
+    sandbox.add_fault(method="POST", path=r"/videos/upload$", times=1, **fault)
+    h = make()
+    h.service.add_paths([str(f)], index_id, "Retry")
+    until(lambda: h.service.transfers() and h.only().state is TState.DONE, "upload done", 30)
+    assert media_titles(sandbox, arun, index_id) == ["clip.mp4"]
+
+
+def test_manual_retry_reuses_the_key_and_creates_no_duplicate(make, sandbox, arun, until,
+                                                              tmp_path):
+    index_id = new_index(sandbox, arun, "Manual retry")
+    f = write_file(tmp_path / "take.mkv", 4 * MiB)
+    h = make(max_retries=0)
+    sandbox.add_fault(method="POST", path=r"/videos/upload$", times=1, drop_response_after=0)
+    h.service.add_paths([str(f)], index_id, "Manual retry")
+    until(lambda: h.service.transfers() and h.only().state is TState.FAILED, "failure", 20)
+    assert "connection" in h.only().error.lower()
+    sandbox.add_fault(method="POST", path=r"/videos/upload$", times=1, status=503)
+    h.service.retry(h.only().transfer_id)
+    until(lambda: h.only().state is TState.FAILED, "second failure", 20)
+    assert "server had a problem (503)" in h.only().error
+    h.service.retry_all()
+    until(lambda: h.only().state is TState.DONE, "done after retry", 20)
+    assert media_titles(sandbox, arun, index_id) == ["take.mkv"]  # one, not two
+
+
+def test_concurrency_limit_and_clear_finished(make, sandbox, arun, until, tmp_path):
+    index_id = new_index(sandbox, arun, "Many")
+    files = [write_file(tmp_path / f"c{i}.webm", MiB) for i in range(4)]
+    sandbox.add_fault(method="POST", path=r"/videos/upload$", latency=0.5, times=4)
+    h = make(limit=1)
+    seen_max = 0
+
+    def watch(_t: Any) -> None:
+        nonlocal seen_max
+        active = [t for t in h.service.transfers() if t.state is TState.UPLOADING]
+        seen_max = max(seen_max, len(active))
+
+    h.service.changed.connect(watch)
+    h.service.add_paths([str(p) for p in files], index_id, "Many")
+    until(lambda: len(h.service.transfers()) == 4 and all(
+        t.state is TState.DONE for t in h.service.transfers()), "all done", 30)
+    assert seen_max == 1
+    h.service.clear_finished()
+    assert h.service.transfers() == []
+    assert sorted(media_titles(sandbox, arun, index_id)) == [f"c{i}.webm" for i in range(4)]
+
+
+def test_restart_interrupted_upload_resumes_and_running_import_is_polled(
+        make, sandbox, arun, until, tmp_path):
+    from tests.sandbox_proc import SandboxProcess
+
+    index_id = new_index(sandbox, arun, "Restart")
+    f = write_file(tmp_path / "resume.mp4", 4 * MiB)
+    sandbox.add_fault(method="POST", path=r"/videos/upload$", latency=30.0)
+    first = make()
+    first.service.add_paths([str(f)], index_id, "Restart")
+    until(lambda: first.service.transfers() and first.only().state is TState.UPLOADING,
+          "uploading", 10)
+    arun(asyncio.sleep(0.3))
+    arun(first.close())  # the app quits mid-upload
+    sandbox.clear_faults()
+    second = make()
+    second.service.start()
+    until(lambda: second.service.transfers(), "the journal to load", 10)
+    assert second.only().state is TState.INTERRUPTED
+    second.service.retry_all()
+    until(lambda: second.only().state is TState.DONE, "resumed upload done", 20)
+    assert media_titles(sandbox, arun, index_id) == ["resume.mp4"]
+    arun(second.close())
+
+    # An import still running on the server when the app closes is polled after restart.
+    with SandboxProcess(tmp_path / "slow-sandbox", api_key=sandbox.api_key, seed_demo=True,
+                        time_scale=0.5) as slow:
+        third = make(server=slow)
+        third.service.add_paths([str(f)], "idx_demo_archive", "Demo archive")
+        until(lambda: any(
+            t.state is TState.IMPORTING for t in third.service.transfers()), "importing", 20)
+        arun(third.close())
+        job_id = next(t.job_id for t in third.service.transfers()
+                      if t.state is TState.IMPORTING)
+
+        async def job_status() -> str:
+            vv = make_client(slow.base_url, slow.api_key)
+            try:
+                return (await vv.import_jobs.retrieve(job_id)).status
+            finally:
+                await vv.close()
+
+        assert arun(job_status()) not in ("completed", "failed", "cancelled")
+        fourth = make(server=slow)
+        fourth.service.start()
+        until(lambda: any(t.job_id == job_id and t.state is TState.DONE
+                          for t in fourth.service.transfers()), "import polled to done", 30)
+        done = next(t for t in fourth.service.transfers() if t.job_id == job_id)
+        assert done.video_ids
+        assert "resume.mp4" in media_titles(slow, arun, "idx_demo_archive")
+        arun(fourth.close())
