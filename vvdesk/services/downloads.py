@@ -71,7 +71,7 @@ def _discard(handle: BinaryIO, tmp: Path) -> None:
 
 class DownloadService(QObject):
     progress = Signal(str, int, int)  # export_id, bytes so far, expected total (0: unknown)
-    finished = Signal(str, str)  # export_id, final path
+    finished = Signal(str, str)  # export_id, final path ("" = the file exists, not replaced)
     failed = Signal(str, object)  # export_id, ApiProblem (cancel → kind CANCELLED)
 
     def __init__(self, session: ApiSession, parent: QObject | None = None) -> None:
@@ -106,7 +106,7 @@ class DownloadService(QObject):
                         overwrite: bool) -> str:
         await asyncio.to_thread(target.parent.mkdir, parents=True, exist_ok=True)
         if not overwrite and await asyncio.to_thread(target.exists):
-            raise FileExistsError(f"{target.name} already exists")
+            return ""  # the caller asks before overwriting
         tmp = target.with_name(f".{target.name}.{uuid.uuid4().hex}.part")
         handle = await asyncio.to_thread(tmp.open, "xb")
         writer = _CountingWriter(handle)

@@ -1,0 +1,97 @@
+"""The export list: every export the account returns, merged with the ones this app tracks."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QObject, QSortFilterProxyModel, Qt
+
+from vvdesk.models.keyed import AnyIndex, Column, KeyedTableModel
+
+
+def human_size(n: int | None) -> str:
+    if n is None:
+        return ""
+    size = float(n)
+    for unit in ("B", "KB", "MB", "GB"):
+        if size < 1024 or unit == "GB":
+            return f"{size:.0f} {unit}" if unit == "B" else f"{size:.1f} {unit}"
+        size /= 1024
+    return str(n)
+
+
+def destination(e: Any) -> str:
+    if getattr(e, "destination_type", None) == "connector":
+        where = e.destination_uri or "/".join(
+            p for p in (e.destination_base_path, e.destination_subpath) if p)
+        return f"connector {e.destination_connector_id}: {where}" if where \
+            else f"connector {e.destination_connector_id}"
+    return "download"
+
+
+def when(value: str | None) -> str:
+    return (value or "").replace("T", " ")[:19]
+
+
+class ExportListModel(KeyedTableModel):
+    columns = [
+        Column("Type", lambda e: "index" if e.export_type == "index" else "run"),
+        Column("Target", lambda e: e.target_id),
+        Column("Status", lambda e: e.status),
+        Column("Destination", destination, tooltip=destination),
+        Column("Size", lambda e: human_size(e.file_size_bytes),
+               sort=lambda e: e.file_size_bytes or 0),
+        Column("Created", lambda e: when(e.created_at)),
+        Column("Completed", lambda e: when(e.completed_at)),
+        Column("Error", lambda e: e.error_message or "", tooltip=lambda e: e.error_message),
+    ]
+    STATUS = 2
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(key=lambda e: e.export_id, parent=parent)
+        self._notes: dict[str, str] = {}
+        self.tracked: set[str] = set()
+
+    def set_note(self, export_id: str, note: str) -> None:
+        """Local state next to the status (tracked, downloading 40 %, saved)."""
+        self._notes[export_id] = note
+        i = self.row_of(export_id)
+        if i >= 0:
+            self.dataChanged.emit(self.index(i, self.STATUS), self.index(i, self.STATUS))
+
+    def note(self, export_id: str) -> str:
+        return self._notes.get(export_id, "")
+
+    def merge_listed(self, items: list[Any]) -> None:
+        """A list call: update/add what it holds, keep the rest (older, or tracked)."""
+        self.append(items)
+
+    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        value = super().data(index, role)
+        if (role == Qt.ItemDataRole.DisplayRole and index.isValid()
+                and index.column() == self.STATUS):
+            key = super().data(index, Qt.ItemDataRole.UserRole + 1)
+            note = self._notes.get(key) or ("tracked" if key in self.tracked else "")
+            if note:
+                return f"{value} — {note}"
+        return value
+
+
+class ExportScopeProxy(QSortFilterProxyModel):
+    """Exports of one index (and of its runs), or all of them."""
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._targets: set[str] | None = None
+
+    def set_targets(self, targets: set[str] | None) -> None:
+        self.beginFilterChange()
+        self._targets = targets
+        self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
+
+    def filterAcceptsRow(self, row: int, parent: AnyIndex) -> bool:
+        if self._targets is None:
+            return True
+        model = self.sourceModel()
+        export = model.data(model.index(row, 0, parent), Qt.ItemDataRole.UserRole + 2)
+        return export is not None and export.target_id in self._targets

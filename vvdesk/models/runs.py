@@ -1,0 +1,63 @@
+"""Prompt runs of an index (cursor pages) or of the selected media; unknown statuses as-is."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QModelIndex, QObject, Signal
+
+from vvdesk.models.exports import when
+from vvdesk.models.keyed import AnyIndex, Column, KeyedTableModel
+
+TERMINAL = frozenset({"completed", "completed_with_failures", "failed", "cancelled"})
+
+
+def is_terminal(status: str | None) -> bool:
+    return (status or "").lower() in TERMINAL
+
+
+def segments(r: Any) -> str:
+    text = f"{r.completed_segments}/{r.total_segments}"
+    return text + (f", {r.field_extraction_failures} failed" if r.field_extraction_failures
+                   else "")
+
+
+def media(r: Any) -> str:
+    total = r.total_videos + r.total_audios + r.total_images
+    done = r.completed_videos + r.completed_audios + r.completed_images
+    failed = r.failed_videos + r.failed_audios + r.failed_images
+    return f"{done}/{total}" + (f", {failed} failed" if failed else "")
+
+
+class RunListModel(KeyedTableModel):
+    columns = [
+        Column("Prompt", lambda r: r.prompt_name, tooltip=lambda r: f"run id: {r.run_id}"),
+        Column("Status", lambda r: r.status),
+        Column("Segments", segments, sort=lambda r: r.completed_segments),
+        Column("Media", media),
+        Column("Executed", lambda r: when(r.executed_at), sort=lambda r: r.executed_at),
+    ]
+    more_requested = Signal()
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(key=lambda r: r.run_id, parent=parent)
+        self.has_more = False
+        self._asked = False
+
+    def set_page(self, runs: list[Any], has_more: bool, *, first: bool) -> None:
+        if first:
+            self.merge(runs)
+        else:
+            self.append(runs)
+        self.has_more, self._asked = has_more, False
+
+    def canFetchMore(self, parent: AnyIndex = QModelIndex()) -> bool:  # noqa: B008
+        return not parent.isValid() and self.has_more and not self._asked
+
+    def fetchMore(self, parent: AnyIndex = QModelIndex()) -> None:  # noqa: B008
+        if self.canFetchMore(parent):
+            self._asked = True
+            self.more_requested.emit()
+
+    def running(self) -> list[str]:
+        return [r.run_id for r in self.rows() if not is_terminal(r.status)]

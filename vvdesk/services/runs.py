@@ -1,0 +1,201 @@
+"""Prompt runs: list (index pages or selected media), details, cancel, start with an estimate.
+
+Runs that are not terminal are refreshed by one watcher loop: one `GET /prompt-runs`
+per cycle (the account's latest 200), single fetches only for watched runs missing from
+it, an interval that starts short and backs off while nothing changes.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+from PySide6.QtCore import QObject, Signal
+
+from vvdesk.api.errors import ApiProblem, ProblemKind, describe
+from vvdesk.models.runs import is_terminal
+from vvdesk.services.session import ApiSession
+
+PAGE = 50
+WATCH_MIN_S = 1.0
+WATCH_MAX_S = 30.0
+SIMPLE_SCHEMA = {"type": "object",
+                 "properties": {"summary": {"type": "string", "description": "What happens"}},
+                 "required": ["summary"]}
+
+
+class RunService(QObject):
+    loaded = Signal(list, bool, bool)  # runs, has_more, first page
+    changed = Signal(object)  # a PromptRun that moved
+    details_loaded = Signal(str, object)  # run_id, failed-segments manifest
+    prompts_loaded = Signal(list)
+    prompt_created = Signal(object)
+    estimated = Signal(dict, object)  # request, PromptRunCostEstimate
+    started = Signal(object)  # PromptRun
+    failed = Signal(str, object)
+
+    def __init__(self, session: ApiSession, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._s = session
+        self._cursor: str | None = None
+        self._index_id: str | None = None
+        self._watched: dict[str, str] = {}  # run_id → last status
+        self._wake = asyncio.Event()
+        self._interval = WATCH_MIN_S
+
+    def _fail(self, action: str) -> Any:
+        def handler(problem: ApiProblem) -> None:
+            self._s.note_problem(problem)
+            self.failed.emit(action, problem)
+
+        return handler
+
+    # lists ---------------------------------------------------------------------
+    def load_index(self, index_id: str) -> None:
+        self._index_id, self._cursor = index_id, None
+        self._page(first=True)
+
+    def fetch_more(self) -> None:
+        if self._index_id and self._cursor:
+            self._page(first=False)
+
+    def _page(self, first: bool) -> None:
+        index_id, cursor = self._index_id, self._cursor
+
+        async def load() -> Any:
+            return await self._s.client.indexes.list_prompt_runs(index_id, limit=PAGE,
+                                                                 cursor=cursor)
+
+        def ok(page: Any) -> None:
+            if index_id != self._index_id:
+                return
+            self._s.mark_ok()
+            self._cursor = page.next_cursor if page.has_more else None
+            self.loaded.emit(list(page.data), bool(page.has_more), first)
+            self.watch([r for r in page.data if not is_terminal(r.status)])
+
+        self._s.jobs.run("runs.page", load(), on_ok=ok, on_error=self._fail("Loading runs"))
+
+    def load_media(self, video_ids: list[str]) -> None:
+        self._index_id, self._cursor = None, None
+
+        async def load() -> list[Any]:
+            seen: dict[str, Any] = {}
+            for vid in video_ids:
+                for run in await self._s.client.videos.list_prompt_runs(vid):
+                    seen[run.run_id] = run
+            return sorted(seen.values(), key=lambda r: r.executed_at, reverse=True)
+
+        def ok(runs: list[Any]) -> None:
+            self.loaded.emit(runs, False, True)
+            self.watch([r for r in runs if not is_terminal(r.status)])
+
+        self._s.jobs.run("runs.page", load(), on_ok=ok,
+                         on_error=self._fail("Loading runs of the media"))
+
+    # one run -------------------------------------------------------------------
+    def load_details(self, run_id: str) -> None:
+        async def load() -> Any:
+            return await self._s.client.prompt_runs.get_failed_segments(run_id)
+
+        self._s.jobs.run("runs.details", load(),
+                         on_ok=lambda m: self.details_loaded.emit(run_id, m),
+                         on_error=lambda p: self.details_loaded.emit(run_id, p))
+
+    def cancel(self, run_id: str) -> None:
+        async def cancel() -> Any:
+            return await self._s.client.prompt_runs.cancel(run_id)
+
+        def ok(run: Any) -> None:
+            self.changed.emit(run)
+            self.watch([run])
+
+        self._s.jobs.run(f"runs.cancel:{run_id}", cancel(), on_ok=ok,
+                         on_error=self._fail("Cancelling the run"), replace=False)
+
+    # starting ------------------------------------------------------------------
+    def load_prompts(self) -> None:
+        async def load() -> list[Any]:
+            return list((await self._s.client.prompts.list()).prompts)
+
+        self._s.jobs.run("runs.prompts", load(), on_ok=self.prompts_loaded.emit,
+                         on_error=self._fail("Loading prompts"))
+
+    def create_prompt(self, name: str, instructions: str) -> None:
+        async def create() -> Any:
+            return await self._s.client.prompts.create(
+                name=name, prompt_text=instructions, json_schema=SIMPLE_SCHEMA)
+
+        self._s.jobs.run(f"runs.prompt:{name}", create(), on_ok=self.prompt_created.emit,
+                         on_error=self._fail(f"Creating prompt “{name}”"), replace=False)
+
+    def estimate(self, request: dict[str, Any]) -> None:
+        async def estimate() -> Any:
+            return await self._s.client.prompt_runs.estimate(**request)
+
+        self._s.jobs.run("runs.estimate", estimate(),
+                         on_ok=lambda e: self.estimated.emit(request, e),
+                         on_error=self._fail("Estimating the run"))
+
+    def execute(self, request: dict[str, Any]) -> None:
+        async def execute() -> Any:
+            return await self._s.client.prompt_runs.execute(**request)
+
+        def ok(run: Any) -> None:
+            self.started.emit(run)
+            self.watch([run])
+
+        self._s.jobs.run("runs.execute", execute(), on_ok=ok,
+                         on_error=self._fail("Starting the run"), replace=False)
+
+    # watcher -------------------------------------------------------------------
+    def watch(self, runs: list[Any]) -> None:
+        fresh = [r for r in runs if not is_terminal(r.status)]
+        if not fresh:
+            return
+        for r in fresh:
+            self._watched[r.run_id] = r.status
+        self._interval = WATCH_MIN_S
+        self._wake.set()
+        self._s.jobs.run("runs.watch", self._watch_loop(), replace=False)
+
+    async def _watch_loop(self) -> None:
+        while self._watched:
+            self._wake.clear()
+            changed = await self._watch_cycle()
+            self._interval = WATCH_MIN_S if changed else min(self._interval * 1.6,
+                                                             WATCH_MAX_S)
+            if not self._watched:
+                return
+            try:
+                await asyncio.wait_for(self._wake.wait(), self._interval)
+            except TimeoutError:
+                continue
+
+    async def _watch_cycle(self) -> bool:
+        try:
+            listed = {r.run_id: r for r in await self._s.client.prompt_runs.list(limit=200)}
+        except Exception as exc:
+            problem = describe(exc)
+            self._s.note_problem(problem)
+            if problem.kind is ProblemKind.RATE_LIMITED:
+                self._interval = float(problem.retry_after or WATCH_MAX_S)
+            return False
+        changed = False
+        missing = [rid for rid in self._watched if rid not in listed][:2]
+        for rid in missing:
+            try:
+                listed[rid] = await self._s.client.prompt_runs.retrieve(rid)
+            except Exception:
+                self._watched.pop(rid, None)
+        for rid in list(self._watched):
+            run = listed.get(rid)
+            if run is None:
+                continue
+            changed |= run.status != self._watched[rid] or is_terminal(run.status)
+            self.changed.emit(run)  # counters move too; the model updates one row
+            if is_terminal(run.status):
+                self._watched.pop(rid)
+            else:
+                self._watched[rid] = run.status
+        return changed

@@ -1,0 +1,112 @@
+"""Create an export: which runs (index exports; default all), and where it goes.
+
+Destination is a download or a connector with an optional sub-path; the sub-path rule
+(vvdesk/api/subpath.py) is checked as the user types and the reason shown inline.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QRadioButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from vvdesk.api.subpath import normalize_subpath, subpath_problem
+
+
+class CreateExportDialog(QDialog):
+    def __init__(self, parent: QWidget | None, title: str,
+                 runs: list[tuple[str, str, bool]] | None, connectors: list[Any],
+                 connectors_note: str = "") -> None:
+        super().__init__(parent)
+        self.setWindowTitle(title)
+        self.runs = QListWidget()
+        for run_id, label, checked in runs or []:
+            item = QListWidgetItem(label)
+            item.setData(Qt.ItemDataRole.UserRole, run_id)
+            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+            item.setCheckState(Qt.CheckState.Checked if checked else Qt.CheckState.Unchecked)
+            self.runs.addItem(item)
+        self.runs.setVisible(runs is not None)
+        self.to_download = QRadioButton("Download (keep the file on this computer)")
+        self.to_connector = QRadioButton("Deliver to a connector")
+        self.to_download.setChecked(True)
+        self.connector = QComboBox()
+        for c in connectors:
+            self.connector.addItem(f"{c.name} ({c.provider}, {c.bucket or c.container or ''})",
+                                   c.connector_id)
+        self.to_connector.setEnabled(bool(connectors))
+        self.connector_note = QLabel(connectors_note or "")
+        self.connector_note.setVisible(not connectors)
+        self.subpath = QLineEdit(placeholderText="e.g. reports/2026")
+        self.hint = QLabel()
+        self.hint.setStyleSheet("color:#b3261e")
+        self.hint.setWordWrap(True)
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Create export")
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+        lay = QVBoxLayout(self)
+        if runs is not None:
+            lay.addWidget(QLabel("Runs to include (all by default):"))
+            lay.addWidget(self.runs)
+        lay.addWidget(self.to_download)
+        lay.addWidget(self.to_connector)
+        form = QFormLayout()
+        form.addRow("Connector", self.connector)
+        form.addRow("Sub-path", self.subpath)
+        lay.addLayout(form)
+        lay.addWidget(self.connector_note)
+        lay.addWidget(self.hint)
+        lay.addWidget(self.buttons)
+        self.to_connector.toggled.connect(self._check)
+        self.subpath.textChanged.connect(self._check)
+        self.runs.itemChanged.connect(self._check)
+        self._check()
+
+    def chosen_runs(self) -> list[str] | None:
+        """None means all runs (the server's default)."""
+        items = [self.runs.item(i) for i in range(self.runs.count())]
+        picked = [i.data(Qt.ItemDataRole.UserRole) for i in items
+                  if i.checkState() == Qt.CheckState.Checked]
+        return None if len(picked) == len(items) else picked
+
+    def problem(self) -> str | None:
+        if self.runs.count() and self.chosen_runs() == []:
+            return "Pick at least one run."
+        if self.to_connector.isChecked():
+            return subpath_problem(self.subpath.text())
+        return None
+
+    def _check(self) -> None:
+        via_connector = self.to_connector.isChecked()
+        self.connector.setEnabled(via_connector)
+        self.subpath.setEnabled(via_connector)
+        why = self.problem()
+        self.hint.setText(why or "")
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(why is None)
+
+    def answer(self) -> dict[str, Any]:
+        via_connector = self.to_connector.isChecked()
+        return {"prompt_run_ids": self.chosen_runs(),
+                "connector_id": self.connector.currentData() if via_connector else None,
+                "subpath": normalize_subpath(self.subpath.text()) if via_connector else None}
+
+    @classmethod
+    def ask(cls, parent: QWidget | None, title: str, runs: list[tuple[str, str, bool]] | None,
+            connectors: list[Any], connectors_note: str = "") -> dict[str, Any] | None:
+        dlg = cls(parent, title, runs, connectors, connectors_note)
+        return dlg.answer() if dlg.exec() == QDialog.DialogCode.Accepted else None

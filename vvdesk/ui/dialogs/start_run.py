@@ -1,0 +1,153 @@
+"""Start a prompt run: prompt, target (index or selected media), segmentation options.
+
+The §3.2 rules are checked here: a `fixed` segmentation needs a duration of 1–300 s.
+The answer is a request dict for the run service; the estimate is shown before starting.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QRadioButton,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+VIDEO_TYPES = ("smart", "fixed", "content_aware")
+AUDIO_TYPES = ("content_aware", "fixed")
+
+
+class StartRunDialog(QDialog):
+    def __init__(self, parent: QWidget | None, prompts: list[Any], index: Any | None,
+                 video_ids: list[str]) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Start a prompt run")
+        self._index, self._videos = index, list(video_ids)
+        self.prompt = QComboBox()
+        for p in prompts:
+            self.prompt.addItem(p.name, p.prompt_id)
+        self.whole = QRadioButton(f"Whole index “{index.name}”" if index else "Whole index")
+        self.selected = QRadioButton(f"Selected media ({len(video_ids)})")
+        self.whole.setEnabled(index is not None)
+        self.selected.setEnabled(bool(video_ids))
+        (self.whole if index is not None else self.selected).setChecked(True)
+        self.video_type = QComboBox()
+        self.video_type.addItems(VIDEO_TYPES)
+        self.video_len = QSpinBox(minimum=0, maximum=1000, value=0, suffix=" s")
+        self.audio_type = QComboBox()
+        self.audio_type.addItems(AUDIO_TYPES)
+        self.audio_len = QSpinBox(minimum=0, maximum=1000, value=0, suffix=" s")
+        self.hint = QLabel()
+        self.hint.setObjectName("hint")
+        self.hint.setStyleSheet("color:#b3261e")
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Estimate…")
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+        form = QFormLayout()
+        form.addRow("Prompt", self.prompt)
+        form.addRow("Target", self.whole)
+        form.addRow("", self.selected)
+        form.addRow("Video segments", self.video_type)
+        form.addRow("Video segment length", self.video_len)
+        form.addRow("Audio segments", self.audio_type)
+        form.addRow("Audio segment length", self.audio_len)
+        lay = QVBoxLayout(self)
+        lay.addLayout(form)
+        lay.addWidget(self.hint)
+        lay.addWidget(self.buttons)
+        for w in (self.video_type, self.audio_type):
+            w.currentTextChanged.connect(self._check)
+        for s in (self.video_len, self.audio_len):
+            s.valueChanged.connect(self._check)
+        self._check()
+
+    def problem(self) -> str | None:
+        if self.prompt.count() == 0:
+            return "There is no prompt yet: create one with New prompt…."
+        for kind, combo, spin in (("video", self.video_type, self.video_len),
+                                  ("audio", self.audio_type, self.audio_len)):
+            if combo.currentText() == "fixed" and not 1 <= spin.value() <= 300:
+                return f"A fixed {kind} segmentation needs a length of 1–300 seconds."
+        return None
+
+    def _check(self) -> None:
+        self.video_len.setEnabled(self.video_type.currentText() == "fixed")
+        self.audio_len.setEnabled(self.audio_type.currentText() == "fixed")
+        why = self.problem()
+        self.hint.setText(why or "")
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(why is None)
+
+    def request(self) -> dict[str, Any]:
+        if self.whole.isChecked() and self._index is not None:
+            target: dict[str, Any] = {"type": "index", "index_id": self._index.index_id}
+        else:
+            target = {"type": "videos", "video_ids": self._videos}
+        req: dict[str, Any] = {
+            "prompt_id": self.prompt.currentData(), "target": target,
+            "video_segmentation_type": self.video_type.currentText(),
+            "audio_segmentation_type": self.audio_type.currentText(),
+        }
+        if req["video_segmentation_type"] == "fixed":
+            req["video_segment_duration"] = self.video_len.value()
+        if req["audio_segmentation_type"] == "fixed":
+            req["audio_segment_duration"] = self.audio_len.value()
+        return req
+
+    @classmethod
+    def ask(cls, parent: QWidget | None, prompts: list[Any], index: Any | None,
+            video_ids: list[str]) -> dict[str, Any] | None:
+        dlg = cls(parent, prompts, index, video_ids)
+        return dlg.request() if dlg.exec() == QDialog.DialogCode.Accepted else None
+
+
+class NewPromptDialog(QDialog):
+    """A simple prompt: a name and instructions (a one-field summary schema)."""
+
+    def __init__(self, parent: QWidget | None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("New prompt")
+        self.name = QLineEdit()
+        self.text = QPlainTextEdit()
+        self.hint = QLabel()
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+        form = QFormLayout(self)
+        form.addRow("Name", self.name)
+        form.addRow("Instructions", self.text)
+        form.addRow(self.hint)
+        form.addRow(self.buttons)
+        self.name.textChanged.connect(self._check)
+        self.text.textChanged.connect(self._check)
+        self._check()
+
+    def problem(self) -> str | None:
+        if not 3 <= len(self.name.text().strip()) <= 100:
+            return "The name needs 3–100 characters."
+        if not 10 <= len(self.text.toPlainText().strip()) <= 5000:
+            return "The instructions need 10–5000 characters."
+        return None
+
+    def _check(self) -> None:
+        why = self.problem()
+        self.hint.setText(why or "")
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(why is None)
+
+    @classmethod
+    def ask(cls, parent: QWidget | None) -> tuple[str, str] | None:
+        dlg = cls(parent)
+        if dlg.exec() == QDialog.DialogCode.Accepted:
+            return dlg.name.text().strip(), dlg.text.toPlainText().strip()
+        return None

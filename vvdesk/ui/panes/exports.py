@@ -1,0 +1,133 @@
+"""The Exports tab: exports of the selected index (and its runs), or all of them."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QTableView,
+    QToolBar,
+    QVBoxLayout,
+    QWidget,
+)
+
+from vvdesk.models.exports import ExportListModel, ExportScopeProxy, destination, human_size
+from vvdesk.models.keyed import OBJECT_ROLE, SORT_ROLE
+
+
+def export_details(e: Any) -> str:
+    lines = [f"<b>{e.export_id}</b> — {e.export_type} export of {e.target_id}: "
+             f"<b>{e.status}</b>", f"Destination: {destination(e)}"]
+    if e.destination_type == "connector" and e.destination_uri:
+        lines.append(f"Delivered to: {e.destination_uri}")
+    if e.file_size_bytes is not None:
+        lines.append(f"Size: {human_size(e.file_size_bytes)}")
+    if e.error_message:
+        lines.append(f"<span style='color:#b3261e'>Error: {e.error_message}</span>")
+    return "<br>".join(lines)
+
+
+class ExportsPane(QWidget):
+    create_requested = Signal(object)  # Index
+    download_requested = Signal(object)  # Export
+    recreate_requested = Signal(object)  # Export
+    refresh_requested = Signal()
+
+    def __init__(self, model: ExportListModel, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.model = model
+        self.index: Any | None = None
+        self.run_ids: set[str] = set()
+        self.proxy = ExportScopeProxy(self)
+        self.proxy.setSourceModel(model)
+        self.proxy.setSortRole(SORT_ROLE)
+        self.title = QLabel()
+        self.show_all = QCheckBox("All exports")
+        self.show_all.setToolTip("Show every export of the account, not just this index's")
+        self.toolbar = QToolBar()
+        self.act_create = self.toolbar.addAction("Export index…", self._create)
+        self.act_download = self.toolbar.addAction("Download…", self._download)
+        self.act_again = self.toolbar.addAction("Export again", self._again)
+        self.act_refresh = self.toolbar.addAction("Refresh", self.refresh_requested.emit)
+        self.view = QTableView()
+        self.view.setModel(self.proxy)
+        self.view.setSortingEnabled(True)
+        self.view.sortByColumn(5, Qt.SortOrder.DescendingOrder)
+        self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.view.horizontalHeader().setSectionResizeMode(
+            QHeaderView.ResizeMode.ResizeToContents)
+        self.view.horizontalHeader().setStretchLastSection(True)
+        self.view.verticalHeader().hide()
+        self.view.selectionModel().currentRowChanged.connect(self._update)
+        self.details = QLabel()
+        self.details.setWordWrap(True)
+        self.details.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        top = QHBoxLayout()
+        top.addWidget(self.title, 1)
+        top.addWidget(self.show_all)
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(6, 6, 6, 6)
+        lay.addLayout(top)
+        lay.addWidget(self.toolbar)
+        lay.addWidget(self.view, 1)
+        lay.addWidget(self.details)
+        self.show_all.toggled.connect(lambda _: self._apply_scope())
+        model.dataChanged.connect(lambda *_: self._update())
+        self.set_index(None)
+
+    def set_index(self, index: Any | None) -> None:
+        self.index = index
+        self._apply_scope()
+
+    def set_run_ids(self, run_ids: set[str]) -> None:
+        """Runs of the selected index: their exports belong to this tab too."""
+        self.run_ids = set(run_ids)
+        self._apply_scope()
+
+    def _apply_scope(self) -> None:
+        if self.show_all.isChecked():
+            self.proxy.set_targets(None)
+            self.title.setText("<b>All exports</b>")
+        elif self.index is None:
+            self.proxy.set_targets(set())
+            self.title.setText("<b>Exports</b> — select an index, or tick All exports.")
+        else:
+            self.proxy.set_targets({self.index.index_id} | self.run_ids)
+            self.title.setText(f"<b>Exports of “{self.index.name}”</b> and its runs")
+        self._update()
+
+    def current_export(self) -> Any | None:
+        idx = self.view.currentIndex()
+        return idx.data(OBJECT_ROLE) if idx.isValid() else None
+
+    def select(self, export_id: str) -> None:
+        row = self.model.row_of(export_id)
+        if row >= 0:
+            self.view.setCurrentIndex(self.proxy.mapFromSource(self.model.index(row, 0)))
+
+    def _update(self, *_: object) -> None:
+        e = self.current_export()
+        self.act_create.setEnabled(self.index is not None)
+        self.act_download.setEnabled(e is not None and e.status == "completed"
+                                     and e.destination_type != "connector")
+        self.act_again.setEnabled(e is not None and e.status in ("completed", "failed"))
+        self.details.setText(export_details(e) if e is not None else "")
+
+    def _create(self) -> None:
+        if self.index is not None:
+            self.create_requested.emit(self.index)
+
+    def _download(self) -> None:
+        if (e := self.current_export()) is not None:
+            self.download_requested.emit(e)
+
+    def _again(self) -> None:
+        if (e := self.current_export()) is not None:
+            self.recreate_requested.emit(e)

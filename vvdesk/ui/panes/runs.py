@@ -1,0 +1,161 @@
+"""The Runs tab: runs of the selected index or media, their details, cancel, start, export."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QSortFilterProxyModel, Qt, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHeaderView,
+    QLabel,
+    QPlainTextEdit,
+    QSplitter,
+    QTableView,
+    QToolBar,
+    QVBoxLayout,
+    QWidget,
+)
+
+from vvdesk.models.keyed import OBJECT_ROLE, SORT_ROLE
+from vvdesk.models.runs import RunListModel, is_terminal
+from vvdesk.models.runs import media as media_text
+from vvdesk.models.runs import segments as segments_text
+
+
+def run_details(run: Any) -> str:
+    lines = [f"Run {run.run_id} — {run.status}", f"Prompt: {run.prompt_name} "
+             f"({run.prompt_id})", f"Context: {run.run_context}",
+             f"Executed: {run.executed_at} by {run.executed_by}",
+             f"Segments: {segments_text(run)}", f"Media: {media_text(run)}",
+             f"Segmentation: video {run.video_segmentation_type}"
+             f"{f' {run.video_segment_duration} s' if run.video_segment_duration else ''}, "
+             f"audio {run.audio_segmentation_type}"
+             f"{f' {run.audio_segment_duration} s' if run.audio_segment_duration else ''}"]
+    if run.error_message:
+        lines.append(f"Error: {run.error_message}")
+    return "\n".join(lines)
+
+
+def manifest_text(manifest: Any) -> str:
+    if getattr(manifest, "failed_segments", 0) == 0:
+        return "No failed segments."
+    lines = [f"Failed segments: {manifest.failed_segments} in "
+             f"{manifest.videos_with_failures} media"]
+    for v in manifest.videos:
+        for s in v.segments:
+            lines.append(f"  {v.video_id} {s.segment_id} [{s.start_time}–{s.end_time} s] "
+                         f"{s.failure_stage or ''}: {s.failure_message or ''}")
+    return "\n".join(lines)
+
+
+class RunsPane(QWidget):
+    start_requested = Signal()
+    new_prompt_requested = Signal()
+    cancel_requested = Signal(str)
+    details_requested = Signal(str)
+    export_run_requested = Signal(object)  # PromptRun
+    export_with_others_requested = Signal(object)  # PromptRun
+    refresh_requested = Signal()
+
+    def __init__(self, model: RunListModel, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.model = model
+        self.index: Any | None = None
+        self.video_ids: list[str] = []
+        self.proxy = QSortFilterProxyModel(self)
+        self.proxy.setSourceModel(model)
+        self.proxy.setSortRole(SORT_ROLE)
+        self.title = QLabel()
+        self.toolbar = QToolBar()
+        self.act_start = self.toolbar.addAction("Start run…", self.start_requested.emit)
+        self.act_prompt = self.toolbar.addAction("New prompt…", self.new_prompt_requested.emit)
+        self.act_cancel = self.toolbar.addAction("Cancel run", self._cancel)
+        self.act_export = self.toolbar.addAction("Export this run…", self._export)
+        self.act_export_all = self.toolbar.addAction("Export with other runs of this index…",
+                                                     self._export_all)
+        self.act_refresh = self.toolbar.addAction("Refresh", self.refresh_requested.emit)
+        self.view = QTableView()
+        self.view.setModel(self.proxy)
+        self.view.setSortingEnabled(True)
+        self.view.sortByColumn(4, Qt.SortOrder.DescendingOrder)
+        self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.view.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.view.verticalHeader().hide()
+        self.view.selectionModel().currentRowChanged.connect(self._current_changed)
+        self.details = QPlainTextEdit(readOnly=True)
+        self.details.setPlaceholderText("Select a run to see its details.")
+        split = QSplitter(Qt.Orientation.Vertical)
+        split.addWidget(self.view)
+        split.addWidget(self.details)
+        split.setSizes([400, 160])
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(6, 6, 6, 6)
+        lay.addWidget(self.title)
+        lay.addWidget(self.toolbar)
+        lay.addWidget(split)
+        model.dataChanged.connect(lambda *_: self._update_actions())
+        self._manifest = ""
+        self.set_index(None)
+
+    def set_index(self, index: Any | None) -> None:
+        self.index, self.video_ids = index, []
+        self.title.setText(f"<b>Runs of “{index.name}”</b>" if index else
+                           "<b>Runs</b> — select an index on the left.")
+        self._update_actions()
+
+    def set_media(self, video_ids: list[str]) -> None:
+        self.video_ids = list(video_ids)
+        if video_ids:
+            self.title.setText(f"<b>Runs of the selected media ({len(video_ids)})</b>")
+        self._update_actions()
+
+    def current_run(self) -> Any | None:
+        idx = self.view.currentIndex()
+        return idx.data(OBJECT_ROLE) if idx.isValid() else None
+
+    def select(self, run_id: str) -> None:
+        row = self.model.row_of(run_id)
+        if row >= 0:
+            self.view.setCurrentIndex(self.proxy.mapFromSource(self.model.index(row, 0)))
+
+    def show_details(self, run_id: str, manifest: Any) -> None:
+        run = self.current_run()
+        if run is None or run.run_id != run_id:
+            return
+        self._manifest = manifest_text(manifest) if hasattr(manifest, "videos") else \
+            f"Failed segments could not be loaded: {manifest}"
+        self.details.setPlainText(run_details(run) + "\n\n" + self._manifest)
+
+    def _current_changed(self, *_: object) -> None:
+        run = self.current_run()
+        self._manifest = ""
+        self.details.setPlainText(run_details(run) if run else "")
+        if run is not None:
+            self.details_requested.emit(run.run_id)
+        self._update_actions()
+
+    def _update_actions(self) -> None:
+        run = self.current_run()
+        self.act_start.setEnabled(self.index is not None or bool(self.video_ids))
+        self.act_cancel.setEnabled(run is not None and not is_terminal(run.status))
+        done = run is not None and run.status in ("completed", "completed_with_failures")
+        self.act_export.setEnabled(done)
+        self.act_export_all.setEnabled(done and self.index is not None)
+        if run is not None and self.details.toPlainText():
+            self.details.setPlainText(run_details(run) + (
+                "\n\n" + self._manifest if self._manifest else ""))
+
+    def _cancel(self) -> None:
+        run = self.current_run()
+        if run is not None:
+            self.cancel_requested.emit(run.run_id)
+
+    def _export(self) -> None:
+        if (run := self.current_run()) is not None:
+            self.export_run_requested.emit(run)
+
+    def _export_all(self) -> None:
+        if (run := self.current_run()) is not None:
+            self.export_with_others_requested.emit(run)
