@@ -156,7 +156,8 @@ def test_run_then_export_then_download_equals_the_server_file(
                     ),
                     "run details",
                 )
-                shoot(w, "runs-pane.png")
+                w.tabs.setCurrentIndex(1)
+                shoot(runs, "runs-pane.png")
 
                 # Export this run; the tracker follows it; a notification offers Download…
                 w.tabs.setCurrentIndex(2)
@@ -326,7 +327,7 @@ def test_tracking_resumes_after_restart_and_downloads(
                         sb, export_id
                     )
                     model = app.ctx.services["exports_model"]
-                    await until_async(lambda: "saved to" in model.note(export_id), "the saved note")
+                    await until_async(lambda: model.note(export_id) == "saved", "the saved note")
 
             arun(scenario(), 120)
 

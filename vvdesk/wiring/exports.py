@@ -111,7 +111,7 @@ def bind(ctx: SessionContext) -> None:
                 if (dlg := dialogs.get(export_id)) is not None:
                     dlg.set_failed("Not downloaded: the file already exists.")
             return
-        model.set_note(export_id, f"saved to {path}")
+        model.set_note(export_id, "saved")
         if (dlg := dialogs.get(export_id)) is not None:
             dlg.set_done(path)
         notifier.notify("Export downloaded", f"{export_id} saved to {path}")

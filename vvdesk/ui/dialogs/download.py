@@ -106,7 +106,7 @@ class DownloadProgress(QDialog):
         self.open_btn.clicked.connect(lambda: self._open(self.path))
         self.folder_btn.clicked.connect(lambda: self._open(str(Path(self.path).parent)))
         self.close_btn.clicked.connect(self.close)
-        self.resize(460, 150)
+        self.resize(560, 190)
 
     @staticmethod
     def _open(path: str) -> None:
