@@ -69,6 +69,21 @@ def no_keyring() -> Iterator[None]:
         keyring.set_keyring(previous)
 
 
+def run_on(loop: asyncio.AbstractEventLoop, coro: Any) -> Any:
+    """Like loop.run_until_complete, minus qasync's trailing processEvents().
+
+    qasync 0.28 runs one last processEvents() after it has unset the running loop, so a
+    background task (an app's poller, a to_thread result) stepped there dies with
+    "no running event loop". Between our calls, pending work simply waits for the next one.
+    """
+    future = asyncio.ensure_future(coro, loop=loop)
+    future.add_done_callback(lambda _f: loop.stop())
+    loop.run_forever()
+    if not future.done():
+        raise RuntimeError("the loop stopped before the coroutine finished")
+    return future.result()
+
+
 @pytest.fixture
 def qloop(qapp: Any) -> Iterator[asyncio.AbstractEventLoop]:
     loop = qasync.QEventLoop(qapp)
@@ -78,8 +93,8 @@ def qloop(qapp: Any) -> Iterator[asyncio.AbstractEventLoop]:
     for t in pending:
         t.cancel()
     if pending:
-        loop.run_until_complete(asyncio.gather(*pending, return_exceptions=True))
-    loop.run_until_complete(loop.shutdown_asyncgens())
+        run_on(loop, asyncio.gather(*pending, return_exceptions=True))
+    run_on(loop, loop.shutdown_asyncgens())
     loop.close()
     asyncio.set_event_loop(None)
 
@@ -89,7 +104,7 @@ def arun(qloop: asyncio.AbstractEventLoop) -> Callable[..., Any]:
     """Run a coroutine to completion on the Qt loop (Qt events are processed meanwhile)."""
 
     def run(coro: Any, timeout: float = 20.0) -> Any:
-        return qloop.run_until_complete(asyncio.wait_for(coro, timeout))
+        return run_on(qloop, asyncio.wait_for(coro, timeout))
 
     return run
 

@@ -147,6 +147,8 @@ class VvdeskApp(QObject):
 
     def switch_to(self, name: str | None) -> None:
         """Connect to another profile (None: the local sandbox) without blocking the UI."""
+        if not self.window.may_leave():
+            return
         self.jobs.run("connect", self.connect(name))
 
     def open_profiles(self) -> None:

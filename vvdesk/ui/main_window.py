@@ -21,6 +21,7 @@ TABS = ("Media", "Runs", "Exports", "Automations")
 class MainWindow(QMainWindow):
     profiles_requested = Signal()
     connect_requested = Signal(object)  # a profile name, or None for the local sandbox
+    connectors_requested = Signal()
     closing = Signal()
     # Cross-pane selection: the media pane emits the selected video ids (other panes,
     # e.g. runs, follow it); the index stays available via indexes.current_index().
@@ -50,6 +51,9 @@ class MainWindow(QMainWindow):
             self.restoreGeometry(geometry)
         self._state = state
         self.content_built = False
+        self._reverting = False
+        self._auth_banner = False
+        self._current_index: Any | None = None
         if not deferred:
             self.build_content()
 
@@ -103,6 +107,10 @@ class MainWindow(QMainWindow):
         self.act_profiles = QAction("&Profiles…", self, shortcut=QKeySequence("Ctrl+,"))
         self.act_profiles.triggered.connect(self.profiles_requested.emit)
         file_menu.addAction(self.act_profiles)
+        self.act_connectors = QAction("C&onnectors…", self,
+                                      shortcut=QKeySequence("Ctrl+Shift+K"))
+        self.act_connectors.triggered.connect(self.connectors_requested.emit)
+        file_menu.addAction(self.act_connectors)
         self.connect_menu = file_menu.addMenu("&Connect to")
         self.connect_menu.aboutToShow.connect(self._fill_connect_menu)
         file_menu.addSeparator()
@@ -162,20 +170,42 @@ class MainWindow(QMainWindow):
         self.busy.setVisible(busy)
 
     def show_problem(self, action: str, problem: Any) -> None:
+        """An error in plain words: banner + status bar. A rejected key stays on top:
+        it is the cause of everything else failing, so later errors don't hide it."""
         text = f"{action} failed: {problem}"
-        if getattr(problem, "kind", None) is not None and problem.kind.value == "auth":
+        self.statusBar().showMessage(text, 10000)
+        kind = getattr(getattr(problem, "kind", None), "value", None)
+        if kind == "auth":
+            self._auth_banner = True
             self.banner.show_message(text, "error", "Open Profiles…",
                                      self.profiles_requested.emit)
-        else:
+        elif not (self._auth_banner and self.banner.isVisible()):
+            self._auth_banner = False
             self.banner.show_message(text, "error")
-        self.statusBar().showMessage(text, 10000)
+
+    def may_leave(self) -> bool:
+        """Ask every pane with unsaved edits (confirm_leave) whether we may move on."""
+        return all(getattr(p, "confirm_leave", lambda: True)() for p in self.tab_panes.values())
 
     def _index_changed(self, index: Any | None) -> None:
+        if self._reverting:
+            return
+        if not self.may_leave():
+            self._reverting = True  # put the selection back where the edits belong
+            previous = self._current_index
+            if previous is not None:
+                self.indexes.select(previous.index_id)
+            self._reverting = False
+            return
+        self._current_index = index
         for pane in self.tab_panes.values():
             pane.set_index(index)
 
     # window state ------------------------------------------------------------------
     def closeEvent(self, event: QCloseEvent) -> None:
+        if self.content_built and not self.may_leave():
+            event.ignore()
+            return
         self.settings.save_window_state(self.saveGeometry(), self.saveState())
         if self.content_built:
             self.settings.set_value("window/splitter", self.splitter.saveState())

@@ -65,3 +65,17 @@ class NameDialog(QDialog):
         if dlg.exec() == QDialog.DialogCode.Accepted:
             return dlg.edit.text().strip()
         return None
+
+
+def unsaved_changes(parent: QWidget | None, what: str) -> str:
+    """'save', 'discard' or 'cancel' for unsaved edits of `what`."""
+    box = QMessageBox(QMessageBox.Icon.Question, "Unsaved changes",
+                      f"Save your changes to {what}?", parent=parent)
+    buttons = {
+        box.addButton(QMessageBox.StandardButton.Save): "save",
+        box.addButton(QMessageBox.StandardButton.Discard): "discard",
+        box.addButton(QMessageBox.StandardButton.Cancel): "cancel",
+    }
+    box.setDefaultButton(QMessageBox.StandardButton.Save)
+    box.exec()
+    return buttons.get(box.clickedButton(), "cancel")

@@ -1,0 +1,90 @@
+"""Per-index import/export automations: the one API area the SDK has no resource for.
+
+Calls go through the SDK's own transport (`client._http`), so they carry the same headers,
+error envelope and retry rules as every SDK call (PUT is retried as idempotent; pause and
+resume send an Idempotency-Key so they are retried too). Shapes follow contract §6; the
+response bodies are a documented gap, so they are read leniently into plain dicts.
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import TYPE_CHECKING, Any, Literal
+
+from vvdesk.api.subpath import subpath_problem
+
+if TYPE_CHECKING:
+    from videovector import AsyncVideoVector
+
+Kind = Literal["import", "export"]
+DEBOUNCE_CHOICES = ("5m", "10m", "1h", "1d")
+IMPORT_FIELDS = ("enabled", "paused", "connector_id", "source_prefix", "file_pattern",
+                 "recursive", "debounce_interval", "prompt_preset")
+EXPORT_FIELDS = ("enabled", "paused", "destination_connector_id", "destination_subpath")
+
+
+def import_problems(cfg: dict[str, Any]) -> dict[str, str]:
+    """Field → why it cannot be sent, for an import automation body."""
+    problems: dict[str, str] = {}
+    if not cfg.get("connector_id"):
+        problems["connector_id"] = "Choose the connector to watch."
+    if str(cfg.get("source_prefix", "")).startswith("/"):
+        problems["source_prefix"] = "The folder is relative to the bucket: remove the leading “/”."
+    if not str(cfg.get("file_pattern", "")).strip():
+        problems["file_pattern"] = "Enter a file pattern, for example *.mp4 or *.{mp4,mov}."
+    if cfg.get("debounce_interval") not in DEBOUNCE_CHOICES:
+        problems["debounce_interval"] = "Choose one of 5m, 10m, 1h or 1d."
+    preset = cfg.get("prompt_preset") or {}
+    if not (isinstance(preset, dict) and preset.get("prompt_id")):
+        problems["prompt_preset"] = "Choose the prompt to run on new media."
+    return problems
+
+
+def export_problems(cfg: dict[str, Any]) -> dict[str, str]:
+    """Field → why it cannot be sent, for an export automation body."""
+    problems: dict[str, str] = {}
+    if not cfg.get("destination_connector_id"):
+        problems["destination_connector_id"] = "Choose the connector that receives exports."
+    if why := subpath_problem(str(cfg.get("destination_subpath") or "")):
+        problems["destination_subpath"] = why
+    return problems
+
+
+def body_for(kind: Kind, cfg: dict[str, Any]) -> dict[str, Any]:
+    """The whole configuration to PUT (create-or-replace), without server-owned fields."""
+    fields = IMPORT_FIELDS if kind == "import" else EXPORT_FIELDS
+    body = {k: cfg[k] for k in fields if k in cfg}
+    if kind == "export" and not body.get("destination_subpath"):
+        body.pop("destination_subpath", None)
+    return body
+
+
+class AutomationsApi:
+    def __init__(self, client: AsyncVideoVector) -> None:
+        self._http = client._http  # the SDK's transport: same headers, envelope, retries
+
+    @staticmethod
+    def _path(index_id: str, kind: Kind) -> str:
+        from urllib.parse import quote
+
+        return f"/indexes/{quote(index_id, safe='')}/automations/{kind}"
+
+    async def get(self, index_id: str, kind: Kind) -> dict[str, Any] | None:
+        """The saved automation, or None when the index has none yet (404)."""
+        from videovector import NotFoundError
+
+        try:
+            return dict(await self._http.get(self._path(index_id, kind)))
+        except NotFoundError as exc:
+            if "automation" in (exc.error_code or "") or not exc.error_code:
+                return None
+            raise
+
+    async def put(self, index_id: str, kind: Kind, cfg: dict[str, Any]) -> dict[str, Any]:
+        return dict(await self._http.put(self._path(index_id, kind), json=body_for(kind, cfg)))
+
+    async def set_paused(self, index_id: str, kind: Kind, paused: bool) -> dict[str, Any]:
+        action = "pause" if paused else "resume"
+        return dict(await self._http.post(
+            f"{self._path(index_id, kind)}/{action}",
+            idempotency_key=f"automation-{action}:{uuid.uuid4().hex}"))

@@ -1,0 +1,111 @@
+"""Storage connectors: list, create (S3, GCS, Azure), test, browse, delete.
+
+Secrets typed into the create dialog go straight into one SDK call and are dropped; they
+are never stored, logged or shown again (the server never returns them either).
+"""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QObject, Signal
+
+from vvdesk.api.errors import ApiProblem
+from vvdesk.services.session import ApiSession
+
+GCS_CREDENTIALS_MAX = 64 * 1024
+
+
+class ConnectorService(QObject):
+    loaded = Signal(list)  # list[Connector]
+    created = Signal(object)
+    deleted = Signal(str)
+    tested = Signal(str, object)  # connector_id, TestConnectionResult
+    browsed = Signal(str, list)  # connector_id, list[CloudFile]
+    failed = Signal(str, object)  # action, ApiProblem
+
+    def __init__(self, session: ApiSession, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._s = session
+        self.connectors: list[Any] = []
+
+    def _fail(self, action: str) -> Any:
+        def handler(problem: ApiProblem) -> None:
+            self._s.note_problem(problem)
+            self.failed.emit(action, problem)
+
+        return handler
+
+    def refresh(self) -> None:
+        def ok(items: list[Any]) -> None:
+            self.connectors = list(items)
+            self.loaded.emit(self.connectors)
+
+        self._s.jobs.run("connectors.refresh", self._s.client.connectors.list(), on_ok=ok,
+                         on_error=self._fail("Loading the connectors"))
+
+    def with_scope(self, scope: str) -> list[Any]:
+        return [c for c in self.connectors if scope in (c.scopes or [])]
+
+    def create(self, provider: str, fields: dict[str, Any]) -> None:
+        """Create an s3/gcs/azure connector from the dialog's fields (secrets included)."""
+        api = self._s.client.connectors
+
+        async def create() -> Any:
+            if provider == "gcs":
+                path = Path(fields.pop("credentials_path"))
+                data = await asyncio.to_thread(path.read_bytes)
+                if len(data) > GCS_CREDENTIALS_MAX:
+                    raise ValueError("The credentials file is larger than 64 KiB.")
+                import io
+
+                stream = io.BytesIO(data)
+                stream.name = path.name
+                return await api.create_gcs(credentials_file=stream, **fields)
+            creator = api.create_s3 if provider == "s3" else api.create_azure
+            return await creator(**fields)
+
+        def ok(connector: Any) -> None:
+            self.connectors = [c for c in self.connectors
+                               if c.connector_id != connector.connector_id] + [connector]
+            self.created.emit(connector)
+            self.loaded.emit(self.connectors)
+
+        self._s.jobs.run(f"connectors.create:{fields.get('name')}", create(), on_ok=ok,
+                         on_error=self._fail("Creating the connector"), replace=False)
+
+    def test(self, connector_id: str) -> None:
+        async def test() -> Any:
+            result = await self._s.client.connectors.test(connector_id)
+            self.connectors = [await self._s.client.connectors.retrieve(connector_id)
+                               if c.connector_id == connector_id else c
+                               for c in self.connectors]
+            return result
+
+        def ok(result: Any) -> None:
+            self.tested.emit(connector_id, result)
+            self.loaded.emit(self.connectors)
+
+        self._s.jobs.run(f"connectors.test:{connector_id}", test(), on_ok=ok,
+                         on_error=self._fail("Testing the connector"))
+
+    def browse(self, connector_id: str, prefix: str, pattern: str, recursive: bool) -> None:
+        async def browse() -> list[Any]:
+            return await self._s.client.connectors.browse(
+                connector_id, prefix=prefix, pattern=pattern or "*", recursive=recursive)
+
+        self._s.jobs.run(f"connectors.browse:{connector_id}", browse(),
+                         on_ok=lambda files: self.browsed.emit(connector_id, list(files)),
+                         on_error=self._fail("Browsing the connector"))
+
+    def delete(self, connector_id: str) -> None:
+        def ok(_: Any) -> None:
+            self.connectors = [c for c in self.connectors if c.connector_id != connector_id]
+            self.deleted.emit(connector_id)
+            self.loaded.emit(self.connectors)
+
+        self._s.jobs.run(f"connectors.delete:{connector_id}",
+                         self._s.client.connectors.delete(connector_id), on_ok=ok,
+                         on_error=self._fail("Deleting the connector"), replace=False)

@@ -1,0 +1,108 @@
+"""Browse a connector's files (prefix, pattern, recursive) and pick a folder from them."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QDialog,
+    QDialogButtonBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from vvdesk.services.connectors import ConnectorService
+
+
+def folder_of(path: str) -> str:
+    return path.rsplit("/", 1)[0] + "/" if "/" in path else ""
+
+
+def human_size(n: int) -> str:
+    size = float(n)
+    for unit in ("B", "KB", "MB", "GB"):
+        if size < 1024 or unit == "GB":
+            return f"{size:.0f} {unit}" if unit == "B" else f"{size:.1f} {unit}"
+        size /= 1024
+    return f"{n} B"
+
+
+class BrowseConnectorDialog(QDialog):
+    def __init__(self, service: ConnectorService, connector_id: str, prefix: str = "",
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Browse connector")
+        self.resize(640, 440)
+        self.service, self.connector_id = service, connector_id
+        self.prefix = QLineEdit(prefix, placeholderText="folder/ (empty: everything)")
+        self.pattern = QLineEdit("*", placeholderText="*.{mp4,mov}")
+        self.recursive = QCheckBox("Subfolders")
+        self.recursive.setChecked(True)
+        self.list_btn = QPushButton("List")
+        self.tree = QTreeWidget()
+        self.tree.setHeaderLabels(["Path", "Size", "Modified"])
+        self.tree.header().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.status = QLabel("")
+        self.chosen = QLineEdit(prefix)
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Use this folder")
+        row = QHBoxLayout()
+        for w in (QLabel("Folder"), self.prefix, QLabel("Files"), self.pattern, self.recursive,
+                  self.list_btn):
+            row.addWidget(w)
+        pick = QHBoxLayout()
+        pick.addWidget(QLabel("Chosen folder"))
+        pick.addWidget(self.chosen)
+        lay = QVBoxLayout(self)
+        lay.addLayout(row)
+        lay.addWidget(self.tree)
+        lay.addWidget(self.status)
+        lay.addLayout(pick)
+        lay.addWidget(self.buttons)
+        self.list_btn.clicked.connect(self.refresh)
+        self.prefix.returnPressed.connect(self.refresh)
+        self.tree.currentItemChanged.connect(self._picked)
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+        service.browsed.connect(self._show)
+        service.failed.connect(self._failed)
+        self.refresh()
+
+    def refresh(self) -> None:
+        self.status.setText("Listing…")
+        self.service.browse(self.connector_id, self.prefix.text().strip(),
+                            self.pattern.text().strip(), self.recursive.isChecked())
+
+    def _show(self, connector_id: str, files: list[Any]) -> None:
+        if connector_id != self.connector_id:
+            return
+        self.tree.clear()
+        for f in files:
+            QTreeWidgetItem(self.tree, [f.path, human_size(f.size_bytes), f.last_modified or ""])
+        self.status.setText(f"{len(files)} file(s)." if files else "No files match.")
+
+    def _failed(self, action: str, problem: Any) -> None:
+        if action.startswith("Browsing"):
+            self.status.setText(f"{action} failed: {problem}")
+
+    def _picked(self, item: QTreeWidgetItem | None, _prev: object = None) -> None:
+        if item is not None:
+            self.chosen.setText(folder_of(item.text(0)))
+
+    @classmethod
+    def ask(cls, parent: QWidget | None, service: ConnectorService, connector_id: str,
+            prefix: str = "") -> str | None:
+        dlg = cls(service, connector_id, prefix, parent)
+        accepted = dlg.exec() == QDialog.DialogCode.Accepted
+        service.browsed.disconnect(dlg._show)
+        service.failed.disconnect(dlg._failed)
+        return dlg.chosen.text().strip() if accepted else None

@@ -1,0 +1,127 @@
+"""Connectors: list, create (S3/GCS/Azure), test, browse and delete."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from vvdesk.models.connectors import ConnectorModel
+from vvdesk.models.keyed import OBJECT_ROLE
+from vvdesk.services.connectors import ConnectorService
+from vvdesk.ui.dialogs import ask
+from vvdesk.ui.dialogs.browse_connector import BrowseConnectorDialog
+from vvdesk.ui.dialogs.new_connector import PROVIDERS, NewConnectorDialog
+
+
+class ConnectorsDialog(QDialog):
+    def __init__(self, service: ConnectorService, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Connectors")
+        self.resize(900, 420)
+        self.service = service
+        self.model = ConnectorModel(self)
+        self.view = QTableView()
+        self.view.setModel(self.model)
+        self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.view.horizontalHeader().setStretchLastSection(True)
+        self.view.verticalHeader().hide()
+        self.new_buttons = {p: QPushButton(f"New {label}…") for p, label in PROVIDERS.items()}
+        self.test_btn = QPushButton("Test")
+        self.browse_btn = QPushButton("Browse…")
+        self.delete_btn = QPushButton("Delete…")
+        self.result = QLabel()
+        self.result.setWordWrap(True)
+        top = QHBoxLayout()
+        for b in self.new_buttons.values():
+            top.addWidget(b)
+        top.addStretch()
+        actions = QHBoxLayout()
+        for b in (self.test_btn, self.browse_btn, self.delete_btn):
+            actions.addWidget(b)
+        actions.addStretch()
+        lay = QVBoxLayout(self)
+        lay.addLayout(top)
+        lay.addWidget(self.view)
+        lay.addLayout(actions)
+        lay.addWidget(self.result)
+        for provider, button in self.new_buttons.items():
+            button.clicked.connect(lambda _=False, p=provider: self._create(p))
+        self.test_btn.clicked.connect(self._test)
+        self.browse_btn.clicked.connect(self._browse)
+        self.delete_btn.clicked.connect(self._delete)
+        self.view.selectionModel().currentRowChanged.connect(self._update_buttons)
+        service.loaded.connect(self.model.merge)
+        service.tested.connect(self._tested)
+        service.created.connect(self._created)
+        service.deleted.connect(lambda _id: self.result.setText("Connector deleted."))
+        service.failed.connect(self._failed)
+        self.model.merge(service.connectors)
+        self._update_buttons()
+        service.refresh()
+
+    def current(self) -> Any | None:
+        idx = self.view.currentIndex()
+        return idx.data(OBJECT_ROLE) if idx.isValid() else None
+
+    def select(self, connector_id: str) -> None:
+        row = self.model.row_of(connector_id)
+        if row >= 0:
+            self.view.setCurrentIndex(self.model.index(row, 0))
+
+    def _update_buttons(self, *_: object) -> None:
+        has = self.current() is not None
+        for b in (self.test_btn, self.browse_btn, self.delete_btn):
+            b.setEnabled(has)
+
+    def _create(self, provider: str) -> None:
+        fields = NewConnectorDialog.ask(self, provider)
+        if fields is not None:
+            self.result.setText("Creating…")
+            self.service.create(provider, fields)
+
+    def _created(self, connector: Any) -> None:
+        self.model.upsert(connector)
+        self.select(connector.connector_id)
+        self.result.setText(f"Created “{connector.name}”. Test it to check the credentials.")
+
+    def _test(self) -> None:
+        if (c := self.current()) is not None:
+            self.result.setText(f"Testing “{c.name}”…")
+            self.service.test(c.connector_id)
+
+    def _tested(self, connector_id: str, result: Any) -> None:
+        c = self.model.row_for(connector_id)
+        name = c.name if c is not None else connector_id
+        if result.success:
+            self.result.setText(f"✓ “{name}” works: the bucket can be reached.")
+        else:
+            why = result.error_message or "no reason given"
+            self.result.setText(f"✗ “{name}” failed its test: {why}")
+
+    def _browse(self) -> None:
+        if (c := self.current()) is not None:
+            BrowseConnectorDialog.ask(self, self.service, c.connector_id)
+
+    def _delete(self) -> None:
+        c = self.current()
+        if c is not None and ask.confirm(
+                self, "Delete connector",
+                f"Delete the connector “{c.name}”? Media already imported stay; automations "
+                "that use it stop working.", "Delete connector"):
+            self.service.delete(c.connector_id)
+
+    def _failed(self, action: str, problem: Any) -> None:
+        self.result.setText(f"{action} failed: {problem}")

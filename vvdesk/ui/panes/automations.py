@@ -1,0 +1,189 @@
+"""Tab "Automations": the selected index's import and export automations.
+
+Save sends a create-or-replace PUT of each changed form (after checking every field);
+a server 422 lands under the field it names. Unsaved changes are marked and guarded when
+switching index or closing (confirm_leave).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QScrollArea, QVBoxLayout, QWidget
+
+from vvdesk.api.automations import export_problems, import_problems
+from vvdesk.services.automations import AutomationService
+from vvdesk.services.connectors import ConnectorService
+from vvdesk.ui.dialogs import ask
+from vvdesk.ui.widgets.automation_forms import AutomationForm, ExportForm, ImportForm
+
+CHECKS = {"import": import_problems, "export": export_problems}
+
+
+class AutomationsPane(QWidget):
+    connectors_requested = Signal()
+
+    def __init__(self, service: AutomationService, connectors: ConnectorService,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.service = service
+        self.connectors = connectors
+        self.index: Any | None = None
+        self.title = QLabel()
+        self.dirty_label = QLabel()
+        self.forms: dict[str, AutomationForm] = {"import": ImportForm(), "export": ExportForm()}
+        self.save_btn = QPushButton("Save")
+        self.save_btn.setToolTip("Save both automations (Ctrl+S)")
+        self.revert_btn = QPushButton("Revert")
+        self.manage_btn = QPushButton("Connectors…")
+        QShortcut(QKeySequence.StandardKey.Save, self, self.save,
+                  context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        body = QWidget()
+        bl = QVBoxLayout(body)
+        bl.addWidget(self.forms["import"])
+        bl.addWidget(self.forms["export"])
+        bl.addStretch()
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(body)
+        top = QHBoxLayout()
+        top.addWidget(self.title, 1)
+        top.addWidget(self.dirty_label)
+        bottom = QHBoxLayout()
+        bottom.addWidget(self.manage_btn)
+        bottom.addStretch()
+        bottom.addWidget(self.revert_btn)
+        bottom.addWidget(self.save_btn)
+        lay = QVBoxLayout(self)
+        lay.addLayout(top)
+        lay.addWidget(scroll, 1)
+        lay.addLayout(bottom)
+
+        self.save_btn.clicked.connect(self.save)
+        self.revert_btn.clicked.connect(self.revert)
+        self.manage_btn.clicked.connect(self.connectors_requested.emit)
+        for kind, form in self.forms.items():
+            form.changed.connect(self._update_dirty)
+            form.pause_clicked.connect(lambda p, k=kind: self._pause(k, p))
+            form.browse_clicked.connect(lambda k=kind: self._browse(k))
+        service.loaded.connect(self._loaded)
+        service.saved.connect(self._saved)
+        service.failed.connect(self._failed)
+        service.prompts_loaded.connect(self._prompts)
+        connectors.loaded.connect(self._connectors)
+        self.set_index(None)
+
+    # index -----------------------------------------------------------------------
+    def set_index(self, index: Any | None) -> None:
+        self.index = index
+        for form in self.forms.values():
+            form.setEnabled(False)
+        self.save_btn.setEnabled(False)
+        self.revert_btn.setEnabled(False)
+        if index is None:
+            self.title.setText("Select an index on the left to set up its automations.")
+            return
+        self.title.setText(f"<h3>Automations of {index.name}</h3>")
+        self.dirty_label.setText("Loading…")
+        self.service.load(index.index_id)
+
+    def confirm_leave(self) -> bool:
+        """Ask about unsaved changes before the index changes or the window closes."""
+        if self.index is None or not self.is_dirty():
+            return True
+        answer = ask.unsaved_changes(self, f"the automations of “{self.index.name}”")
+        if answer == "save":
+            return self.save()
+        return answer == "discard"
+
+    def is_dirty(self) -> bool:
+        return any(f.isEnabled() and f.is_dirty() for f in self.forms.values())
+
+    # server results ---------------------------------------------------------------
+    def _loaded(self, index_id: str, imp: Any, exp: Any) -> None:
+        if self.index is None or index_id != self.index.index_id:
+            return
+        self.forms["import"].show_saved(imp)
+        self.forms["export"].show_saved(exp)
+        for form in self.forms.values():
+            form.setEnabled(True)
+        self._update_dirty()
+
+    def _saved(self, index_id: str, kind: str, cfg: Any) -> None:
+        if self.index is not None and index_id == self.index.index_id:
+            self.forms[kind].show_saved(cfg)
+            self._update_dirty()
+            self.dirty_label.setText(f"✓ {kind.capitalize()} automation saved.")
+
+    def _failed(self, kind: str, action: str, problem: Any) -> None:
+        form = self.forms.get(kind)
+        if form is None:
+            self.dirty_label.setText(f"{action} failed: {problem}")
+            return
+        field = (getattr(problem, "field", None) or "").split(".")[0]
+        if field in form.errors:
+            form.show_errors({field: str(problem.message)})
+        else:
+            form.show_errors({}, f"{action} failed: {problem}")
+        self._update_dirty()
+
+    def _connectors(self, items: list[Any]) -> None:
+        imp, exp = self.forms["import"], self.forms["export"]
+        imp.set_choices([c for c in items if "import" in (c.scopes or [])])  # type: ignore[attr-defined]
+        exp.set_choices([c for c in items if "export" in (c.scopes or [])])  # type: ignore[attr-defined]
+
+    def _prompts(self, prompts: list[Any]) -> None:
+        form = self.forms["import"]
+        form.set_choices(  # type: ignore[attr-defined]
+            [c for c in self.connectors.connectors if "import" in (c.scopes or [])], prompts)
+
+    # actions ----------------------------------------------------------------------
+    def save(self) -> bool:
+        """Check every field, then PUT each changed (or never saved but edited) form."""
+        if self.index is None:
+            return False
+        ok = True
+        for kind, form in self.forms.items():
+            if not form.is_dirty():
+                continue
+            problems = CHECKS[kind](form.values())
+            form.show_errors(problems)
+            if problems:
+                ok = False
+                continue
+            self.service.save(self.index.index_id, kind, form.values())  # type: ignore[arg-type]
+        if ok:
+            self.dirty_label.setText("Saving…")
+        return ok
+
+    def revert(self) -> None:
+        for form in self.forms.values():
+            form.show_saved(form.saved)
+        self._update_dirty()
+
+    def _pause(self, kind: str, paused: bool) -> None:
+        if self.index is not None:
+            self.service.set_paused(self.index.index_id, kind, paused)  # type: ignore[arg-type]
+
+    def _browse(self, kind: str) -> None:
+        from vvdesk.ui.dialogs.browse_connector import BrowseConnectorDialog
+
+        form = self.forms[kind]
+        values = form.values()
+        connector_id = values.get("connector_id") or values.get("destination_connector_id")
+        if not connector_id:
+            form.show_errors({next(iter(form.errors)): "Choose a connector first."})
+            return
+        start = values.get("source_prefix") or values.get("destination_subpath") or ""
+        chosen = BrowseConnectorDialog.ask(self, self.connectors, connector_id, start)
+        if chosen is not None:
+            target = form.prefix if kind == "import" else form.subpath  # type: ignore[attr-defined]
+            target.setText(chosen)
+
+    def _update_dirty(self) -> None:
+        dirty = self.is_dirty()
+        self.dirty_label.setText("● Unsaved changes" if dirty else "")
+        self.save_btn.setEnabled(dirty)
+        self.revert_btn.setEnabled(dirty)
