@@ -39,8 +39,7 @@ def test_window_lists_sandbox_indexes_and_create_then_delete(
         assert "Archive 2026" in sdk_index_names(sandbox, arun)
         current = w.indexes.current_index()
         assert current is not None and current.name == "Archive 2026"
-        media_tab = w.tab_panes["Media"]
-        assert "Archive 2026" in media_tab.label.text()
+        assert "Archive 2026" in w.tab_panes["Automations"].title.text()  # tabs follow
 
         asked: list[str] = []
         monkeypatch.setattr(ask, "confirm", lambda _p, _t, text, _o: asked.append(text) or True)
