@@ -75,12 +75,12 @@ def run_on(loop: asyncio.AbstractEventLoop, coro: Any) -> Any:
     qasync 0.28 runs one last processEvents() after it has unset the running loop, so a
     background task (an app's poller, a to_thread result) stepped there dies with
     "no running event loop". Between our calls, pending work simply waits for the next one.
+    A stale quit left by the previous stop can end app.exec() early: then we just re-enter.
     """
     future = asyncio.ensure_future(coro, loop=loop)
     future.add_done_callback(lambda _f: loop.stop())
-    loop.run_forever()
-    if not future.done():
-        raise RuntimeError("the loop stopped before the coroutine finished")
+    while not future.done():
+        loop.run_forever()
     return future.result()
 
 
