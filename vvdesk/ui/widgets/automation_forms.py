@@ -77,6 +77,17 @@ class AutomationForm(QGroupBox):
         self.enabled.toggled.connect(self._changed)
         self.saved: dict[str, Any] | None = None
 
+    def with_browse(self, edit: QLineEdit) -> QWidget:
+        """The edit with a "Browse…" button beside it (the connector browser picks a folder)."""
+        self.browse = QPushButton("Browse…")
+        self.browse.clicked.connect(self.browse_clicked.emit)
+        row = QWidget()
+        lay = QHBoxLayout(row)
+        lay.setContentsMargins(0, 0, 0, 0)
+        lay.addWidget(edit)
+        lay.addWidget(self.browse)
+        return row
+
     def _changed(self, *_: object) -> None:
         self.changed.emit()
 
@@ -139,13 +150,7 @@ class ImportForm(AutomationForm):
         self._prompt_items: list[tuple[str, str]] = []
         self.connector = QComboBox()
         self.prefix = QLineEdit(placeholderText="incoming/ (empty: the whole bucket)")
-        self.browse = QPushButton("Browse…")
-        self.browse.clicked.connect(self.browse_clicked.emit)
-        prefix_row = QWidget()
-        pr = QHBoxLayout(prefix_row)
-        pr.setContentsMargins(0, 0, 0, 0)
-        pr.addWidget(self.prefix)
-        pr.addWidget(self.browse)
+        prefix_row = self.with_browse(self.prefix)
         self.pattern = QLineEdit(placeholderText="*.mp4")
         self.recursive = QCheckBox("Include subfolders")
         self.debounce = QComboBox()
@@ -210,13 +215,7 @@ class ExportForm(AutomationForm):
         super().__init__("Export automation — deliver this index's exports", parent)
         self.connector = QComboBox()
         self.subpath = QLineEdit(placeholderText="exports/review-team (inside the export folder)")
-        self.browse = QPushButton("Browse…")
-        self.browse.clicked.connect(self.browse_clicked.emit)
-        row = QWidget()
-        rl = QHBoxLayout(row)
-        rl.setContentsMargins(0, 0, 0, 0)
-        rl.addWidget(self.subpath)
-        rl.addWidget(self.browse)
+        row = self.with_browse(self.subpath)
         self.add_field("destination_connector_id", "Connector", self.connector)
         self.add_field("destination_subpath", "Sub-folder", row)
         self.connector.currentIndexChanged.connect(self._changed)
