@@ -2,13 +2,24 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 from vvdesk.app import Options, VvdeskApp
 from vvdesk.settings import Profile, Settings
 from vvdesk.ui.main_window import MainWindow
+
+SHOTS = Path(__file__).resolve().parents[2] / "screenshots"
+
+
+def shoot(widget: Any, name: str) -> None:
+    """Save an offscreen grab to screenshots/ when VVDESK_SCREENSHOTS is set (./dev shots)."""
+    if os.environ.get("VVDESK_SCREENSHOTS"):
+        SHOTS.mkdir(exist_ok=True)
+        widget.grab().save(str(SHOTS / name))
 
 
 def names(window: MainWindow) -> list[str]:

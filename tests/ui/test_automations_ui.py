@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from tests.sandbox_proc import SandboxProcess
-from tests.ui.helpers import add_profile, running_app
+from tests.ui.helpers import add_profile, running_app, shoot
 from vvdesk.app import Options
 from vvdesk.ui.dialogs import ask
 from vvdesk.ui.dialogs.browse_connector import BrowseConnectorDialog
@@ -112,6 +112,8 @@ def test_connector_create_test_browse_then_import_automation_with_pause_and_resu
         browser.tree.setCurrentItem(browser.tree.topLevelItem(0))
         assert browser.tree.topLevelItem(0).text(0) == "incoming/old-1.mp4"
         assert browser.chosen.text() == "incoming/"
+        shoot(browser, "connector-browser.png")
+        shoot(dlg, "connectors-dialog.png")
 
         w.indexes.select(index.index_id)
         pane = w.tab_panes["Automations"]
@@ -128,6 +130,8 @@ def test_connector_create_test_browse_then_import_automation_with_pause_and_resu
         pane.save_btn.click()
         until(lambda: "Active" in form.state.text(), "the saved import automation")
         assert not pane.is_dirty()
+        w.tabs.setCurrentWidget(pane)
+        shoot(w, "automations-tab.png")
         saved = sdk(sb, arun, lambda vv: vv._http.get(
             f"/indexes/{index.index_id}/automations/import"))
         assert saved["debounce_interval"] == "5m" and saved["file_pattern"] == "*.mp4"

@@ -8,14 +8,13 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import os
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from tests.ui.helpers import add_profile
+from tests.ui.helpers import add_profile, shoot
 from vvdesk.app import Options, VvdeskApp
 from vvdesk.ui.dialogs import ask
 from vvdesk.ui.dialogs.create_export import CreateExportDialog
@@ -25,7 +24,6 @@ from vvdesk.ui.main_window import MainWindow
 
 pytestmark = pytest.mark.usefixtures("secret_service")
 DEMO_INDEX = "idx_demo_archive"
-SHOTS = Path(__file__).resolve().parents[2] / "screenshots"
 
 
 @pytest.fixture
@@ -93,12 +91,6 @@ async def open_index(app: Any) -> Any:
 
 def shown(app: Any) -> list[tuple[str, str]]:
     return app.ctx.services["notify_view"].shown
-
-
-def shoot(widget: Any, name: str) -> None:
-    if os.environ.get("VVDESK_SCREENSHOTS"):
-        SHOTS.mkdir(exist_ok=True)
-        widget.grab().save(str(SHOTS / name))
 
 
 def test_run_then_export_then_download_equals_the_server_file(

@@ -6,6 +6,7 @@ from typing import Any
 
 from PySide6.QtCore import QObject
 
+from vvdesk.format import when
 from vvdesk.models.keyed import Column, KeyedTableModel
 
 
@@ -19,7 +20,7 @@ def _last_test(c: Any) -> str:
     if not c.last_tested_at:
         return "never tested"
     verdict = c.last_test_result or ""
-    return f"{verdict} {c.last_tested_at}" + (f" — {c.last_test_error}"
+    return f"{verdict} {when(c.last_tested_at)}" + (f" — {c.last_test_error}"
                                               if c.last_test_error else "")
 
 

@@ -6,18 +6,8 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QSortFilterProxyModel, Qt
 
+from vvdesk.format import human_size, when
 from vvdesk.models.keyed import AnyIndex, Column, KeyedTableModel
-
-
-def human_size(n: int | None) -> str:
-    if n is None:
-        return ""
-    size = float(n)
-    for unit in ("B", "KB", "MB", "GB"):
-        if size < 1024 or unit == "GB":
-            return f"{size:.0f} {unit}" if unit == "B" else f"{size:.1f} {unit}"
-        size /= 1024
-    return str(n)
 
 
 def destination(e: Any) -> str:
@@ -27,10 +17,6 @@ def destination(e: Any) -> str:
         return f"connector {e.destination_connector_id}: {where}" if where \
             else f"connector {e.destination_connector_id}"
     return "download"
-
-
-def when(value: str | None) -> str:
-    return (value or "").replace("T", " ")[:19]
 
 
 class ExportListModel(KeyedTableModel):

@@ -6,7 +6,7 @@ from typing import Any
 
 from PySide6.QtCore import QModelIndex, QObject, Signal
 
-from vvdesk.models.exports import when
+from vvdesk.format import when
 from vvdesk.models.keyed import AnyIndex, Column, KeyedTableModel
 
 TERMINAL = frozenset({"completed", "completed_with_failures", "failed", "cancelled"})

@@ -19,20 +19,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from vvdesk.format import human_size, when
 from vvdesk.services.connectors import ConnectorService
 
 
 def folder_of(path: str) -> str:
     return path.rsplit("/", 1)[0] + "/" if "/" in path else ""
-
-
-def human_size(n: int) -> str:
-    size = float(n)
-    for unit in ("B", "KB", "MB", "GB"):
-        if size < 1024 or unit == "GB":
-            return f"{size:.0f} {unit}" if unit == "B" else f"{size:.1f} {unit}"
-        size /= 1024
-    return f"{n} B"
 
 
 class BrowseConnectorDialog(QDialog):
@@ -49,6 +41,7 @@ class BrowseConnectorDialog(QDialog):
         self.list_btn = QPushButton("List")
         self.tree = QTreeWidget()
         self.tree.setHeaderLabels(["Path", "Size", "Modified"])
+        self.tree.setRootIsDecorated(False)
         self.tree.header().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         self.status = QLabel("")
         self.chosen = QLineEdit(prefix)
@@ -87,7 +80,7 @@ class BrowseConnectorDialog(QDialog):
             return
         self.tree.clear()
         for f in files:
-            QTreeWidgetItem(self.tree, [f.path, human_size(f.size_bytes), f.last_modified or ""])
+            QTreeWidgetItem(self.tree, [f.path, human_size(f.size_bytes), when(f.last_modified)])
         self.status.setText(f"{len(files)} file(s)." if files else "No files match.")
 
     def _failed(self, action: str, problem: Any) -> None:

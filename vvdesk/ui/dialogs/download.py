@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from vvdesk.models.exports import human_size
+from vvdesk.format import human_size
 
 
 class DownloadDialog(QDialog):

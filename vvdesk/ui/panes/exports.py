@@ -17,7 +17,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from vvdesk.models.exports import ExportListModel, ExportScopeProxy, destination, human_size
+from vvdesk.format import human_size
+from vvdesk.models.exports import ExportListModel, ExportScopeProxy, destination
 from vvdesk.models.keyed import OBJECT_ROLE, SORT_ROLE
 
 

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from vvdesk.api.automations import DEBOUNCE_CHOICES
+from vvdesk.format import when
 
 ERROR_STYLE = "color: #b3261e;"
 DEBOUNCE_LABELS = {"5m": "5 minutes", "10m": "10 minutes", "1h": "1 hour", "1d": "1 day"}
@@ -120,7 +121,7 @@ class AutomationForm(QGroupBox):
         else:
             paused, enabled = cfg.get("paused"), cfg.get("enabled")
             word = "Paused" if paused else ("Active" if enabled else "Disabled")
-            self.state.setText(f"<b>{word}</b> · saved {cfg.get('updated_at') or ''}")
+            self.state.setText(f"<b>{word}</b> · saved {when(cfg.get('updated_at'))}")
         self.pause_btn.setEnabled(cfg is not None and not cfg.get("paused"))
         self.resume_btn.setEnabled(cfg is not None and bool(cfg.get("paused")))
 

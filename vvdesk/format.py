@@ -1,0 +1,32 @@
+"""How sizes, durations and server timestamps are shown: one place, so every pane agrees.
+
+Sizes use decimal units (1 KB = 1000 B), like desktop file managers.
+"""
+
+from __future__ import annotations
+
+
+def human_size(n: float | None) -> str:
+    if n is None:
+        return ""
+    for unit in ("B", "KB", "MB"):
+        if abs(n) < 1000:
+            return f"{n:.0f} {unit}" if unit == "B" else f"{n:.1f} {unit}"
+        n /= 1000
+    return f"{n:.1f} GB"
+
+
+def human_eta(seconds: float | None) -> str:
+    if seconds is None:
+        return ""
+    s = int(seconds + 0.5)
+    if s < 60:
+        return f"{s} s"
+    if s < 3600:
+        return f"{s // 60} min {s % 60:02d} s"
+    return f"{s // 3600} h {s % 3600 // 60:02d} min"
+
+
+def when(value: str | None) -> str:
+    """An ISO timestamp from the server as 'YYYY-MM-DD HH:MM:SS' (unparsable: as it came)."""
+    return (value or "").replace("T", " ")[:19]
