@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import QSortFilterProxyModel, Qt, Signal
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtGui import QAction, QDragEnterEvent, QDragMoveEvent, QDropEvent, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -21,6 +21,41 @@ from PySide6.QtWidgets import (
 from vvdesk.models.indexes import IndexListModel
 from vvdesk.models.keyed import KEY_ROLE, OBJECT_ROLE, SORT_ROLE
 from vvdesk.ui.dialogs import ask
+from vvdesk.ui.widgets.drops import local_paths
+
+
+class IndexTable(QTableView):
+    """The index list; files dropped on a row go to that index (paths out by signal)."""
+
+    files_dropped = Signal(list, object)  # paths, Index under the cursor or None
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.setAcceptDrops(True)
+        self.setDragDropMode(QAbstractItemView.DragDropMode.DropOnly)
+
+    def dragEnterEvent(self, e: QDragEnterEvent) -> None:
+        if local_paths(e.mimeData()):
+            e.acceptProposedAction()
+        else:
+            e.ignore()
+
+    def dragMoveEvent(self, e: QDragMoveEvent) -> None:
+        if local_paths(e.mimeData()):
+            e.acceptProposedAction()
+        else:
+            e.ignore()
+
+    def dropEvent(self, e: QDropEvent) -> None:
+        paths = local_paths(e.mimeData())
+        if not paths:
+            e.ignore()
+            return
+        e.acceptProposedAction()
+        target = self.indexAt(e.position().toPoint()).data(OBJECT_ROLE)
+        if target is not None and getattr(target, "is_default", False):
+            target = None  # shared demo indexes are read-only: ask instead
+        self.files_dropped.emit(paths, target)
 
 
 class IndexesPane(QWidget):
@@ -29,6 +64,7 @@ class IndexesPane(QWidget):
     create_requested = Signal(str)
     delete_requested = Signal(str)
     include_defaults_changed = Signal(bool)
+    files_dropped = Signal(list, object)  # paths, Index or None (= ask which)
 
     def __init__(self, model: IndexListModel, include_defaults: bool,
                  parent: QWidget | None = None) -> None:
@@ -51,7 +87,8 @@ class IndexesPane(QWidget):
         self.filter = QLineEdit(placeholderText="Filter indexes")
         self.filter.setClearButtonEnabled(True)
         self.filter.textChanged.connect(self.proxy.setFilterFixedString)
-        self.view = QTableView()
+        self.view = IndexTable()
+        self.view.files_dropped.connect(self.files_dropped.emit)
         self.view.setModel(self.proxy)
         self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)

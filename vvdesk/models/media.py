@@ -1,0 +1,88 @@
+"""Media of one index (or the playground), loaded page by page as the view scrolls."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QModelIndex, QObject, QPersistentModelIndex, Qt, Signal
+
+from vvdesk.models.keyed import KEY_ROLE, AnyIndex, Column, KeyedTableModel, text
+
+IN_PROGRESS = frozenset({"processing", "pending", "queued", "importing", "running",
+                         "uploading", "scanning"})
+
+
+def in_progress(status: Any) -> bool:
+    return text(status).lower() in IN_PROGRESS
+
+
+def _created(v: Any) -> str:
+    raw = text(getattr(v, "created_at", ""))
+    return raw[:19].replace("T", " ")
+
+
+class MediaModel(KeyedTableModel):
+    columns = [
+        Column("Title", lambda v: v.title, tooltip=lambda v: f"{v.title}\nid: {v.video_id}"),
+        Column("Type", lambda v: getattr(v, "media_type", None) or "video"),
+        Column("Status", lambda v: v.status),
+        Column("Created", _created, sort=lambda v: text(v.created_at)),
+    ]
+    more_wanted = Signal(str)  # the cursor of the next page
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(key=lambda v: v.video_id, parent=parent)
+        self.next_cursor: str | None = None
+        self._asked: str | None = None
+        self._deleting: dict[str, str] = {}
+
+    def reset_page(self, rows: list[Any], next_cursor: str | None) -> None:
+        """A first page: replace the rows (a new index, or a refresh)."""
+        self.merge(rows)
+        self.next_cursor, self._asked = next_cursor, None
+
+    def add_page(self, rows: list[Any], next_cursor: str | None) -> None:
+        self.append(rows)
+        self.next_cursor, self._asked = next_cursor, None
+
+    def canFetchMore(self, parent: AnyIndex = QModelIndex()) -> bool:  # noqa: B008
+        return not parent.isValid() and bool(self.next_cursor) and self._asked is None
+
+    def fetchMore(self, parent: AnyIndex = QModelIndex()) -> None:  # noqa: B008
+        if self.canFetchMore(parent) and self.next_cursor:
+            self._asked = self.next_cursor
+            self.more_wanted.emit(self.next_cursor)
+
+    def apply_statuses(self, statuses: list[Any]) -> None:
+        """Update status fields from POST /videos/batch/status, in place."""
+        for st in statuses:
+            row = self.row_for(st.video_id)
+            if row is not None and row.status != st.status:
+                self.upsert(row.model_copy(update={"status": st.status}))
+
+    def in_progress_ids(self) -> list[str]:
+        return [v.video_id for v in self.rows() if in_progress(v.status)]
+
+    def set_deletion(self, video_id: str, status: str) -> None:
+        self._deleting[video_id] = status
+        i = self.row_of(video_id)
+        if i >= 0:
+            self.dataChanged.emit(self.index(i, 2), self.index(i, 2))
+
+    def data(self, index: QModelIndex | QPersistentModelIndex,
+             role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        value = super().data(index, role)
+        if role == Qt.ItemDataRole.DisplayRole and index.isValid() and index.column() == 2:
+            key = super().data(index, KEY_ROLE)
+            if key in self._deleting:
+                return f"{self._deleting[key]}…"
+        return value
+
+    def remove(self, key: str) -> None:
+        self._deleting.pop(key, None)
+        super().remove(key)
+
+    def clear(self) -> None:
+        super().clear()
+        self.next_cursor, self._asked = None, None
+        self._deleting.clear()

@@ -1,0 +1,47 @@
+"""Segments of one media item for one run, paged from the server as the view scrolls."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QModelIndex, QObject, Signal
+
+from vvdesk.models.keyed import AnyIndex, Column, KeyedTableModel
+
+
+def _t(seconds: Any) -> str:
+    s = float(seconds or 0)
+    return f"{int(s // 60)}:{s % 60:05.2f}"
+
+
+class SegmentModel(KeyedTableModel):
+    columns = [
+        Column("Start", lambda s: _t(s.start_time), sort=lambda s: float(s.start_time)),
+        Column("End", lambda s: _t(s.end_time), sort=lambda s: float(s.end_time)),
+        Column("Status", lambda s: s.segment_status),
+        Column("Metadata", lambda s: s.metadata_text or "", tooltip=lambda s: s.metadata_text),
+    ]
+    more_wanted = Signal(str)
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(key=lambda s: s.segment_id, parent=parent)
+        self.next_cursor: str | None = None
+        self._asked: str | None = None
+
+    def set_page(self, rows: list[Any], next_cursor: str | None, first: bool) -> None:
+        if first:
+            self.clear()
+        self.append(rows)
+        self.next_cursor, self._asked = next_cursor, None
+
+    def canFetchMore(self, parent: AnyIndex = QModelIndex()) -> bool:  # noqa: B008
+        return not parent.isValid() and bool(self.next_cursor) and self._asked is None
+
+    def fetchMore(self, parent: AnyIndex = QModelIndex()) -> None:  # noqa: B008
+        if self.canFetchMore(parent) and self.next_cursor:
+            self._asked = self.next_cursor
+            self.more_wanted.emit(self.next_cursor)
+
+    def clear(self) -> None:
+        super().clear()
+        self.next_cursor, self._asked = None, None

@@ -1,0 +1,46 @@
+"""The transfer queue as a table: file, target, progress, rate, ETA, state."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QObject
+
+from vvdesk.models.keyed import Column, KeyedTableModel
+from vvdesk.services.rate import human_bytes, human_eta
+
+PROGRESS_COLUMN = 2
+
+
+def _progress(t: Any) -> str:
+    return f"{human_bytes(t.sent)} / {human_bytes(t.size)}"
+
+
+def _state(t: Any) -> str:
+    state = t.state.value
+    if state == "done" and t.video_ids:
+        return f"done → {', '.join(t.video_ids)}"
+    if t.error and state in ("failed", "interrupted", "cancelled"):
+        return f"{state}: {t.error}"
+    return state
+
+
+def fraction(t: Any) -> float:
+    if t.state.value in ("importing", "done"):
+        return 1.0
+    return min(t.sent / t.size, 1.0) if t.size else 0.0
+
+
+class TransferModel(KeyedTableModel):
+    columns = [
+        Column("File", lambda t: t.name, tooltip=lambda t: t.path),
+        Column("Index", lambda t: t.index_name),
+        Column("Progress", _progress, sort=lambda t: t.sent),
+        Column("Rate", lambda t: f"{human_bytes(t.rate)}/s" if t.rate else "",
+               sort=lambda t: t.rate),
+        Column("ETA", lambda t: human_eta(t.eta), sort=lambda t: t.eta or 0),
+        Column("State", _state, tooltip=lambda t: t.error or None),
+    ]
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(key=lambda t: t.transfer_id, parent=parent)

@@ -1,0 +1,168 @@
+"""Media of an index or of the playground: pages, details, segments, delete, register, status.
+
+Media still being processed are refreshed with one POST /videos/batch/status per
+100 ids per cycle, never one request per row.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+from PySide6.QtCore import QObject, Signal
+
+from vvdesk.api.errors import ApiProblem
+from vvdesk.services.session import ApiSession
+
+PLAYGROUND = ""  # scope id of the playground (media without an index)
+PAGE_SIZE = 50
+STATUS_BATCH = 100
+STATUS_POLL_S = 2.0
+DELETION_POLL_MIN_S, DELETION_POLL_MAX_S = 0.5, 10.0
+
+
+class MediaService(QObject):
+    page_loaded = Signal(str, list, object, bool)  # scope, videos, next cursor, first page
+    statuses = Signal(list)  # list[VideoStatus]
+    details_loaded = Signal(object, list)  # Video, list[PromptRun]
+    segments_loaded = Signal(str, list, object, bool)  # video_id, segments, cursor, first
+    deletion_progress = Signal(str, str)  # video_id, draining|deleting|deleted
+    deleted = Signal(str)
+    registered = Signal(object)  # ImportJob
+    failed = Signal(str, object)
+
+    def __init__(self, session: ApiSession, parent: QObject | None = None, *,
+                 page_size: int = PAGE_SIZE, status_poll_s: float = STATUS_POLL_S) -> None:
+        super().__init__(parent)
+        self._s = session
+        self.page_size = page_size
+        self.status_poll_s = status_poll_s
+        self.scope: str | None = None
+        self._watched: set[str] = set()
+
+    def _fail(self, action: str) -> Any:
+        def handler(problem: ApiProblem) -> None:
+            self._s.note_problem(problem)
+            self.failed.emit(action, problem)
+
+        return handler
+
+    # lists -----------------------------------------------------------------------
+    def load(self, scope: str | None, cursor: str | None = None) -> None:
+        """First page (cursor None) or a next page of an index's media or the playground."""
+        self.scope = scope
+        if scope is None:
+            return
+        client = self._s.client
+
+        async def fetch() -> tuple[str, list[Any], str | None, bool]:
+            if scope == PLAYGROUND:
+                page = await client.videos.list_playground(limit=self.page_size, cursor=cursor)
+            else:
+                page = await client.indexes.list_videos(scope, limit=self.page_size,
+                                                        cursor=cursor)
+            more = page.next_cursor if page.has_more else None
+            return scope, list(page.data), more, cursor is None
+
+        def ok(result: tuple[str, list[Any], str | None, bool]) -> None:
+            self._s.mark_ok()
+            if result[0] == self.scope:
+                self.page_loaded.emit(*result)
+
+        self._s.jobs.run(f"media.page:{scope}:{cursor or ''}", fetch(), on_ok=ok,
+                         on_error=self._fail("Loading the media"))
+
+    def refresh_if(self, index_id: str | None) -> None:
+        if self.scope is not None and self.scope == (index_id or PLAYGROUND):
+            self.load(self.scope)
+
+    # status poll -----------------------------------------------------------------
+    def watch(self, video_ids: list[str]) -> None:
+        """Poll these (in-progress) media by batch status until they settle."""
+        self._watched = set(video_ids)
+        if self._watched and not self._s.jobs.is_running("media.status"):
+            self._s.jobs.run("media.status", self._poll(), on_error=self._fail(
+                "Refreshing media status"))
+
+    async def _poll(self) -> None:
+        from vvdesk.models.media import in_progress
+
+        while self._watched:
+            await asyncio.sleep(self.status_poll_s)
+            ids = sorted(self._watched)
+            for i in range(0, len(ids), STATUS_BATCH):
+                result = await self._s.client.videos.batch_status(ids[i:i + STATUS_BATCH])
+                self.statuses.emit(list(result))
+                for st in result:
+                    if not in_progress(st.status):
+                        self._watched.discard(st.video_id)
+                self._watched -= set(ids[i:i + STATUS_BATCH]) - {st.video_id for st in result}
+
+    # one item --------------------------------------------------------------------
+    def details(self, video_id: str) -> None:
+        client = self._s.client
+
+        async def fetch() -> tuple[Any, list[Any]]:
+            video, runs = await asyncio.gather(client.videos.retrieve(video_id),
+                                               client.videos.list_prompt_runs(video_id))
+            return video, list(runs)
+
+        self._s.jobs.run("media.details", fetch(), on_ok=lambda r: self.details_loaded.emit(*r),
+                         on_error=self._fail("Loading the media details"))
+
+    def segments(self, video_id: str, run_id: str | None, cursor: str | None = None) -> None:
+        client = self._s.client
+
+        async def fetch() -> tuple[str, list[Any], str | None, bool]:
+            page = await client.videos.list_segments(
+                video_id, run_id=run_id or None, latest_run=None if run_id else True,
+                limit=self.page_size, cursor=cursor)
+            more = page.next_cursor if page.has_more else None
+            return video_id, list(page.data), more, cursor is None
+
+        self._s.jobs.run(f"media.segments:{cursor or ''}", fetch(),
+                         on_ok=lambda r: self.segments_loaded.emit(*r),
+                         on_error=self._fail("Loading the segments"))
+
+    def delete(self, video_id: str) -> None:
+        client = self._s.client
+
+        async def delete() -> str:
+            result = await client.videos.delete(video_id)
+            while result.status != "deleted":
+                self.deletion_progress.emit(video_id, result.status)
+                wait = result.retry_after_seconds or 1
+                await asyncio.sleep(min(max(wait, DELETION_POLL_MIN_S), DELETION_POLL_MAX_S))
+                result = await client.videos.get_deletion(video_id)
+            return video_id
+
+        def ok(done_id: str) -> None:
+            self.deletion_progress.emit(done_id, "deleted")
+            self.deleted.emit(done_id)
+
+        self._s.jobs.run(f"media.delete:{video_id}", delete(), on_ok=ok,
+                         on_error=self._fail("Deleting the media"), replace=False)
+
+    def register(self, title: str, uri: str, index_id: str) -> None:
+        """POST /videos: media the server fetches from a URI (gs://, s3://, https://)."""
+        import uuid
+
+        key = f"vvdesk-register:{uuid.uuid4().hex}"
+
+        async def create() -> Any:
+            jobs = self._s.client.import_jobs
+            job = await self._s.client.videos.create(title=title, video_uri=uri,
+                                                     index_id=index_id, idempotency_key=key)
+            for _ in range(120):  # the media appears once the import is done
+                if (job.status or "").lower() in ("completed", "failed", "cancelled"):
+                    break
+                await asyncio.sleep(0.5)
+                job = await jobs.retrieve(job.job_id)
+            return job
+
+        def ok(job: Any) -> None:
+            self.registered.emit(job)
+            self.refresh_if(index_id)
+
+        self._s.jobs.run(f"media.register:{key}", create(), on_ok=ok,
+                         on_error=self._fail("Registering the media"))

@@ -1,0 +1,132 @@
+"""Details of the selected media: fields, its prompt runs, and its segments for one run."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QFormLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QListWidget,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from vvdesk.models.keyed import OBJECT_ROLE, text
+from vvdesk.models.segments import SegmentModel
+
+LATEST = ""  # run selector value for "latest run"
+
+
+class MediaDetails(QWidget):
+    segments_requested = Signal(str, str)  # video_id, run_id ('' = latest run)
+
+    def __init__(self, segments: SegmentModel, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.video: Any = None
+        self.segment_model = segments
+        self.fields = QFormLayout()
+        self.labels: dict[str, QLabel] = {}
+        for name in ("Title", "Id", "Type", "Status", "Created", "URI", "Metadata keys"):
+            lab = QLabel()
+            lab.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            lab.setWordWrap(True)
+            self.labels[name] = lab
+            self.fields.addRow(f"{name}:", lab)
+        self.runs = QListWidget()
+        self.runs.setMaximumHeight(70)
+        self.run_selector = QComboBox()
+        self.run_selector.currentIndexChanged.connect(self._run_changed)
+        self.copy_button = QPushButton("Copy metadata as JSON")
+        self.copy_button.clicked.connect(self.copy_selected)
+        self.segments = QTableView()
+        self.segments.setModel(segments)
+        self.segments.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.segments.verticalHeader().hide()
+        self.segments.horizontalHeader().setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
+        self.segments.selectionModel().selectionChanged.connect(self._update_buttons)
+        self.empty = QLabel("Select a media item to see its details.")
+        top = QHBoxLayout()
+        form = QWidget()
+        form.setLayout(self.fields)
+        top.addWidget(form, 2)
+        runs_box = QVBoxLayout()
+        runs_box.addWidget(QLabel("Prompt runs:"))
+        runs_box.addWidget(self.runs)
+        top.addLayout(runs_box, 1)
+        bar = QHBoxLayout()
+        bar.addWidget(QLabel("Segments of run:"))
+        bar.addWidget(self.run_selector, 1)
+        bar.addWidget(self.copy_button)
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(0, 0, 0, 0)
+        lay.addWidget(self.empty)
+        lay.addLayout(top)
+        lay.addLayout(bar)
+        lay.addWidget(self.segments, 1)
+        self.show_video(None, [])
+
+    def show_video(self, video: Any, runs: list[Any]) -> None:
+        self.video = video
+        self.empty.setVisible(video is None)
+        for w in (self.runs, self.run_selector, self.segments, self.copy_button):
+            w.setVisible(video is not None)
+        for lab in self.labels.values():
+            lab.parentWidget().setVisible(video is not None)
+        self.runs.clear()
+        self.run_selector.blockSignals(True)
+        self.run_selector.clear()
+        self.run_selector.addItem("Latest run", LATEST)
+        self.run_selector.blockSignals(False)
+        if video is None:
+            self.segment_model.clear()
+            return
+        values = {"Title": video.title, "Id": video.video_id,
+                  "Type": getattr(video, "media_type", "video"), "Status": text(video.status),
+                  "Created": text(video.created_at), "URI": video.video_uri,
+                  "Metadata keys": ", ".join(getattr(video, "metadata_keys", None) or [])}
+        for name, value in values.items():
+            self.labels[name].setText(str(value))
+        for run in runs:
+            name = getattr(run, "prompt_name", "") or run.run_id
+            self.runs.addItem(f"{name} — {text(run.status)} ({run.run_id})")
+            self.run_selector.addItem(f"{name} ({run.run_id})", run.run_id)
+        self.segments_requested.emit(video.video_id, LATEST)
+        self._update_buttons()
+
+    def pin_run(self, run_id: str) -> None:
+        i = self.run_selector.findData(run_id)
+        if i >= 0:
+            self.run_selector.setCurrentIndex(i)
+
+    def _run_changed(self, _i: int) -> None:
+        if self.video is not None:
+            self.segments_requested.emit(self.video.video_id,
+                                         self.run_selector.currentData() or LATEST)
+
+    def selected_segment(self) -> Any | None:
+        idx = self.segments.currentIndex()
+        return idx.data(OBJECT_ROLE) if idx.isValid() else None
+
+    def segment_json(self, segment: Any) -> str:
+        return json.dumps({"segment_id": segment.segment_id, "video_id": segment.video_id,
+                           "start_time": segment.start_time, "end_time": segment.end_time,
+                           "status": segment.segment_status, "metadata": segment.metadata,
+                           "metadata_text": segment.metadata_text}, indent=2)
+
+    def copy_selected(self) -> None:
+        seg = self.selected_segment()
+        if seg is not None:
+            QGuiApplication.clipboard().setText(self.segment_json(seg))
+
+    def _update_buttons(self, *_: object) -> None:
+        self.copy_button.setEnabled(self.selected_segment() is not None)

@@ -1,0 +1,138 @@
+"""The transfer queue window (a dock): progress bars, cancel, retry, resume, clear, limit."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtGui import QAction, QDragEnterEvent, QDropEvent, QPainter
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QApplication,
+    QDockWidget,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QSpinBox,
+    QStyle,
+    QStyledItemDelegate,
+    QStyleOptionProgressBar,
+    QStyleOptionViewItem,
+    QTableView,
+    QToolBar,
+    QVBoxLayout,
+    QWidget,
+)
+
+from vvdesk.models.keyed import OBJECT_ROLE
+from vvdesk.models.transfers import PROGRESS_COLUMN, TransferModel, fraction
+from vvdesk.ui.widgets.drops import local_paths
+
+
+class ProgressDelegate(QStyledItemDelegate):
+    """Draws the Progress column as a bar with the byte counts on it."""
+
+    def paint(self, painter: QPainter, option: QStyleOptionViewItem,
+              index: QModelIndex | QPersistentModelIndex) -> None:
+        t = index.data(OBJECT_ROLE)
+        if t is None:
+            super().paint(painter, option, index)
+            return
+        bar = QStyleOptionProgressBar()
+        bar.rect = option.rect.adjusted(2, 3, -2, -3)  # type: ignore[attr-defined]
+        bar.minimum, bar.maximum = 0, 1000
+        bar.progress = int(fraction(t) * 1000)
+        bar.text = index.data(Qt.ItemDataRole.DisplayRole)
+        bar.textVisible = True
+        bar.state = option.state  # type: ignore[attr-defined]
+        QApplication.style().drawControl(QStyle.ControlElement.CE_ProgressBar, bar, painter)
+
+
+class TransfersDock(QDockWidget):
+    cancel_requested = Signal(str)
+    retry_requested = Signal(str)
+    retry_all_requested = Signal()
+    clear_requested = Signal()
+    limit_changed = Signal(int)
+    files_dropped = Signal(list)  # paths dropped on the queue: ask for the index
+
+    def __init__(self, model: TransferModel, limit: int, parent: QWidget | None = None) -> None:
+        super().__init__("Transfers", parent)
+        self.setObjectName("transfers-dock")
+        self.model = model
+        self.setAcceptDrops(True)
+        self.view = QTableView()
+        self.view.setModel(model)
+        self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.view.verticalHeader().hide()
+        self.view.setItemDelegateForColumn(PROGRESS_COLUMN, ProgressDelegate(self.view))
+        header = self.view.horizontalHeader()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(5, QHeaderView.ResizeMode.Stretch)
+        header.resizeSection(PROGRESS_COLUMN, 190)
+        self.toolbar = QToolBar()
+        self.act_cancel = self._action("Cancel", lambda: self._each(self.cancel_requested))
+        self.act_retry = self._action("Retry", lambda: self._each(self.retry_requested))
+        self.act_retry_all = self._action("Retry/resume all", self.retry_all_requested.emit)
+        self.act_clear = self._action("Clear finished", self.clear_requested.emit)
+        self.limit = QSpinBox(minimum=1, maximum=8, value=limit)
+        self.limit.setToolTip("How many files upload at the same time")
+        self.limit.valueChanged.connect(self.limit_changed.emit)
+        self.summary = QLabel()
+        bar = QHBoxLayout()
+        bar.addWidget(self.toolbar)
+        bar.addStretch(1)
+        bar.addWidget(self.summary)
+        bar.addWidget(QLabel("At once:"))
+        bar.addWidget(self.limit)
+        body = QWidget()
+        lay = QVBoxLayout(body)
+        lay.setContentsMargins(4, 0, 4, 4)
+        lay.addLayout(bar)
+        lay.addWidget(self.view)
+        self.setWidget(body)
+        for sig in (model.rowsInserted, model.rowsRemoved, model.dataChanged,
+                    model.modelReset):
+            sig.connect(self._update)
+        self.view.selectionModel().selectionChanged.connect(self._update)
+        self._update()
+
+    def _action(self, label: str, slot: Any) -> QAction:
+        act = QAction(label, self)
+        act.triggered.connect(slot)
+        self.toolbar.addAction(act)
+        return act
+
+    def selected(self) -> list[Any]:
+        return [r.data(OBJECT_ROLE) for r in self.view.selectionModel().selectedRows()]
+
+    def _each(self, signal: Any) -> None:
+        for t in self.selected():
+            signal.emit(t.transfer_id)
+
+    def _update(self, *_: object) -> None:
+        rows = self.model.rows()
+        states = [t.state.value for t in rows]
+        sel = [t.state.value for t in self.selected()]
+        self.act_cancel.setEnabled(any(s not in ("done", "cancelled") for s in sel))
+        self.act_retry.setEnabled(any(s in ("failed", "cancelled", "interrupted") for s in sel))
+        self.act_retry_all.setEnabled(any(s in ("failed", "interrupted") for s in states))
+        self.act_clear.setEnabled(any(s in ("done", "cancelled") for s in states))
+        active = sum(s in ("queued", "uploading", "stalled", "importing") for s in states)
+        waiting = states.count("interrupted")
+        text = f"{active} active" if active else "idle"
+        if waiting:
+            text += f" · {waiting} interrupted — Retry/resume all to continue"
+        self.summary.setText(text)
+
+    def dragEnterEvent(self, e: QDragEnterEvent) -> None:
+        if local_paths(e.mimeData()):
+            e.acceptProposedAction()
+        else:
+            e.ignore()
+
+    def dropEvent(self, e: QDropEvent) -> None:
+        paths = local_paths(e.mimeData())
+        if paths:
+            e.acceptProposedAction()
+            self.files_dropped.emit(paths)
