@@ -14,6 +14,23 @@ import tempfile
 import time
 from pathlib import Path
 
+# A session bus with no service directories: nothing is auto-activated, so the only
+# Secret Service on it is the unlocked daemon we start (an activated one would be locked
+# and ask a prompter that does not exist: "Prompt dismissed").
+BUS_CONFIG = """<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN"
+ "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
+<busconfig>
+  <type>session</type>
+  <listen>unix:tmpdir={tmp}</listen>
+  <auth>EXTERNAL</auth>
+  <policy context="default">
+    <allow send_destination="*" eavesdrop="true"/>
+    <allow eavesdrop="true"/>
+    <allow own="*"/>
+  </policy>
+</busconfig>
+"""
+
 
 class PrivateSecretService:
     """A dbus-daemon plus gnome-keyring-daemon (secrets component) on a throwaway bus."""
@@ -31,8 +48,11 @@ class PrivateSecretService:
                 f"{', '.join(missing)} not found: run the tests through ./dev test, which "
                 "installs dbus and gnome-keyring"
             )
+        config = self._dir / "bus.conf"
+        config.write_text(BUS_CONFIG.format(tmp=self._dir))
         self._bus = subprocess.Popen(
-            ["dbus-daemon", "--session", "--nofork", "--nopidfile", "--print-address=1"],
+            ["dbus-daemon", f"--config-file={config}", "--nofork", "--nopidfile",
+             "--print-address=1"],
             stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
         )
         assert self._bus.stdout is not None
