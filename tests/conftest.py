@@ -126,6 +126,13 @@ def until(arun: Callable[..., Any]) -> Callable[..., None]:
     return wait
 
 
+@pytest.fixture(autouse=True)
+def isolated(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
+    """Each test gets its own app data dir: journal (transfers, tracked exports), sandbox."""
+    monkeypatch.setenv("VVDESK_DATA_DIR", str(tmp_path / "data"))
+    return tmp_path
+
+
 @pytest.fixture
 def settings(tmp_path: Path) -> Any:
     from vvdesk.settings import Settings

@@ -9,7 +9,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from collections.abc import AsyncIterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -24,13 +23,6 @@ from vvdesk.ui.main_window import MainWindow
 
 pytestmark = pytest.mark.usefixtures("secret_service")
 DEMO_INDEX = "idx_demo_archive"
-
-
-@pytest.fixture
-def isolated(monkeypatch: Any, tmp_path: Path) -> Path:
-    """A journal of this test's own (the tracked set is per data dir + profile)."""
-    monkeypatch.setenv("VVDESK_DATA_DIR", str(tmp_path / "data"))
-    return tmp_path
 
 
 async def sdk_bytes(sandbox: Any, export_id: str) -> bytes:

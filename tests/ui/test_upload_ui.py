@@ -1,0 +1,107 @@
+"""Drag-and-drop upload through the real window against the sandbox (recipe §6)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QUrl
+from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent
+from PySide6.QtWidgets import QApplication
+
+from tests.ui.helpers import add_profile, running_app, shoot
+from vvdesk.app import Options
+from vvdesk.services.scan import ALREADY_QUEUED, EMPTY, UNSUPPORTED
+from vvdesk.ui.dialogs import ask, pick_index
+from vvdesk.ui.dialogs.skipped import SkippedDialog
+
+pytestmark = pytest.mark.usefixtures("secret_service")
+
+
+def drop(widget, paths, pos: QPoint | None = None) -> bool:
+    pos = pos or QPoint(10, 10)
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(p)) for p in paths])
+    a, b, mods = Qt.DropAction.CopyAction, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier
+    enter = QDragEnterEvent(pos, a, mime, b, mods)
+    QApplication.sendEvent(widget, enter)
+    if not enter.isAccepted():
+        return False
+    QApplication.sendEvent(widget, QDragMoveEvent(pos, a, mime, b, mods))
+    QApplication.sendEvent(widget, QDropEvent(QPointF(pos), a, mime, b, mods))
+    return True
+
+
+def states(app) -> dict[str, str]:
+    return {t.name: t.state.value for t in app.ctx.services["transfers"].transfers()}
+
+
+def test_drop_folder_on_index_queues_media_and_summarises_skips(
+        qtbot, arun, until, settings, sandbox, tmp_path, monkeypatch):
+    folder = tmp_path / "shoot"
+    (folder / "day2").mkdir(parents=True)
+    (folder / "a.mp4").write_bytes(os.urandom(300_000))
+    (folder / "day2" / "b.wav").write_bytes(os.urandom(64_000))
+    (folder / "notes.txt").write_text("not media")
+    (folder / "empty.mov").write_bytes(b"")
+    summaries: list[SkippedDialog] = []
+    monkeypatch.setattr(SkippedDialog, "present", classmethod(
+        lambda cls, *a: summaries.append(cls(*a)) or summaries[-1]))
+    monkeypatch.setattr(ask.NameDialog, "ask", classmethod(lambda *a, **k: "Drops"))
+    add_profile(arun, settings, "local", sandbox.base_url, sandbox.api_key)
+    with running_app(qtbot, arun, settings, Options(profile="local")) as app:
+        w = app.window
+        w.indexes.act_new.trigger()
+        until(lambda: getattr(w.indexes.current_index(), "name", "") == "Drops",
+              "the new index selected")
+        view = w.indexes.view
+        row = view.visualRect(view.currentIndex()).center()
+        assert drop(view.viewport(), [folder, folder / "a.mp4"], row)
+        until(lambda: summaries, "the skip summary")
+        reasons = {Path(s.path).name: s.reason for s in summaries[0].skipped}
+        assert reasons == {"notes.txt": f"{UNSUPPORTED}: .txt", "empty.mov": EMPTY,
+                           "a.mp4": ALREADY_QUEUED}
+        assert summaries[0].tree.topLevelItemCount() == 3
+        until(lambda: states(app) == {"a.mp4": "done", "b.wav": "done"}, "both uploaded", 30)
+        media = w.tab_panes["Media"]
+        until(lambda: sorted(v.title for v in media.model.rows()) == ["a.mp4", "b.wav"],
+              "the media table of the index to refresh")
+        assert all(t.index_name == "Drops" for t in app.ctx.services["transfers"].transfers())
+        # a plain-text drag is refused
+        mime_text = QMimeData()
+        mime_text.setText("hello")
+        enter = QDragEnterEvent(QPoint(5, 5), Qt.DropAction.CopyAction, mime_text,
+                                Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)
+        QApplication.sendEvent(view.viewport(), enter)
+        assert not enter.isAccepted()
+
+
+def test_drop_on_queue_asks_for_index_and_shows_progress(
+        qtbot, arun, until, settings, sandbox, tmp_path, monkeypatch):
+    big = tmp_path / "render.mkv"
+    with big.open("wb") as f:
+        for _ in range(160):
+            f.write(os.urandom(1 << 20))
+    asked: list[int] = []
+    monkeypatch.setattr(pick_index.PickIndexDialog, "ask", classmethod(
+        lambda cls, parent, indexes, n: asked.append(n) or ("idx_demo_archive",
+                                                           "Demo archive")))
+    add_profile(arun, settings, "local", sandbox.base_url, sandbox.api_key)
+    with running_app(qtbot, arun, settings, Options(profile="local")) as app:
+        w = app.window
+        w.resize(1100, 700)
+        dock = app.ctx.services["transfers_dock"]
+        assert drop(dock, [big])
+        assert asked == [1]
+        service = app.ctx.services["transfers"]
+        until(lambda: service.transfers() and service.transfers()[0].sent > 20 << 20
+              and service.transfers()[0].rate > 0, "upload under way", 20)
+        text = dock.model.index(0, 2).data()
+        assert "/ 167.8 MB" in text
+        shoot(dock, "transfers-mid-upload.png")
+        until(lambda: states(app) == {"render.mkv": "done"}, "upload done", 30)
+        t = service.transfers()[0]
+        assert t.video_ids and t.index_id == "idx_demo_archive"
+        assert "done" in dock.model.index(0, 5).data()
+        big.unlink()
