@@ -7,6 +7,7 @@ The sandbox is a real child process on 127.0.0.1, driven over HTTP; nothing of o
 from __future__ import annotations
 
 import asyncio
+import gc
 import os
 import tempfile
 from collections.abc import Callable, Iterator
@@ -84,6 +85,15 @@ def run_on(loop: asyncio.AbstractEventLoop, coro: Any) -> Any:
     return future.result()
 
 
+@pytest.fixture(scope="session", autouse=True)
+def gc_on_gui_thread(qapp: Any) -> Iterator[None]:
+    """As in the app: Python's GC runs only on the GUI thread (see vvdesk/gc_guard.py)."""
+    from vvdesk import gc_guard
+
+    gc_guard.install(qapp)
+    yield
+
+
 @pytest.fixture
 def qloop(qapp: Any) -> Iterator[asyncio.AbstractEventLoop]:
     loop = qasync.QEventLoop(qapp)
@@ -97,6 +107,7 @@ def qloop(qapp: Any) -> Iterator[asyncio.AbstractEventLoop]:
     run_on(loop, loop.shutdown_asyncgens())
     loop.close()
     asyncio.set_event_loop(None)
+    gc.collect()  # this test's Qt garbage goes now, on this thread
 
 
 @pytest.fixture

@@ -45,6 +45,10 @@ def main(argv: list[str] | None = None) -> int:
     app.setDesktopFileName("vvdesk")
     app.setQuitOnLastWindowClosed(False)  # we quit after cleanup, not before
 
+    from vvdesk import gc_guard
+
+    gc_guard.install(app)  # Python GC only on this (the GUI) thread
+
     from vvdesk.settings import Settings
     from vvdesk.ui.main_window import MainWindow
 

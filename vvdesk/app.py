@@ -135,11 +135,14 @@ class VvdeskApp(QObject):
         bind_all(self.ctx)
 
     async def _disconnect(self) -> None:
+        """Stop the session's work first, then let features release what they hold."""
         from vvdesk.wiring import unbind_all
 
         if self.ctx is not None:
-            unbind_all(self.ctx)
-            self.ctx = None
+            ctx, self.ctx = self.ctx, None
+            await ctx.session.jobs.shutdown()
+            for cleanup in unbind_all(ctx):
+                await cleanup
         if self.session is not None:
             session, self.session = self.session, None
             await session.close()

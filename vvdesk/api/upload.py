@@ -5,9 +5,9 @@ so memory does not grow with the file); the SDK rewinds it and resends with the 
 Idempotency-Key on a retry, which resets the count. Counters are plain attributes: the UI
 reads them on a throttled timer, so nothing is emitted per chunk and any thread may write.
 
-Two pumps run the same SDK call: `LoopPump` on the app's (qasync) loop, `ThreadPump` on a
-worker thread's own asyncio loop with its own SDK client (a plain loop moves bytes about
-twice as fast as qasync and never stalls the UI; see bench/upload.py).
+Two pumps run the same SDK call: `LoopPump` on the app's (qasync) loop (the default), and
+`ThreadPump` on a worker thread's own asyncio loop with its own SDK client (opt-in; see
+make_pump and bench/upload.py).
 """
 
 from __future__ import annotations
@@ -161,8 +161,16 @@ class ThreadPump:
         loop, self._loop = self._loop, None
         if loop is None:
             return
-        done = asyncio.run_coroutine_threadsafe(self._client.close(), loop)
-        await asyncio.wrap_future(done)
+        client = self._client
+
+        async def drain() -> None:  # on the worker loop: nothing may finish after we leave
+            tasks = [t for t in asyncio.all_tasks() if t is not asyncio.current_task()]
+            for t in tasks:
+                t.cancel()
+            await asyncio.gather(*tasks, return_exceptions=True)
+            await client.close()
+
+        await asyncio.wrap_future(asyncio.run_coroutine_threadsafe(drain(), loop))
         loop.call_soon_threadsafe(loop.stop)
         thread = self._thread
         if thread is not None:
@@ -170,6 +178,11 @@ class ThreadPump:
         loop.close()
 
 
-def make_pump(client: AsyncVideoVector, kind: str = "thread") -> LoopPump | ThreadPump:
-    """The uploader the app uses (see bench/upload.py for why the default)."""
+def make_pump(client: AsyncVideoVector, kind: str = "loop") -> LoopPump | ThreadPump:
+    """The uploader the app uses: on the app's loop by default (see bench/upload.py).
+
+    The thread pump is faster on loopback but completes futures from a plain Python
+    thread into the Qt loop; under the full test suite that path crashed (SIGSEGV) in
+    a way the loop pump never did, so it stays opt-in (settings key transfers/pump).
+    """
     return ThreadPump.like(client) if kind == "thread" else LoopPump(client)

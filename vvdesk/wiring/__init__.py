@@ -2,7 +2,8 @@
 
 `bind_all` is called by app.py for each new session; every connection goes through
 `ctx.wire` so a profile switch undoes them all. Add a feature by adding a module here with
-`ORDER: int` and `bind(ctx)` (and optionally `unbind(ctx)`); modules bind in ORDER.
+`ORDER: int` and `bind(ctx)` (and optionally `unbind(ctx)`, which may return an awaitable
+for cleanup the app must wait for); modules bind in ORDER.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import importlib
 import pkgutil
+from collections.abc import Awaitable
 from dataclasses import dataclass, field
 from types import ModuleType
 from typing import TYPE_CHECKING, Any
@@ -67,8 +69,11 @@ def bind_all(ctx: SessionContext) -> None:
         module.bind(ctx)
 
 
-def unbind_all(ctx: SessionContext) -> None:
+def unbind_all(ctx: SessionContext) -> list[Awaitable[Any]]:
+    """Undo the wiring; return what features still have to await (closing threads, clients)."""
     ctx.wiring.undo()
+    pending: list[Awaitable[Any]] = []
     for module in reversed(features()):
-        if hasattr(module, "unbind"):
-            module.unbind(ctx)
+        if hasattr(module, "unbind") and (result := module.unbind(ctx)) is not None:
+            pending.append(result)
+    return pending

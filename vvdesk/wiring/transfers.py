@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable
 from typing import Any
 
 from PySide6.QtCore import Qt
@@ -16,7 +17,7 @@ from vvdesk.wiring import SessionContext
 
 ORDER = 25
 LIMIT_KEY = "transfers/concurrency"
-PUMP_KEY = "transfers/pump"  # "thread" (default) or "loop"; see bench/upload.py
+PUMP_KEY = "transfers/pump"  # "loop" (default) or "thread"; see bench/upload.py
 
 
 def journal(ctx: SessionContext) -> Any:
@@ -33,7 +34,7 @@ def bind(ctx: SessionContext) -> None:
 
     s, w, wire, settings = ctx.session, ctx.window, ctx.wire, ctx.settings
     limit = int(settings.value(LIMIT_KEY, 2) or 2)
-    pump = make_pump(s.client, str(settings.value(PUMP_KEY, "thread") or "thread"))
+    pump = make_pump(s.client, str(settings.value(PUMP_KEY, "loop") or "loop"))
     service = TransferService(s, TransferStore(journal(ctx), s.profile_name), pump,
                               limit=limit, parent=s)
     model = TransferModel(s)
@@ -105,7 +106,7 @@ def bind(ctx: SessionContext) -> None:
     service.start()
 
 
-def unbind(ctx: SessionContext) -> None:
+def unbind(ctx: SessionContext) -> Awaitable[None] | None:
     service = ctx.services.pop("transfers", None)
     dock = ctx.services.pop("transfers_dock", None)
     if dock is not None:
@@ -113,4 +114,5 @@ def unbind(ctx: SessionContext) -> None:
         dock.deleteLater()
     if service is not None:
         service.stop()
-        ctx.app_jobs.run("transfers.close", service.aclose())
+        return service.aclose()  # the app awaits it: the upload thread must be joined
+    return None

@@ -1,0 +1,49 @@
+"""Run Python's cyclic garbage collector only on the GUI thread.
+
+Automatic collection runs in whichever thread happens to allocate; when that is a worker
+(keyring D-Bus calls, SQLite, file I/O via asyncio.to_thread) and the garbage holds
+QObjects, Qt destroys them off their thread, their timers stay registered and later fire
+into freed memory (SIGSEGV in QTimerInfoList::activateTimers — seen in our test suite).
+So automatic GC is off and a GUI-thread timer collects with the same generation thresholds.
+"""
+
+from __future__ import annotations
+
+import gc
+
+from PySide6.QtCore import QObject, QTimer
+
+INTERVAL_MS = 500
+
+
+class MainThreadGC(QObject):
+    def __init__(self, parent: QObject | None = None, interval_ms: int = INTERVAL_MS) -> None:
+        super().__init__(parent)
+        self.thresholds = gc.get_threshold()
+        self.timer = QTimer(self)
+        self.timer.timeout.connect(self.check)
+        self.timer.start(interval_ms)
+        gc.disable()
+
+    def check(self) -> None:
+        """Collect the oldest generation whose count passed its threshold."""
+        counts = gc.get_count()
+        for generation in (2, 1, 0):
+            if counts[generation] > self.thresholds[generation]:
+                gc.collect(generation)
+                return
+
+    def stop(self) -> None:
+        self.timer.stop()
+        gc.enable()
+
+
+_guard: MainThreadGC | None = None
+
+
+def install(parent: QObject | None = None) -> MainThreadGC:
+    """Install once (idempotent); call from the GUI thread after QApplication exists."""
+    global _guard
+    if _guard is None:
+        _guard = MainThreadGC(parent)
+    return _guard
