@@ -6,14 +6,14 @@ from typing import Any
 
 from PySide6.QtCore import QObject
 
+from vvdesk.format import human_eta, human_size
 from vvdesk.models.keyed import Column, KeyedTableModel
-from vvdesk.services.rate import human_bytes, human_eta
 
 PROGRESS_COLUMN = 2
 
 
 def _progress(t: Any) -> str:
-    return f"{human_bytes(t.sent)} / {human_bytes(t.size)}"
+    return f"{human_size(t.sent)} / {human_size(t.size)}"
 
 
 def _state(t: Any) -> str:
@@ -36,7 +36,7 @@ class TransferModel(KeyedTableModel):
         Column("File", lambda t: t.name, tooltip=lambda t: t.path),
         Column("Index", lambda t: t.index_name),
         Column("Progress", _progress, sort=lambda t: t.sent),
-        Column("Rate", lambda t: f"{human_bytes(t.rate)}/s" if t.rate else "",
+        Column("Rate", lambda t: f"{human_size(t.rate)}/s" if t.rate else "",
                sort=lambda t: t.rate),
         Column("ETA", lambda t: human_eta(t.eta), sort=lambda t: t.eta or 0),
         Column("State", _state, tooltip=lambda t: t.error or None),

@@ -34,22 +34,3 @@ class RateMeter:
         if self.rate <= 0 or total <= 0:
             return None
         return max(total - sent, 0) / self.rate
-
-
-def human_bytes(n: float) -> str:
-    for unit in ("B", "KB", "MB", "GB"):
-        if abs(n) < 1000 or unit == "GB":
-            return f"{n:.0f} {unit}" if unit == "B" else f"{n:.1f} {unit}"
-        n /= 1000
-    return f"{n:.1f} GB"
-
-
-def human_eta(seconds: float | None) -> str:
-    if seconds is None:
-        return ""
-    s = int(seconds + 0.5)
-    if s < 60:
-        return f"{s} s"
-    if s < 3600:
-        return f"{s // 60} min {s % 60:02d} s"
-    return f"{s // 3600} h {s % 3600 // 60:02d} min"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import QSortFilterProxyModel, Qt, Signal
-from PySide6.QtGui import QAction, QDragEnterEvent, QDragMoveEvent, QDropEvent, QKeySequence
+from PySide6.QtGui import QAction, QDropEvent, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -21,10 +21,10 @@ from PySide6.QtWidgets import (
 from vvdesk.models.indexes import IndexListModel
 from vvdesk.models.keyed import KEY_ROLE, OBJECT_ROLE, SORT_ROLE
 from vvdesk.ui.dialogs import ask
-from vvdesk.ui.widgets.drops import local_paths
+from vvdesk.ui.widgets.drops import FileDropTarget, accept_files
 
 
-class IndexTable(QTableView):
+class IndexTable(FileDropTarget, QTableView):
     """The index list; files dropped on a row go to that index (paths out by signal)."""
 
     files_dropped = Signal(list, object)  # paths, Index under the cursor or None
@@ -34,24 +34,10 @@ class IndexTable(QTableView):
         self.setAcceptDrops(True)
         self.setDragDropMode(QAbstractItemView.DragDropMode.DropOnly)
 
-    def dragEnterEvent(self, e: QDragEnterEvent) -> None:
-        if local_paths(e.mimeData()):
-            e.acceptProposedAction()
-        else:
-            e.ignore()
-
-    def dragMoveEvent(self, e: QDragMoveEvent) -> None:
-        if local_paths(e.mimeData()):
-            e.acceptProposedAction()
-        else:
-            e.ignore()
-
     def dropEvent(self, e: QDropEvent) -> None:
-        paths = local_paths(e.mimeData())
+        paths = accept_files(e)
         if not paths:
-            e.ignore()
             return
-        e.acceptProposedAction()
         target = self.indexAt(e.position().toPoint()).data(OBJECT_ROLE)
         if target is not None and getattr(target, "is_default", False):
             target = None  # shared demo indexes are read-only: ask instead

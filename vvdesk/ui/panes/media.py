@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import QSortFilterProxyModel, Qt, Signal
-from PySide6.QtGui import QAction, QDragEnterEvent, QDropEvent, QKeySequence
+from PySide6.QtGui import QAction, QDropEvent, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -29,11 +29,11 @@ from vvdesk.models.media import MediaModel
 from vvdesk.models.segments import SegmentModel
 from vvdesk.ui.dialogs import ask
 from vvdesk.ui.dialogs.register_uri import RegisterUriDialog
-from vvdesk.ui.widgets.drops import local_paths
+from vvdesk.ui.widgets.drops import FileDropTarget, accept_files
 from vvdesk.ui.widgets.media_details import MediaDetails
 
 
-class MediaTable(QTableView):
+class MediaTable(FileDropTarget, QTableView):
     """The media list; accepts dropped files (thin handlers, paths go out by signal)."""
 
     files_dropped = Signal(list)
@@ -43,22 +43,8 @@ class MediaTable(QTableView):
         self.setAcceptDrops(True)
         self.setDragDropMode(QAbstractItemView.DragDropMode.DropOnly)
 
-    def dragEnterEvent(self, e: QDragEnterEvent) -> None:
-        if local_paths(e.mimeData()):
-            e.acceptProposedAction()
-        else:
-            e.ignore()
-
-    def dragMoveEvent(self, e: Any) -> None:
-        if local_paths(e.mimeData()):
-            e.acceptProposedAction()
-        else:
-            e.ignore()
-
     def dropEvent(self, e: QDropEvent) -> None:
-        paths = local_paths(e.mimeData())
-        if paths:
-            e.acceptProposedAction()
+        if paths := accept_files(e):
             self.files_dropped.emit(paths)
 
 

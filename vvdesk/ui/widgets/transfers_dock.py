@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, Signal
-from PySide6.QtGui import QAction, QDragEnterEvent, QDropEvent, QPainter
+from PySide6.QtGui import QAction, QDropEvent, QPainter
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 
 from vvdesk.models.keyed import OBJECT_ROLE
 from vvdesk.models.transfers import PROGRESS_COLUMN, TransferModel, fraction
-from vvdesk.ui.widgets.drops import local_paths
+from vvdesk.ui.widgets.drops import FileDropTarget, accept_files
 
 
 class ProgressDelegate(QStyledItemDelegate):
@@ -48,7 +48,7 @@ class ProgressDelegate(QStyledItemDelegate):
         QApplication.style().drawControl(QStyle.ControlElement.CE_ProgressBar, bar, painter)
 
 
-class TransfersDock(QDockWidget):
+class TransfersDock(FileDropTarget, QDockWidget):
     cancel_requested = Signal(str)
     retry_requested = Signal(str)
     retry_all_requested = Signal()
@@ -125,14 +125,6 @@ class TransfersDock(QDockWidget):
             text += f" · {waiting} interrupted — Retry/resume all to continue"
         self.summary.setText(text)
 
-    def dragEnterEvent(self, e: QDragEnterEvent) -> None:
-        if local_paths(e.mimeData()):
-            e.acceptProposedAction()
-        else:
-            e.ignore()
-
     def dropEvent(self, e: QDropEvent) -> None:
-        paths = local_paths(e.mimeData())
-        if paths:
-            e.acceptProposedAction()
+        if paths := accept_files(e):
             self.files_dropped.emit(paths)
