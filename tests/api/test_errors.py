@@ -8,7 +8,7 @@ import httpx
 import pytest
 import videovector as vv
 
-from vvdesk.api.errors import ProblemKind, describe
+from vvdesk.api.errors import ProblemKind, UserFacingError, describe
 from vvdesk.api.probe import check_base_url
 
 
@@ -42,6 +42,13 @@ def test_request_id_and_field_are_kept():
                                     details={"field": "debounce_interval"}))
     assert "req_9" in str(p) and p.field == "debounce_interval"
     assert p.retry_after is None
+
+
+def test_our_own_checks_are_shown_in_their_own_words():
+    p = describe(UserFacingError("The credentials file is larger than 64 KiB."))
+    assert p.kind is ProblemKind.INVALID
+    assert str(p) == "The credentials file is larger than 64 KiB."
+    assert describe(ValueError("x")).message == "Unexpected error: ValueError."
 
 
 def test_transport_errors():

@@ -57,6 +57,16 @@ class ApiProblem:
         return str(value) if value else None
 
 
+class UserFacingError(Exception):
+    """A problem we found ourselves (before or instead of a request), already in plain
+    words: `describe()` shows its message as it is, not as an unexpected error."""
+
+    def __init__(self, message: str, kind: ProblemKind = ProblemKind.INVALID) -> None:
+        super().__init__(message)
+        self.message = message
+        self.kind = kind
+
+
 def _server_message(exc: Exception) -> str:
     text = str(getattr(exc, "message", "") or "").strip()
     return "" if text in ("", "Unknown error", "API request failed") else text
@@ -68,6 +78,8 @@ def describe(exc: BaseException) -> ApiProblem:
 
     if isinstance(exc, asyncio.CancelledError):
         return ApiProblem(ProblemKind.CANCELLED, "Cancelled.")
+    if isinstance(exc, UserFacingError):
+        return ApiProblem(exc.kind, exc.message)
     if isinstance(exc, vv.VideoVectorError):
         return _describe_sdk(exc)
     return describe_transport(exc)

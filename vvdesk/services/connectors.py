@@ -12,7 +12,7 @@ from typing import Any
 
 from PySide6.QtCore import QObject, Signal
 
-from vvdesk.api.errors import ApiProblem
+from vvdesk.api.errors import ApiProblem, UserFacingError
 from vvdesk.services.session import ApiSession
 
 GCS_CREDENTIALS_MAX = 64 * 1024
@@ -58,7 +58,10 @@ class ConnectorService(QObject):
                 path = Path(fields.pop("credentials_path"))
                 data = await asyncio.to_thread(path.read_bytes)
                 if len(data) > GCS_CREDENTIALS_MAX:
-                    raise ValueError("The credentials file is larger than 64 KiB.")
+                    raise UserFacingError(
+                        f"The credentials file {path.name} is {len(data):,} bytes; a service "
+                        "account key is at most 64 KiB. Choose the key JSON file "
+                        "downloaded from Google Cloud.")
                 import io
 
                 stream = io.BytesIO(data)
