@@ -123,3 +123,32 @@ def test_last_selected_index_is_restored_per_profile(qtbot, arun, until, setting
         w = app.window
         until(lambda: w.indexes.current_index() is not None, "the restored selection")
         assert w.indexes.current_index().index_id == other.index_id
+
+
+def test_delete_and_refresh_keys_act_on_the_focused_list(qtbot, arun, until, settings, sandbox,
+                                                         monkeypatch):
+    """Del and F5 exist in the index list and the media table: each acts where the focus is
+    (window-wide duplicates would be ambiguous in Qt and do nothing)."""
+    from PySide6.QtCore import Qt
+
+    add_profile(arun, settings, "local", sandbox.base_url, sandbox.api_key)
+    with running_app(qtbot, arun, settings, Options(profile="local")) as app:
+        w = app.window
+        monkeypatch.setattr(ask.NameDialog, "ask", classmethod(lambda *a, **k: "Key target"))
+        w.indexes.act_new.trigger()
+        until(lambda: getattr(w.indexes.current_index(), "name", "") == "Key target",
+              "the new index selected")
+        asked: list[str] = []
+        monkeypatch.setattr(ask, "confirm", lambda _p, _t, text, _o: asked.append(text) or False)
+        w.activateWindow()
+        w.indexes.view.setFocus()
+        qtbot.keyClick(w.indexes.view, Qt.Key.Key_Delete)
+        assert len(asked) == 1 and "Key target" in asked[0]
+        media = w.tab_panes["Media"]
+        w.tabs.setCurrentWidget(media)
+        w.indexes.select("idx_demo_archive")
+        until(lambda: media.model.rowCount() > 0, "the demo media")
+        media.table.setFocus()
+        media.table.selectRow(0)
+        qtbot.keyClick(media.table, Qt.Key.Key_Delete)
+        assert len(asked) == 2 and "Demo archive" not in asked[1]  # a media item, not the index

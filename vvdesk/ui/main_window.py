@@ -120,7 +120,9 @@ class MainWindow(QMainWindow):
         index_menu = bar.addMenu("&Index")
         for act in (self.indexes.act_new, self.indexes.act_delete, self.indexes.act_refresh):
             index_menu.addAction(act)
-            act.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+        # Only Ctrl+N is window-wide. Del and F5 act on the focused list: the media table has
+        # its own, and a window-wide Del here once deleted the index from a media row.
+        self.indexes.act_new.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
         help_menu = bar.addMenu("&Help")
         about = QAction("&About vvdesk", self)
         about.triggered.connect(lambda: QMessageBox.about(

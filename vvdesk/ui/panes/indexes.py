@@ -110,6 +110,7 @@ class IndexesPane(QWidget):
         act.setToolTip(tip)
         act.triggered.connect(slot)
         self.toolbar.addAction(act)
+        self.addAction(act)  # the shortcut's scope is this pane, the list included
         return act
 
     def set_status(self, text: str) -> None:

@@ -124,6 +124,7 @@ class MediaPane(QWidget):
         act.setToolTip(tip)
         act.triggered.connect(slot)
         self.toolbar.addAction(act)
+        self.addAction(act)  # the shortcut's scope is this pane, the table included
         return act
 
     # scope -------------------------------------------------------------------------
