@@ -14,12 +14,20 @@ def _t(seconds: Any) -> str:
     return f"{int(s // 60)}:{s % 60:05.2f}"
 
 
+def _meta(s: Any) -> str:
+    """metadata_text; for a failed segment, why it failed."""
+    if s.metadata_text:
+        return str(s.metadata_text)
+    why = getattr(s, "failure_message", None) or getattr(s, "error_message", None)
+    return f"Failed: {why}" if why else ""
+
+
 class SegmentModel(KeyedTableModel):
     columns = [
         Column("Start", lambda s: _t(s.start_time), sort=lambda s: float(s.start_time)),
         Column("End", lambda s: _t(s.end_time), sort=lambda s: float(s.end_time)),
         Column("Status", lambda s: s.segment_status),
-        Column("Metadata", lambda s: s.metadata_text or "", tooltip=lambda s: s.metadata_text),
+        Column("Metadata", lambda s: _meta(s), tooltip=lambda s: _meta(s) or None),
     ]
     more_wanted = Signal(str)
 

@@ -39,7 +39,9 @@ def bind(ctx: SessionContext) -> None:
                               limit=limit, parent=s)
     model = TransferModel(s)
     dock = TransfersDock(model, limit)
-    w.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, dock)
+    if not w.restoreDockWidget(dock):  # the user's place and size from the window state
+        w.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, dock)
+        w.resizeDocks([dock], [dock.DEFAULT_HEIGHT], Qt.Orientation.Vertical)
     ctx.services["transfers"] = service
     ctx.services["transfers_dock"] = dock
     media_pane = ctx.services.get("media_pane")

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QListWidget,
+    QListWidgetItem,
     QPushButton,
     QTableView,
     QVBoxLayout,
@@ -43,7 +44,8 @@ class MediaDetails(QWidget):
             self.labels[name] = lab
             self.fields.addRow(f"{name}:", lab)
         self.runs = QListWidget()
-        self.runs.setMaximumHeight(70)
+        self.runs.setWordWrap(True)
+        self.runs.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.run_selector = QComboBox()
         self.run_selector.currentIndexChanged.connect(self._run_changed)
         self.copy_button = QPushButton("Copy metadata as JSON")
@@ -54,6 +56,8 @@ class MediaDetails(QWidget):
         self.segments.verticalHeader().hide()
         self.segments.horizontalHeader().setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
         self.segments.selectionModel().selectionChanged.connect(self._update_buttons)
+        segments.modelReset.connect(self._update_buttons)
+        segments.rowsRemoved.connect(self._update_buttons)
         self.empty = QLabel("Select a media item to see its details.")
         top = QHBoxLayout()
         form = QWidget()
@@ -98,7 +102,10 @@ class MediaDetails(QWidget):
             self.labels[name].setText(str(value))
         for run in runs:
             name = getattr(run, "prompt_name", "") or run.run_id
-            self.runs.addItem(f"{name} — {text(run.status)} ({run.run_id})")
+            item = QListWidgetItem(f"{name} — {text(run.status)}")
+            item.setData(Qt.ItemDataRole.UserRole, run.run_id)
+            item.setToolTip(f"{run.run_id}\nexecuted {text(getattr(run, 'executed_at', ''))}")
+            self.runs.addItem(item)
             self.run_selector.addItem(f"{name} ({run.run_id})", run.run_id)
         self.segments_requested.emit(video.video_id, LATEST)
         self._update_buttons()
@@ -118,15 +125,16 @@ class MediaDetails(QWidget):
         return idx.data(OBJECT_ROLE) if idx.isValid() else None
 
     def segment_json(self, segment: Any) -> str:
-        return json.dumps({"segment_id": segment.segment_id, "video_id": segment.video_id,
-                           "start_time": segment.start_time, "end_time": segment.end_time,
-                           "status": segment.segment_status, "metadata": segment.metadata,
-                           "metadata_text": segment.metadata_text}, indent=2)
+        """The segment's metadata (what the button says), as pretty JSON."""
+        return json.dumps(segment.metadata, indent=2, ensure_ascii=False)
 
     def copy_selected(self) -> None:
         seg = self.selected_segment()
-        if seg is not None:
+        if seg is not None and seg.metadata is not None:
             QGuiApplication.clipboard().setText(self.segment_json(seg))
 
     def _update_buttons(self, *_: object) -> None:
-        self.copy_button.setEnabled(self.selected_segment() is not None)
+        seg = self.selected_segment()
+        has = seg is not None and getattr(seg, "metadata", None) is not None
+        self.copy_button.setEnabled(has)
+        self.copy_button.setToolTip("" if has else "Select a segment that has metadata")
