@@ -57,3 +57,24 @@ def test_window_state_is_remembered(qtbot, settings):
     qtbot.addWidget(again)
     assert (again.width(), again.height()) == (700, 520)
     assert again.splitter.sizes()[0] == 233
+
+
+def test_current_tab_survives_pane_swaps_and_restarts(qtbot, settings):
+    from PySide6.QtWidgets import QWidget
+
+    from vvdesk.ui.main_window import MainWindow
+
+    class Pane(QWidget):
+        def set_index(self, _index: object) -> None:
+            pass
+
+    w = MainWindow(settings)
+    qtbot.addWidget(w)
+    w.tabs.setCurrentIndex(3)  # Automations
+    w.set_tab("Media", Pane())
+    w.set_tab("Exports", Pane())
+    assert w.tabs.tabText(w.tabs.currentIndex()) == "Automations"
+    w.close()
+    again = MainWindow(settings)
+    qtbot.addWidget(again)
+    assert again.tabs.tabText(again.tabs.currentIndex()) == "Automations"

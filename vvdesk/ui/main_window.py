@@ -87,6 +87,8 @@ class MainWindow(QMainWindow):
         self.splitter.setStretchFactor(1, 1)
         self.splitter.setSizes([280, 820])
         self.setCentralWidget(self.splitter)
+        self.tabs.setCurrentIndex(int(self.settings.value("window/tab", 0) or 0))
+        self.tabs.currentChanged.connect(lambda i: self.settings.set_value("window/tab", i))
         self._build_menus()
         self._set_icon()
         self.indexes.current_changed.connect(self._index_changed)
@@ -133,8 +135,12 @@ class MainWindow(QMainWindow):
         """Put a feature's pane in its tab (it must offer set_index(index_or_None))."""
         i = TABS.index(title)
         old = self.tabs.widget(i)
+        current = self.tabs.currentIndex()
+        self.tabs.blockSignals(True)  # a swap is not the user changing tabs
         self.tabs.removeTab(i)
         self.tabs.insertTab(i, pane, title)
+        self.tabs.setCurrentIndex(current)
+        self.tabs.blockSignals(False)
         self.tab_panes[title] = pane
         if old is not None and old is not pane:
             old.deleteLater()
