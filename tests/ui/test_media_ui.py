@@ -329,3 +329,23 @@ def test_drop_on_media_table_queues_for_the_index(qtbot, arun, until, settings, 
         assert (t.name, t.index_id, t.index_name) == ("dropped.mp4", index.index_id,
                                                      index.name)
         until(lambda: "dropped.mp4" in shown(pane), "the uploaded media listed", 30)
+
+
+def test_transfers_dock_starts_small_and_keeps_the_users_size(qtbot, arun, settings, sandbox):
+    from PySide6.QtCore import Qt as QtC
+
+    add_profile(arun, settings, "local", sandbox.base_url, sandbox.api_key)
+    with running_app(qtbot, arun, settings, Options(profile="local")) as app:
+        w = app.window
+        w.resize(1100, 800)
+        dock = app.ctx.services["transfers_dock"]
+        assert 120 <= dock.height() <= 240
+        w.resizeDocks([dock], [400], QtC.Orientation.Vertical)
+        arun(asyncio.sleep(0.1))
+        chosen = dock.height()
+        assert chosen > 300
+        w.close()  # saves the window state, as quitting does
+    with running_app(qtbot, arun, settings, Options(profile="local")) as app:
+        app.window.resize(1100, 800)
+        arun(asyncio.sleep(0.1))
+        assert abs(app.ctx.services["transfers_dock"].height() - chosen) <= 20
