@@ -82,6 +82,7 @@ def bind(ctx: SessionContext) -> None:
         dlg = DownloadProgress(w, export.export_id, path)
         dlg.cancel_requested.connect(downloads.cancel)
         dlg.retry_requested.connect(lambda eid: retry(eid))
+        dlg.recreate_requested.connect(lambda eid: export_again(eid))
         dialogs[export.export_id] = dlg
         dlg.show()
         start_download(export, path)
@@ -92,6 +93,12 @@ def bind(ctx: SessionContext) -> None:
             if (dlg := dialogs.get(export_id)) is not None:
                 dlg.restart()
             start_download(export, jobs[export_id][0])
+
+    def export_again(export_id: str) -> None:
+        if (export := model.row_for(export_id)) is not None:
+            service.recreate(export)
+        if (dlg := dialogs.get(export_id)) is not None:
+            dlg.close()
 
     def progress(export_id: str, done: int, total: int) -> None:
         if (dlg := dialogs.get(export_id)) is not None:
@@ -120,7 +127,7 @@ def bind(ctx: SessionContext) -> None:
         model.set_note(export_id, "download cancelled" if problem.kind.value == "cancelled"
                        else "download failed")
         if (dlg := dialogs.get(export_id)) is not None:
-            dlg.set_failed(str(problem))
+            dlg.set_failed(str(problem), recreate=problem.status == 410)
         elif problem.kind.value != "cancelled":
             notifier.notify("Download failed", str(problem), "error",
                             "Export again" if problem.status == 410 else "Download…",

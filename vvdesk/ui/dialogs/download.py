@@ -74,6 +74,7 @@ class DownloadProgress(QDialog):
 
     cancel_requested = Signal(str)
     retry_requested = Signal(str)
+    recreate_requested = Signal(str)  # the file expired: create the same export again
 
     def __init__(self, parent: QWidget | None, export_id: str, path: str) -> None:
         super().__init__(parent)
@@ -87,15 +88,16 @@ class DownloadProgress(QDialog):
         self.state.setWordWrap(True)
         self.cancel_btn = QPushButton("Cancel")
         self.retry_btn = QPushButton("Try again")
+        self.again_btn = QPushButton("Export again")
         self.open_btn = QPushButton("Open")
         self.folder_btn = QPushButton("Show in folder")
         self.close_btn = QPushButton("Close")
         buttons = QHBoxLayout()
         buttons.addStretch(1)
-        for b in (self.cancel_btn, self.retry_btn, self.open_btn, self.folder_btn,
-                  self.close_btn):
+        for b in (self.cancel_btn, self.retry_btn, self.again_btn, self.open_btn,
+                  self.folder_btn, self.close_btn):
             buttons.addWidget(b)
-        for b in (self.retry_btn, self.open_btn, self.folder_btn):
+        for b in (self.retry_btn, self.again_btn, self.open_btn, self.folder_btn):
             b.hide()
         lay = QVBoxLayout(self)
         for w in (self.what, self.bar, self.bytes, self.state):
@@ -103,6 +105,7 @@ class DownloadProgress(QDialog):
         lay.addLayout(buttons)
         self.cancel_btn.clicked.connect(lambda: self.cancel_requested.emit(self.export_id))
         self.retry_btn.clicked.connect(lambda: self.retry_requested.emit(self.export_id))
+        self.again_btn.clicked.connect(lambda: self.recreate_requested.emit(self.export_id))
         self.open_btn.clicked.connect(lambda: self._open(self.path))
         self.folder_btn.clicked.connect(lambda: self._open(str(Path(self.path).parent)))
         self.close_btn.clicked.connect(self.close)
@@ -117,6 +120,7 @@ class DownloadProgress(QDialog):
         self.state.setText("")
         self.cancel_btn.show()
         self.retry_btn.hide()
+        self.again_btn.hide()
 
     def set_progress(self, done: int, total: int) -> None:
         if total > 0:
@@ -137,10 +141,12 @@ class DownloadProgress(QDialog):
         self.open_btn.show()
         self.folder_btn.show()
 
-    def set_failed(self, text: str) -> None:
+    def set_failed(self, text: str, *, recreate: bool = False) -> None:
+        """Stopped; offer to try again, or (the file is gone for good) to export again."""
         self.state.setText(text)
         self.setWindowTitle("Download stopped")
         self.bar.setRange(0, 1)
         self.bar.setValue(0)
         self.cancel_btn.hide()
-        self.retry_btn.show()
+        self.retry_btn.setVisible(not recreate)
+        self.again_btn.setVisible(recreate)
