@@ -13,6 +13,10 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
+import logging
+import math
+import re
 import time
 from collections import deque
 from collections.abc import Callable
@@ -25,6 +29,8 @@ from vvdesk.api.errors import ApiProblem, ProblemKind, describe
 from vvdesk.services.journal import Journal
 from vvdesk.services.session import ApiSession
 
+log = logging.getLogger(__name__)
+_TRY_AGAIN = re.compile(r"\s*Try again (in \d+ s|later)\.$")
 TERMINAL = frozenset({"completed", "failed"})
 MIN_INTERVAL_S = 1.0
 MAX_INTERVAL_S = 30.0
@@ -175,13 +181,20 @@ class ExportTracker(QObject):
 
     def _failure(self, what: str, problem: ApiProblem) -> float:
         self._s.note_problem(problem)
+        if problem.kind is ProblemKind.RATE_LIMITED:
+            wait = self._rate_limited(problem)
+            # we retry by ourselves: say when, rather than asking the user to try again
+            problem = dataclasses.replace(
+                problem, message=f"{_TRY_AGAIN.sub('', problem.message)} Exports are "
+                f"checked again in {math.ceil(wait / self._speed)} s.")
+        else:
+            self._interval = min(max(self._interval, MIN_INTERVAL_S) * BACKOFF, MAX_INTERVAL_S)
+            wait = self._interval
+        log.info("%s failed: %s (next check in %.1f s)", what, problem, wait / self._speed)
         if not self._failing:
             self.problem.emit(what, problem)
         self._failing = True
-        if problem.kind is ProblemKind.RATE_LIMITED:
-            return self._rate_limited(problem)
-        self._interval = min(max(self._interval, MIN_INTERVAL_S) * BACKOFF, MAX_INTERVAL_S)
-        return self._interval
+        return wait
 
     async def cycle(self) -> float:
         """One polling cycle; returns the seconds to wait before the next one."""
