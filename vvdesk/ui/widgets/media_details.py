@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from vvdesk.format import when
 from vvdesk.models.keyed import OBJECT_ROLE, text
 from vvdesk.models.segments import SegmentModel
 
@@ -96,7 +97,7 @@ class MediaDetails(QWidget):
             return
         values = {"Title": video.title, "Id": video.video_id,
                   "Type": getattr(video, "media_type", "video"), "Status": text(video.status),
-                  "Created": text(video.created_at), "URI": video.video_uri,
+                  "Created": when(video.created_at), "URI": video.video_uri,
                   "Metadata keys": ", ".join(getattr(video, "metadata_keys", None) or [])}
         for name, value in values.items():
             self.labels[name].setText(str(value))
