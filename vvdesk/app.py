@@ -108,6 +108,7 @@ class VvdeskApp(QObject):
             self.settings.last_profile = name
         register_secret(key)
         self.session = ApiSession(label, base_url, make_client(base_url, key),
+                                  poll_client=make_client(base_url, key, max_retries=0),
                                   is_sandbox=name is None, parent=self)
         self._bind_session()
         return True

@@ -190,6 +190,8 @@ def test_rate_limited_export_list_backs_off_says_when_and_recovers(
                 await until_async(lambda: "rate limiting" in w.banner.label.text(),
                                   "the rate-limit banner", timeout=30)
                 said = w.banner.label.text()
+                # told at the first 429, not after the SDK's silent retries (3 × Retry-After)
+                assert time.monotonic() - started < retry_after * 2, "rate limit hidden"
                 assert said.startswith("Checking exports failed: ")
                 assert f"checked again in {retry_after} s" in said, said
                 assert "Try again" not in said  # the app retries by itself

@@ -202,7 +202,7 @@ class ExportTracker(QObject):
         self._force_list = False
         await self._budget()
         try:
-            items = await self._s.client.exports.list(limit=LIST_LIMIT)
+            items = await self._s.poll_client.exports.list(limit=LIST_LIMIT)
         except Exception as exc:  # any failure: back off, say it once
             return self._failure("Checking exports", describe(exc))
         self._failing = False
@@ -220,7 +220,7 @@ class ExportTracker(QObject):
         for t in missing[:MAX_SINGLE_FETCHES]:
             await self._budget()
             try:
-                export = await self._s.client.exports.retrieve(t.export_id)
+                export = await self._s.poll_client.exports.retrieve(t.export_id)
             except Exception as exc:
                 problem = describe(exc)
                 if problem.kind is ProblemKind.NOT_FOUND:

@@ -31,12 +31,17 @@ class ApiSession(QObject):
 
     def __init__(
         self, profile_name: str, base_url: str, client: AsyncVideoVector, *,
-        is_sandbox: bool = False, parent: QObject | None = None,
+        poll_client: AsyncVideoVector | None = None, is_sandbox: bool = False,
+        parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
         self.profile_name = profile_name
         self.base_url = base_url
         self.client = client
+        # Pollers use a client without SDK retries: they see every 429/5xx at once, honour
+        # Retry-After and keep to their own request budget (the SDK would sleep up to
+        # 3 × Retry-After silently, outside that budget).
+        self.poll_client = poll_client or client
         self.is_sandbox = is_sandbox
         self.jobs = JobManager(self)
         self.state = ConnState.CONNECTING
@@ -63,4 +68,6 @@ class ApiSession(QObject):
     async def close(self) -> None:
         await self.jobs.shutdown()
         await self.client.close()
+        if self.poll_client is not self.client:
+            await self.poll_client.close()
         self._set_state(ConnState.CLOSED)
