@@ -2,39 +2,25 @@
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import (
-    QDialog,
-    QDialogButtonBox,
-    QFormLayout,
-    QLabel,
-    QLineEdit,
-    QWidget,
-)
+from PySide6.QtWidgets import QFormLayout, QLineEdit, QWidget
 
 from vvdesk.api.media_types import media_type
+from vvdesk.ui.dialogs.ask import CheckedDialog
 
 SCHEMES = ("gs://", "s3://", "https://")
 
 
-class RegisterUriDialog(QDialog):
+class RegisterUriDialog(CheckedDialog):
     def __init__(self, parent: QWidget | None) -> None:
-        super().__init__(parent)
-        self.setWindowTitle("Register media from a URI")
+        super().__init__(parent, "Register media from a URI")
         self.uri = QLineEdit(placeholderText="gs://bucket/path/video.mp4")
         self.title_edit = QLineEdit()
-        self.hint = QLabel()
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
-                                        | QDialogButtonBox.StandardButton.Cancel)
-        self.buttons.accepted.connect(self.accept)
-        self.buttons.rejected.connect(self.reject)
         lay = QFormLayout(self)
         lay.addRow("URI:", self.uri)
         lay.addRow("Title:", self.title_edit)
         lay.addRow(self.hint)
         lay.addRow(self.buttons)
-        self.uri.textChanged.connect(self._check)
-        self.title_edit.textChanged.connect(self._check)
-        self._check()
+        self.watch(self.uri.textChanged, self.title_edit.textChanged)
 
     def problem(self) -> str | None:
         uri, title = self.uri.text().strip(), self.title_edit.text().strip()
@@ -46,15 +32,6 @@ class RegisterUriDialog(QDialog):
             return "A title (1–255 characters) is required."
         return None
 
-    def _check(self) -> None:
-        why = self.problem()
-        self.hint.setText(why or "")
-        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(why is None)
-
-    @classmethod
-    def ask(cls, parent: QWidget | None) -> tuple[str, str] | None:
-        """(title, uri), or None if cancelled."""
-        dlg = cls(parent)
-        if dlg.exec() == QDialog.DialogCode.Accepted:
-            return dlg.title_edit.text().strip(), dlg.uri.text().strip()
-        return None
+    def answer(self) -> tuple[str, str]:
+        """(title, uri)."""
+        return self.title_edit.text().strip(), self.uri.text().strip()

@@ -22,8 +22,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from vvdesk.ui.dialogs.ask import CheckedDialog
+
 VIDEO_TYPES = ("smart", "fixed", "content_aware")
 AUDIO_TYPES = ("content_aware", "fixed")
+
 
 
 class StartRunDialog(QDialog):
@@ -111,27 +114,19 @@ class StartRunDialog(QDialog):
         return dlg.request() if dlg.exec() == QDialog.DialogCode.Accepted else None
 
 
-class NewPromptDialog(QDialog):
+class NewPromptDialog(CheckedDialog):
     """A simple prompt: a name and instructions (a one-field summary schema)."""
 
     def __init__(self, parent: QWidget | None) -> None:
-        super().__init__(parent)
-        self.setWindowTitle("New prompt")
+        super().__init__(parent, "New prompt")
         self.name = QLineEdit()
         self.text = QPlainTextEdit()
-        self.hint = QLabel()
-        self.buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        self.buttons.accepted.connect(self.accept)
-        self.buttons.rejected.connect(self.reject)
         form = QFormLayout(self)
         form.addRow("Name", self.name)
         form.addRow("Instructions", self.text)
         form.addRow(self.hint)
         form.addRow(self.buttons)
-        self.name.textChanged.connect(self._check)
-        self.text.textChanged.connect(self._check)
-        self._check()
+        self.watch(self.name.textChanged, self.text.textChanged)
 
     def problem(self) -> str | None:
         if not 3 <= len(self.name.text().strip()) <= 100:
@@ -140,14 +135,5 @@ class NewPromptDialog(QDialog):
             return "The instructions need 10–5000 characters."
         return None
 
-    def _check(self) -> None:
-        why = self.problem()
-        self.hint.setText(why or "")
-        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(why is None)
-
-    @classmethod
-    def ask(cls, parent: QWidget | None) -> tuple[str, str] | None:
-        dlg = cls(parent)
-        if dlg.exec() == QDialog.DialogCode.Accepted:
-            return dlg.name.text().strip(), dlg.text.toPlainText().strip()
-        return None
+    def answer(self) -> tuple[str, str]:
+        return self.name.text().strip(), self.text.toPlainText().strip()
