@@ -112,7 +112,7 @@ def test_unknown_status_is_shown_as_it_comes(qapp):
     odd = Video(video_id="vid_x", title="Odd", video_uri="gs://b/x.mp4",
                 status="weird_new_state", created_at="2026-01-01T00:00:00Z",
                 media_type="hologram")
-    model.reset_page([odd], None)
+    model.set_page([odd], None, first=True)
     assert [model.index(0, c).data() for c in range(3)] == ["Odd", "hologram",
                                                             "weird_new_state"]
     assert not in_progress("weird_new_state") and model.in_progress_ids() == []

@@ -17,6 +17,7 @@ from PySide6.QtCore import (
     QObject,
     QPersistentModelIndex,
     Qt,
+    Signal,
 )
 
 KEY_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -140,3 +141,35 @@ class KeyedTableModel(QAbstractTableModel):
             self.beginResetModel()
             self._rows, self._pos = [], {}
             self.endResetModel()
+
+
+class CursorPagedModel(KeyedTableModel):
+    """Rows from cursor pages (`{data, pagination}`): the view's fetchMore asks once per
+    page through `more_wanted(cursor)`; the owner answers with `set_page`."""
+
+    more_wanted = Signal(str)  # the cursor of the next page
+
+    def __init__(self, key: Callable[[Any], str], parent: QObject | None = None) -> None:
+        super().__init__(key, parent)
+        self.next_cursor: str | None = None
+        self._asked: str | None = None
+
+    def set_page(self, rows: list[Any], next_cursor: str | None, *, first: bool) -> None:
+        """A first page replaces the rows in place (selection survives a refresh)."""
+        if first:
+            self.merge(rows)
+        else:
+            self.append(rows)
+        self.next_cursor, self._asked = next_cursor, None
+
+    def canFetchMore(self, parent: AnyIndex = QModelIndex()) -> bool:  # noqa: B008
+        return not parent.isValid() and bool(self.next_cursor) and self._asked is None
+
+    def fetchMore(self, parent: AnyIndex = QModelIndex()) -> None:  # noqa: B008
+        if self.canFetchMore(parent) and self.next_cursor:
+            self._asked = self.next_cursor
+            self.more_wanted.emit(self.next_cursor)
+
+    def clear(self) -> None:
+        super().clear()
+        self.next_cursor, self._asked = None, None

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QModelIndex, QObject, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import QModelIndex, QObject, QPersistentModelIndex, Qt
 
-from vvdesk.models.keyed import KEY_ROLE, AnyIndex, Column, KeyedTableModel, text
+from vvdesk.models.keyed import KEY_ROLE, Column, CursorPagedModel, text
 
 IN_PROGRESS = frozenset({"processing", "pending", "queued", "importing", "running",
                          "uploading", "scanning"})
@@ -21,37 +21,17 @@ def _created(v: Any) -> str:
     return raw[:19].replace("T", " ")
 
 
-class MediaModel(KeyedTableModel):
+class MediaModel(CursorPagedModel):
     columns = [
         Column("Title", lambda v: v.title, tooltip=lambda v: f"{v.title}\nid: {v.video_id}"),
         Column("Type", lambda v: getattr(v, "media_type", None) or "video"),
         Column("Status", lambda v: v.status),
         Column("Created", _created, sort=lambda v: text(v.created_at)),
     ]
-    more_wanted = Signal(str)  # the cursor of the next page
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(key=lambda v: v.video_id, parent=parent)
-        self.next_cursor: str | None = None
-        self._asked: str | None = None
         self._deleting: dict[str, str] = {}
-
-    def reset_page(self, rows: list[Any], next_cursor: str | None) -> None:
-        """A first page: replace the rows (a new index, or a refresh)."""
-        self.merge(rows)
-        self.next_cursor, self._asked = next_cursor, None
-
-    def add_page(self, rows: list[Any], next_cursor: str | None) -> None:
-        self.append(rows)
-        self.next_cursor, self._asked = next_cursor, None
-
-    def canFetchMore(self, parent: AnyIndex = QModelIndex()) -> bool:  # noqa: B008
-        return not parent.isValid() and bool(self.next_cursor) and self._asked is None
-
-    def fetchMore(self, parent: AnyIndex = QModelIndex()) -> None:  # noqa: B008
-        if self.canFetchMore(parent) and self.next_cursor:
-            self._asked = self.next_cursor
-            self.more_wanted.emit(self.next_cursor)
 
     def apply_statuses(self, statuses: list[Any]) -> None:
         """Update status fields from POST /videos/batch/status, in place."""
@@ -84,5 +64,4 @@ class MediaModel(KeyedTableModel):
 
     def clear(self) -> None:
         super().clear()
-        self.next_cursor, self._asked = None, None
         self._deleting.clear()

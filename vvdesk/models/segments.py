@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QModelIndex, QObject, Signal
+from PySide6.QtCore import QObject
 
-from vvdesk.models.keyed import AnyIndex, Column, KeyedTableModel
+from vvdesk.models.keyed import Column, CursorPagedModel
 
 
 def _t(seconds: Any) -> str:
@@ -22,34 +22,13 @@ def _meta(s: Any) -> str:
     return f"Failed: {why}" if why else ""
 
 
-class SegmentModel(KeyedTableModel):
+class SegmentModel(CursorPagedModel):
     columns = [
         Column("Start", lambda s: _t(s.start_time), sort=lambda s: float(s.start_time)),
         Column("End", lambda s: _t(s.end_time), sort=lambda s: float(s.end_time)),
         Column("Status", lambda s: s.segment_status),
         Column("Metadata", lambda s: _meta(s), tooltip=lambda s: _meta(s) or None),
     ]
-    more_wanted = Signal(str)
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(key=lambda s: s.segment_id, parent=parent)
-        self.next_cursor: str | None = None
-        self._asked: str | None = None
-
-    def set_page(self, rows: list[Any], next_cursor: str | None, first: bool) -> None:
-        if first:
-            self.clear()
-        self.append(rows)
-        self.next_cursor, self._asked = next_cursor, None
-
-    def canFetchMore(self, parent: AnyIndex = QModelIndex()) -> bool:  # noqa: B008
-        return not parent.isValid() and bool(self.next_cursor) and self._asked is None
-
-    def fetchMore(self, parent: AnyIndex = QModelIndex()) -> None:  # noqa: B008
-        if self.canFetchMore(parent) and self.next_cursor:
-            self._asked = self.next_cursor
-            self.more_wanted.emit(self.next_cursor)
-
-    def clear(self) -> None:
-        super().clear()
-        self.next_cursor, self._asked = None, None

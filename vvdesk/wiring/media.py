@@ -31,7 +31,7 @@ def bind(ctx: SessionContext) -> None:
     def page_loaded(scope: str, rows: list[Any], cursor: str | None, first: bool) -> None:
         if scope != pane.scope():
             return
-        (model.reset_page if first else model.add_page)(rows, cursor)
+        model.set_page(rows, cursor, first=first)
         service.watch(model.in_progress_ids())
 
     def statuses(items: list[Any]) -> None:
@@ -62,7 +62,7 @@ def bind(ctx: SessionContext) -> None:
     def segments_loaded(video_id: str, rows: list[Any], cursor: str | None,
                         first: bool) -> None:
         if current["video"] is not None and video_id == current["video"].video_id:
-            segments.set_page(rows, cursor, first)
+            segments.set_page(rows, cursor, first=first)
 
     def more_segments(cursor: str) -> None:
         if current["video"] is not None:
