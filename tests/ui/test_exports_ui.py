@@ -89,105 +89,103 @@ def test_run_then_export_then_download_equals_the_server_file(
     qtbot, arun, until, settings, sandbox, monkeypatch, isolated
 ):
     add_profile(arun, settings, "local", sandbox.base_url, sandbox.api_key)
-    if True:
+    async def scenario() -> None:
 
-        async def scenario() -> None:
+        async with live_app(qtbot, settings, Options(profile="local")) as app:
+            w = await open_index(app)
+            runs = w.tab_panes["Runs"]
+            await until_async(
+                lambda: runs.model.row_of("run_demo_archive") >= 0, "the demo run listed"
+            )
 
-            async with live_app(qtbot, settings, Options(profile="local")) as app:
-                w = await open_index(app)
-                runs = w.tab_panes["Runs"]
-                await until_async(
-                    lambda: runs.model.row_of("run_demo_archive") >= 0, "the demo run listed"
-                )
+            # Start a run: the estimate is shown before the user confirms.
+            answer(
+                monkeypatch,
+                StartRunDialog,
+                {
+                    "prompt_id": "prm_demo_scenes",
+                    "target": {"type": "index", "index_id": DEMO_INDEX},
+                    "video_segmentation_type": "fixed",
+                    "video_segment_duration": 30,
+                    "audio_segmentation_type": "content_aware",
+                },
+            )
+            asked: list[str] = []
+            monkeypatch.setattr(
+                ask, "confirm", lambda _p, _t, text, _o: asked.append(text) or True
+            )
+            runs.act_start.trigger()
+            await until_async(
+                lambda: (
+                    runs.current_run() is not None
+                    and runs.current_run().run_id != "run_demo_archive"
+                ),
+                "the new run selected",
+            )
+            assert asked and "Estimated cost" in asked[0] and "MT" in asked[0]
+            run_id = runs.current_run().run_id
+            await until_async(
+                lambda: (
+                    runs.model.row_for(run_id).status
+                    in ("completed", "completed_with_failures")
+                ),
+                "the watcher to see the run complete",
+            )
+            await until_async(
+                lambda: (
+                    "Segments:" in runs.details.toPlainText()
+                    and "failed segments" in runs.details.toPlainText().lower()
+                ),
+                "run details",
+            )
+            w.tabs.setCurrentIndex(1)
+            shoot(runs, "runs-pane.png")
 
-                # Start a run: the estimate is shown before the user confirms.
-                answer(
-                    monkeypatch,
-                    StartRunDialog,
-                    {
-                        "prompt_id": "prm_demo_scenes",
-                        "target": {"type": "index", "index_id": DEMO_INDEX},
-                        "video_segmentation_type": "fixed",
-                        "video_segment_duration": 30,
-                        "audio_segmentation_type": "content_aware",
-                    },
-                )
-                asked: list[str] = []
-                monkeypatch.setattr(
-                    ask, "confirm", lambda _p, _t, text, _o: asked.append(text) or True
-                )
-                runs.act_start.trigger()
-                await until_async(
-                    lambda: (
-                        runs.current_run() is not None
-                        and runs.current_run().run_id != "run_demo_archive"
-                    ),
-                    "the new run selected",
-                )
-                assert asked and "Estimated cost" in asked[0] and "MT" in asked[0]
-                run_id = runs.current_run().run_id
-                await until_async(
-                    lambda: (
-                        runs.model.row_for(run_id).status
-                        in ("completed", "completed_with_failures")
-                    ),
-                    "the watcher to see the run complete",
-                )
-                await until_async(
-                    lambda: (
-                        "Segments:" in runs.details.toPlainText()
-                        and "failed segments" in runs.details.toPlainText().lower()
-                    ),
-                    "run details",
-                )
-                w.tabs.setCurrentIndex(1)
-                shoot(runs, "runs-pane.png")
+            # Export this run; the tracker follows it; a notification offers Download…
+            w.tabs.setCurrentIndex(2)
+            answer(
+                monkeypatch,
+                CreateExportDialog,
+                {"prompt_run_ids": None, "connector_id": None, "subpath": None},
+            )
+            assert runs.act_export.isEnabled()
+            runs.act_export.trigger()
+            await until_async(
+                lambda: any(t == "Export ready" for t, _ in shown(app)), "Export ready"
+            )
+            exports = w.tab_panes["Exports"]
+            export = exports.current_export()
+            assert export.export_type == "prompt_run" and export.target_id == run_id
+            assert w.banner.action.text() == "Download…"
 
-                # Export this run; the tracker follows it; a notification offers Download…
-                w.tabs.setCurrentIndex(2)
-                answer(
-                    monkeypatch,
-                    CreateExportDialog,
-                    {"prompt_run_ids": None, "connector_id": None, "subpath": None},
-                )
-                assert runs.act_export.isEnabled()
-                runs.act_export.trigger()
-                await until_async(
-                    lambda: any(t == "Export ready" for t, _ in shown(app)), "Export ready"
-                )
-                exports = w.tab_panes["Exports"]
-                export = exports.current_export()
-                assert export.export_type == "prompt_run" and export.target_id == run_id
-                assert w.banner.action.text() == "Download…"
+            out = isolated / "out"
+            answer(monkeypatch, DownloadDialog, (str(out), "my-run.json"))
+            w.banner.action.click()
+            dialogs = app.ctx.services["download_dialogs"]
+            dlg = dialogs[export.export_id]
+            await until_async(lambda: dlg.open_btn.isVisible(), "the download to finish")
+            target = out / "my-run.json"
+            assert target.read_bytes() == await sdk_bytes(sandbox, export.export_id)
+            assert dlg.folder_btn.isVisible() and str(target) in dlg.state.text()
+            assert [p.name for p in out.iterdir()] == ["my-run.json"]  # no temporary left
+            assert settings.value("exports/folder/local") == str(out)
+            await until_async(
+                lambda: exports.model.row_for(export.export_id).status == "completed", "row"
+            )
+            shoot(exports, "exports-pane.png")
+            shoot(dlg, "download-dialog.png")
 
-                out = isolated / "out"
-                answer(monkeypatch, DownloadDialog, (str(out), "my-run.json"))
-                w.banner.action.click()
-                dialogs = app.ctx.services["download_dialogs"]
-                dlg = dialogs[export.export_id]
-                await until_async(lambda: dlg.open_btn.isVisible(), "the download to finish")
-                target = out / "my-run.json"
-                assert target.read_bytes() == await sdk_bytes(sandbox, export.export_id)
-                assert dlg.folder_btn.isVisible() and str(target) in dlg.state.text()
-                assert [p.name for p in out.iterdir()] == ["my-run.json"]  # no temporary left
-                assert settings.value("exports/folder/local") == str(out)
-                await until_async(
-                    lambda: exports.model.row_for(export.export_id).status == "completed", "row"
-                )
-                shoot(exports, "exports-pane.png")
-                shoot(dlg, "download-dialog.png")
+            # Asked before overwriting; refusing leaves the file as it is.
+            monkeypatch.setattr(ask, "confirm", lambda *a: False)
+            exports.select(export.export_id)
+            exports.act_download.trigger()
+            await until_async(
+                lambda: "already exists" in dialogs[export.export_id].state.text(),
+                "the overwrite refusal",
+            )
+            assert target.read_bytes() == await sdk_bytes(sandbox, export.export_id)
 
-                # Asked before overwriting; refusing leaves the file as it is.
-                monkeypatch.setattr(ask, "confirm", lambda *a: False)
-                exports.select(export.export_id)
-                exports.act_download.trigger()
-                await until_async(
-                    lambda: "already exists" in dialogs[export.export_id].state.text(),
-                    "the overwrite refusal",
-                )
-                assert target.read_bytes() == await sdk_bytes(sandbox, export.export_id)
-
-        arun(scenario(), 120)
+    arun(scenario(), 120)
 
 
 def test_subpath_is_checked_inline_before_sending(qtbot):
@@ -224,36 +222,34 @@ def test_failed_export_is_reported_and_can_be_retried(
     qtbot, arun, until, settings, sandbox, monkeypatch, isolated
 ):
     add_profile(arun, settings, "local", sandbox.base_url, sandbox.api_key)
-    if True:
+    async def scenario() -> None:
 
-        async def scenario() -> None:
+        async with live_app(qtbot, settings, Options(profile="local")) as app:
+            w = await open_index(app)
+            exports = w.tab_panes["Exports"]
+            sandbox.fail_next_export("Disk quota exceeded on the export worker")
+            answer(
+                monkeypatch,
+                CreateExportDialog,
+                {"prompt_run_ids": None, "connector_id": None, "subpath": None},
+            )
+            exports.act_create.trigger()
+            await until_async(
+                lambda: any(t == "Export failed" for t, _ in shown(app)), "Export failed"
+            )
+            assert "Disk quota exceeded" in w.banner.label.text()
+            assert w.banner.action.text() == "Export again"
+            first = exports.current_export().export_id
+            assert "Disk quota exceeded" in exports.details.text()
+            w.banner.action.click()
+            await until_async(
+                lambda: any(t == "Export ready" for t, _ in shown(app)), "the retried export"
+            )
+            again = exports.current_export()
+            assert again.export_id != first and again.status == "completed"
+            assert again.target_id == DEMO_INDEX
 
-            async with live_app(qtbot, settings, Options(profile="local")) as app:
-                w = await open_index(app)
-                exports = w.tab_panes["Exports"]
-                sandbox.fail_next_export("Disk quota exceeded on the export worker")
-                answer(
-                    monkeypatch,
-                    CreateExportDialog,
-                    {"prompt_run_ids": None, "connector_id": None, "subpath": None},
-                )
-                exports.act_create.trigger()
-                await until_async(
-                    lambda: any(t == "Export failed" for t, _ in shown(app)), "Export failed"
-                )
-                assert "Disk quota exceeded" in w.banner.label.text()
-                assert w.banner.action.text() == "Export again"
-                first = exports.current_export().export_id
-                assert "Disk quota exceeded" in exports.details.text()
-                w.banner.action.click()
-                await until_async(
-                    lambda: any(t == "Export ready" for t, _ in shown(app)), "the retried export"
-                )
-                again = exports.current_export()
-                assert again.export_id != first and again.status == "completed"
-                assert again.target_id == DEMO_INDEX
-
-        arun(scenario(), 120)
+    arun(scenario(), 120)
 
 
 def test_tracking_resumes_after_restart_and_downloads(
@@ -274,87 +270,81 @@ def test_tracking_resumes_after_restart_and_downloads(
             {"prompt_run_ids": None, "connector_id": None, "subpath": None},
         )
         ids: list[str] = []
-        if True:
+        async def scenario() -> None:
 
-            async def scenario() -> None:
+            async with live_app(qtbot, settings, Options(profile="slowish")) as app:
+                w = await open_index(app)
+                w.tab_panes["Exports"].act_create.trigger()
+                tracker = app.ctx.services["export_tracker"]
+                await until_async(lambda: tracker.tracked_ids(), "the export to be tracked")
+                ids.extend(tracker.tracked_ids())
 
-                async with live_app(qtbot, settings, Options(profile="slowish")) as app:
-                    w = await open_index(app)
-                    w.tab_panes["Exports"].act_create.trigger()
-                    tracker = app.ctx.services["export_tracker"]
-                    await until_async(lambda: tracker.tracked_ids(), "the export to be tracked")
-                    ids.extend(tracker.tracked_ids())
-
-            arun(scenario(), 120)
+        arun(scenario(), 120)
         export_id = ids[0]
         assert not folder.exists()  # quit before it completed (2.75 s at this scale)
 
-        if True:
+        async def scenario() -> None:
 
-            async def scenario() -> None:
+            async with live_app(qtbot, settings, Options(profile="slowish")) as app:
+                tracker = app.ctx.services["export_tracker"]
+                await until_async(
+                    lambda: (
+                        export_id in tracker.tracked_ids()
+                        or (folder / f"{export_id}.json").exists()
+                    ),
+                    "tracking resumed",
+                )
+                await until_async(
+                    lambda: (folder / f"{export_id}.json").exists(),
+                    "the automatic download",
+                    timeout=30,
+                )
+                assert (folder / f"{export_id}.json").read_bytes() == await sdk_bytes(
+                    sb, export_id
+                )
+                model = app.ctx.services["exports_model"]
+                await until_async(lambda: model.note(export_id) == "saved", "the saved note")
 
-                async with live_app(qtbot, settings, Options(profile="slowish")) as app:
-                    tracker = app.ctx.services["export_tracker"]
-                    await until_async(
-                        lambda: (
-                            export_id in tracker.tracked_ids()
-                            or (folder / f"{export_id}.json").exists()
-                        ),
-                        "tracking resumed",
-                    )
-                    await until_async(
-                        lambda: (folder / f"{export_id}.json").exists(),
-                        "the automatic download",
-                        timeout=30,
-                    )
-                    assert (folder / f"{export_id}.json").read_bytes() == await sdk_bytes(
-                        sb, export_id
-                    )
-                    model = app.ctx.services["exports_model"]
-                    await until_async(lambda: model.note(export_id) == "saved", "the saved note")
-
-            arun(scenario(), 120)
+        arun(scenario(), 120)
 
 
 def test_dropped_download_leaves_nothing_and_can_be_retried(
     qtbot, arun, until, settings, sandbox, monkeypatch, isolated
 ):
     add_profile(arun, settings, "local", sandbox.base_url, sandbox.api_key)
-    if True:
+    async def scenario() -> None:
 
-        async def scenario() -> None:
+        async with live_app(qtbot, settings, Options(profile="local")) as app:
+            w = await open_index(app)
+            answer(
+                monkeypatch,
+                CreateExportDialog,
+                {"prompt_run_ids": None, "connector_id": None, "subpath": None},
+            )
+            w.tab_panes["Exports"].act_create.trigger()
+            await until_async(
+                lambda: any(t == "Export ready" for t, _ in shown(app)), "Export ready"
+            )
+            export = w.tab_panes["Exports"].current_export()
+            out = isolated / "drop"
+            answer(monkeypatch, DownloadDialog, (str(out), "../../escape.json"))
+            sandbox.add_fault(
+                path=r"/exports/[^/]+/download$", method="GET", drop_response_after=200
+            )
+            try:
+                w.banner.action.click()
+                dlg = app.ctx.services["download_dialogs"][export.export_id]
+                await until_async(lambda: dlg.retry_btn.isVisible(), "the download to fail")
+            finally:
+                sandbox.clear_faults()
+            assert "connection dropped" in dlg.state.text()
+            assert list(out.iterdir()) == []  # neither the file nor a partial temporary
+            assert not (isolated / "escape.json").exists()
+            dlg.retry_btn.click()
+            await until_async(lambda: dlg.open_btn.isVisible(), "the retried download")
+            assert [p.name for p in out.iterdir()] == ["escape.json"]  # kept inside the folder
+            assert (out / "escape.json").read_bytes() == await sdk_bytes(
+                sandbox, export.export_id
+            )
 
-            async with live_app(qtbot, settings, Options(profile="local")) as app:
-                w = await open_index(app)
-                answer(
-                    monkeypatch,
-                    CreateExportDialog,
-                    {"prompt_run_ids": None, "connector_id": None, "subpath": None},
-                )
-                w.tab_panes["Exports"].act_create.trigger()
-                await until_async(
-                    lambda: any(t == "Export ready" for t, _ in shown(app)), "Export ready"
-                )
-                export = w.tab_panes["Exports"].current_export()
-                out = isolated / "drop"
-                answer(monkeypatch, DownloadDialog, (str(out), "../../escape.json"))
-                sandbox.add_fault(
-                    path=r"/exports/[^/]+/download$", method="GET", drop_response_after=200
-                )
-                try:
-                    w.banner.action.click()
-                    dlg = app.ctx.services["download_dialogs"][export.export_id]
-                    await until_async(lambda: dlg.retry_btn.isVisible(), "the download to fail")
-                finally:
-                    sandbox.clear_faults()
-                assert "connection dropped" in dlg.state.text()
-                assert list(out.iterdir()) == []  # neither the file nor a partial temporary
-                assert not (isolated / "escape.json").exists()
-                dlg.retry_btn.click()
-                await until_async(lambda: dlg.open_btn.isVisible(), "the retried download")
-                assert [p.name for p in out.iterdir()] == ["escape.json"]  # kept inside the folder
-                assert (out / "escape.json").read_bytes() == await sdk_bytes(
-                    sandbox, export.export_id
-                )
-
-        arun(scenario(), 120)
+    arun(scenario(), 120)
