@@ -8,6 +8,7 @@ from typing import Any
 from . import clock, simulate
 from .context import Context
 from .db import Row
+from .errors import not_found
 from .ids import new_id
 
 ID_FIELD = {"index": "index_id", "video": "video_id"}
@@ -18,6 +19,16 @@ def start_deletion(ctx: Context, row: Row) -> dict[str, Any]:
     if row.doc.get("_deletion") is None:
         row.doc["_deletion"] = {"deletion_id": new_id("del"), "status": "draining"}
         ctx.store.save(row, next_at=ctx.clock.after(simulate.DELETE_DRAIN_SECONDS))
+    return deletion_view(row)
+
+
+def deletion_status(ctx: Context, kind: str, resource_id: str) -> dict[str, Any]:
+    """GET /indexes|videos/{id}/deletion: 404 for an unknown id or one never deleted."""
+    row = ctx.store.get(kind, resource_id, include_hidden=True)
+    if row is None:
+        raise not_found(kind, resource_id)
+    if row.doc.get("_deletion") is None:
+        raise not_found(f"{kind}_deletion", resource_id)
     return deletion_view(row)
 
 

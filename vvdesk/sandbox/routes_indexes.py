@@ -11,7 +11,7 @@ from starlette.routing import Route
 from . import clock
 from .context import Context, ctx_of
 from .db import Row
-from .deletions import deletion_view, start_deletion
+from .deletions import deletion_status, start_deletion
 from .errors import ApiError, not_found
 from .ids import new_id
 from .paging import decode_cursor, encode_cursor, page_envelope, parse_limit
@@ -75,14 +75,7 @@ async def delete_index(request: Request) -> Response:
 
 
 async def get_deletion(request: Request) -> Response:
-    ctx = ctx_of(request)
-    index_id = request.path_params["index_id"]
-    row = ctx.store.get("index", index_id, include_hidden=True)
-    if row is None:
-        raise not_found("index", index_id)
-    if row.doc.get("_deletion") is None:
-        raise not_found("index_deletion", index_id)
-    return respond(deletion_view(row))
+    return respond(deletion_status(ctx_of(request), "index", request.path_params["index_id"]))
 
 
 def keyset_page(

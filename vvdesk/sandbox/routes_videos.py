@@ -10,7 +10,7 @@ from starlette.routing import Route
 
 from .context import Context, ctx_of
 from .db import Row
-from .deletions import deletion_view, start_deletion
+from .deletions import deletion_status, start_deletion
 from .errors import invalid, not_found
 from .paging import parse_limit
 from .routes_indexes import keyset_page
@@ -42,14 +42,7 @@ async def delete_video(request: Request) -> Response:
 
 
 async def get_deletion(request: Request) -> Response:
-    ctx = ctx_of(request)
-    video_id = request.path_params["video_id"]
-    row = ctx.store.get("video", video_id, include_hidden=True)
-    if row is None:
-        raise not_found("video", video_id)
-    if row.doc.get("_deletion") is None:
-        raise not_found("video_deletion", video_id)
-    return respond(deletion_view(row))
+    return respond(deletion_status(ctx_of(request), "video", request.path_params["video_id"]))
 
 
 async def video_segments(request: Request) -> Response:
