@@ -52,6 +52,15 @@ def bind(ctx: SessionContext) -> None:
     notifier.tray_enabled = _flag(settings.value(NOTIFY), True)
     model = ExportListModel(s)
     pane = ExportsPane(model)
+    pane.notify.setChecked(notifier.tray_enabled)
+    pane.auto_download.setChecked(_flag(settings.value(AUTO_DOWNLOAD), False))
+
+    def set_notify(on: bool) -> None:
+        notifier.tray_enabled = on
+        settings.set_value(NOTIFY, on)
+
+    wire(pane.notify.toggled, set_notify)
+    wire(pane.auto_download.toggled, lambda on: settings.set_value(AUTO_DOWNLOAD, on))
     dialogs: dict[str, DownloadProgress] = {}
     jobs: dict[str, tuple[str, int]] = {}  # export_id → (path, total)
     pending: dict[str, Any] = {}  # create dialog waiting for connectors
