@@ -348,3 +348,37 @@ def test_dropped_download_leaves_nothing_and_can_be_retried(
             )
 
     arun(scenario(), 120)
+
+
+def test_cancelled_download_says_so_and_leaves_nothing(
+    qtbot, arun, until, settings, sandbox, monkeypatch, isolated
+):
+    add_profile(arun, settings, "local", sandbox.base_url, sandbox.api_key)
+
+    async def scenario() -> None:
+        async with live_app(qtbot, settings, Options(profile="local")) as app:
+            w = await open_index(app)
+            answer(monkeypatch, CreateExportDialog,
+                   {"prompt_run_ids": None, "connector_id": None, "subpath": None})
+            w.tab_panes["Exports"].act_create.trigger()
+            await until_async(lambda: any(t == "Export ready" for t, _ in shown(app)),
+                              "Export ready")
+            export = w.tab_panes["Exports"].current_export()
+            out = isolated / "cancelled"
+            answer(monkeypatch, DownloadDialog, (str(out), "slow.json"))
+            sandbox.add_fault(path=r"/exports/[^/]+/download$", method="GET", latency=10)
+            try:
+                w.banner.action.click()
+                dlg = app.ctx.services["download_dialogs"][export.export_id]
+                await asyncio.sleep(0.5)
+                started = asyncio.get_running_loop().time()
+                dlg.cancel_btn.click()
+                await until_async(lambda: "ancel" in dlg.state.text(), "the cancelled state", 5)
+                assert asyncio.get_running_loop().time() - started < 1.0
+            finally:
+                sandbox.clear_faults()
+            assert not dlg.cancel_btn.isVisible() and dlg.retry_btn.isVisible()
+            await until_async(lambda: not out.exists() or list(out.iterdir()) == [],
+                              "the temporary file to be removed", 2)
+
+    arun(scenario(), 60)

@@ -100,7 +100,12 @@ class DownloadService(QObject):
                          replace=False)
 
     def cancel(self, export_id: str) -> None:
-        self._s.jobs.cancel(self.job_name(export_id))
+        """Stop a download; say so (the job manager is silent about cancelled jobs)."""
+        name = self.job_name(export_id)
+        if self._s.jobs.is_running(name):
+            self._s.jobs.cancel(name)
+            self.failed.emit(export_id, ApiProblem(
+                ProblemKind.CANCELLED, "Download cancelled. Nothing was saved."))
 
     async def _download(self, export_id: str, target: Path, total: int,
                         overwrite: bool) -> str:
