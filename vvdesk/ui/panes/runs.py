@@ -87,8 +87,6 @@ class RunsPane(QWidget):
         self.view.setWordWrap(False)
         self.view.verticalHeader().hide()
         self.view.selectionModel().currentRowChanged.connect(self._current_changed)
-        # the selected run changes under us (polling): its actions must follow
-        self.model.dataChanged.connect(lambda *_: self._update_actions())
         self.details = QPlainTextEdit(readOnly=True)
         self.details.setPlaceholderText("Select a run to see its details.")
         split = QSplitter(Qt.Orientation.Vertical)
