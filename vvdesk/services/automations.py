@@ -7,7 +7,6 @@ from typing import Any
 from PySide6.QtCore import QObject, Signal
 
 from vvdesk.api.automations import AutomationsApi, Kind
-from vvdesk.api.errors import ApiProblem
 from vvdesk.services.session import ApiSession
 
 
@@ -23,11 +22,7 @@ class AutomationService(QObject):
         self._api = AutomationsApi(session.client)
 
     def _fail(self, kind: str, action: str) -> Any:
-        def handler(problem: ApiProblem) -> None:
-            self._s.note_problem(problem)
-            self.failed.emit(kind, action, problem)
-
-        return handler
+        return self._s.reporter(self.failed, kind, action)
 
     def load(self, index_id: str) -> None:
         async def load() -> tuple[str, Any, Any]:

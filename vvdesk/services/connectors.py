@@ -12,7 +12,7 @@ from typing import Any
 
 from PySide6.QtCore import QObject, Signal
 
-from vvdesk.api.errors import ApiProblem, UserFacingError
+from vvdesk.api.errors import UserFacingError
 from vvdesk.services.session import ApiSession
 
 GCS_CREDENTIALS_MAX = 64 * 1024
@@ -32,11 +32,7 @@ class ConnectorService(QObject):
         self.connectors: list[Any] = []
 
     def _fail(self, action: str) -> Any:
-        def handler(problem: ApiProblem) -> None:
-            self._s.note_problem(problem)
-            self.failed.emit(action, problem)
-
-        return handler
+        return self._s.reporter(self.failed, action)
 
     def refresh(self) -> None:
         def ok(items: list[Any]) -> None:

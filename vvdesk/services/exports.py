@@ -55,11 +55,7 @@ class ExportService(QObject):
         self.tracker = tracker
 
     def _fail(self, action: str) -> Any:
-        def handler(problem: ApiProblem) -> None:
-            self._s.note_problem(problem)
-            self.failed.emit(action, explain(problem))
-
-        return handler
+        return self._s.reporter(self.failed, action, transform=explain)
 
     def create(self, export_type: str, target_id: str, *, prompt_run_ids: list[str] | None = None,
                connector_id: str | None = None, subpath: str | None = None) -> None:

@@ -7,7 +7,6 @@ from typing import Any
 
 from PySide6.QtCore import QObject, Signal
 
-from vvdesk.api.errors import ApiProblem
 from vvdesk.services.session import ApiSession
 
 DELETION_POLL_MIN_S = 0.5
@@ -26,11 +25,7 @@ class IndexService(QObject):
         self._s = session
 
     def _fail(self, action: str) -> Any:
-        def handler(problem: ApiProblem) -> None:
-            self._s.note_problem(problem)
-            self.failed.emit(action, problem)
-
-        return handler
+        return self._s.reporter(self.failed, action)
 
     def refresh(self, include_defaults: bool = True) -> None:
         async def load() -> list[Any]:

@@ -11,7 +11,6 @@ from typing import Any
 
 from PySide6.QtCore import QObject, Signal
 
-from vvdesk.api.errors import ApiProblem
 from vvdesk.services.session import ApiSession
 
 PLAYGROUND = ""  # scope id of the playground (media without an index)
@@ -41,11 +40,7 @@ class MediaService(QObject):
         self._watched: set[str] = set()
 
     def _fail(self, action: str) -> Any:
-        def handler(problem: ApiProblem) -> None:
-            self._s.note_problem(problem)
-            self.failed.emit(action, problem)
-
-        return handler
+        return self._s.reporter(self.failed, action)
 
     # lists -----------------------------------------------------------------------
     def load(self, scope: str | None, cursor: str | None = None) -> None:

@@ -12,7 +12,7 @@ from typing import Any
 
 from PySide6.QtCore import QObject, Signal
 
-from vvdesk.api.errors import ApiProblem, ProblemKind, describe
+from vvdesk.api.errors import ProblemKind, describe
 from vvdesk.models.runs import is_terminal
 from vvdesk.services.session import ApiSession
 
@@ -44,11 +44,7 @@ class RunService(QObject):
         self._interval = WATCH_MIN_S
 
     def _fail(self, action: str) -> Any:
-        def handler(problem: ApiProblem) -> None:
-            self._s.note_problem(problem)
-            self.failed.emit(action, problem)
-
-        return handler
+        return self._s.reporter(self.failed, action)
 
     # lists ---------------------------------------------------------------------
     def load_index(self, index_id: str) -> None:

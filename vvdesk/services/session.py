@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
@@ -64,6 +65,17 @@ class ApiSession(QObject):
             self._set_state(ConnState.AUTH_FAILED, problem.message)
         elif kind in ("offline", "timeout", "tls"):
             self._set_state(ConnState.OFFLINE, problem.message)
+
+    def reporter(self, signal: Any, *head: Any,
+                 transform: Callable[[ApiProblem], Any] | None = None) -> Callable[[Any], None]:
+        """The error handler every service uses: update the connection state from the
+        problem, then emit `signal(*head, problem)` (optionally transformed)."""
+
+        def handler(problem: ApiProblem) -> None:
+            self.note_problem(problem)
+            signal.emit(*head, transform(problem) if transform else problem)
+
+        return handler
 
     async def close(self) -> None:
         await self.jobs.shutdown()

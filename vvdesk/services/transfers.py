@@ -157,11 +157,7 @@ class TransferService(QObject):
 
     # machinery -------------------------------------------------------------------
     def _fail(self, action: str) -> Any:
-        def handler(problem: Any) -> None:
-            self._s.note_problem(problem)
-            self.failed.emit(action, problem)
-
-        return handler
+        return self._s.reporter(self.failed, action)
 
     def _set(self, t: Transfer, persist: bool = True) -> None:
         old = self._items.get(t.transfer_id)
