@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 from vvdesk.models.indexes import IndexListModel
 from vvdesk.models.keyed import KEY_ROLE, OBJECT_ROLE, SORT_ROLE
 from vvdesk.ui.dialogs import ask
+from vvdesk.ui.widgets.actions import pane_action
 from vvdesk.ui.widgets.drops import FileDropTarget, accept_files
 
 
@@ -102,16 +103,8 @@ class IndexesPane(QWidget):
         model.modelReset.connect(self._update_empty)
         self._update_actions()
 
-    def _action(self, label: str, keys: QKeySequence.StandardKey, slot: Any,
-                tip: str) -> QAction:
-        act = QAction(label, self)
-        act.setShortcut(keys)
-        act.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-        act.setToolTip(tip)
-        act.triggered.connect(slot)
-        self.toolbar.addAction(act)
-        self.addAction(act)  # the shortcut's scope is this pane, the list included
-        return act
+    def _action(self, label: str, keys: Any, slot: Any, tip: str) -> QAction:
+        return pane_action(self, self.toolbar, label, keys, slot, tip)
 
     def set_status(self, text: str) -> None:
         """What to show when there is no list to show (connecting, offline, empty)."""

@@ -29,6 +29,7 @@ from vvdesk.models.media import MediaModel
 from vvdesk.models.segments import SegmentModel
 from vvdesk.ui.dialogs import ask
 from vvdesk.ui.dialogs.register_uri import RegisterUriDialog
+from vvdesk.ui.widgets.actions import pane_action
 from vvdesk.ui.widgets.drops import FileDropTarget, accept_files
 from vvdesk.ui.widgets.media_details import MediaDetails
 
@@ -124,15 +125,7 @@ class MediaPane(QWidget):
         self._update()
 
     def _action(self, label: str, keys: Any, slot: Any, tip: str) -> QAction:
-        act = QAction(label, self)
-        if keys is not None:
-            act.setShortcut(keys)
-            act.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-        act.setToolTip(tip)
-        act.triggered.connect(slot)
-        self.toolbar.addAction(act)
-        self.addAction(act)  # the shortcut's scope is this pane, the table included
-        return act
+        return pane_action(self, self.toolbar, label, keys, slot, tip)
 
     # scope -------------------------------------------------------------------------
     def set_index(self, index: Any | None) -> None:
