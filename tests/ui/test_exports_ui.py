@@ -81,6 +81,16 @@ async def open_index(app: Any) -> Any:
     return w
 
 
+async def export_index(app: Any, monkeypatch: Any, outcome: str = "Export ready") -> Any:
+    """Create a download export of the open index through its dialog; wait for `outcome`."""
+    answer(monkeypatch, CreateExportDialog,
+           {"prompt_run_ids": None, "connector_id": None, "subpath": None})
+    exports = app.window.tab_panes["Exports"]
+    exports.act_create.trigger()
+    await until_async(lambda: any(t == outcome for t, _ in shown(app)), outcome)
+    return exports.current_export()
+
+
 def shown(app: Any) -> list[tuple[str, str]]:
     return app.ctx.services["notify_view"].shown
 
@@ -89,6 +99,7 @@ def test_run_then_export_then_download_equals_the_server_file(
     qtbot, arun, until, settings, sandbox, monkeypatch, isolated
 ):
     add_profile(arun, settings, "local", sandbox.base_url, sandbox.api_key)
+
     async def scenario() -> None:
 
         async with live_app(qtbot, settings, Options(profile="local")) as app:
@@ -222,21 +233,14 @@ def test_failed_export_is_reported_and_can_be_retried(
     qtbot, arun, until, settings, sandbox, monkeypatch, isolated
 ):
     add_profile(arun, settings, "local", sandbox.base_url, sandbox.api_key)
+
     async def scenario() -> None:
 
         async with live_app(qtbot, settings, Options(profile="local")) as app:
             w = await open_index(app)
             exports = w.tab_panes["Exports"]
             sandbox.fail_next_export("Disk quota exceeded on the export worker")
-            answer(
-                monkeypatch,
-                CreateExportDialog,
-                {"prompt_run_ids": None, "connector_id": None, "subpath": None},
-            )
-            exports.act_create.trigger()
-            await until_async(
-                lambda: any(t == "Export failed" for t, _ in shown(app)), "Export failed"
-            )
+            await export_index(app, monkeypatch, "Export failed")
             assert "Disk quota exceeded" in w.banner.label.text()
             assert w.banner.action.text() == "Export again"
             first = exports.current_export().export_id
@@ -270,6 +274,7 @@ def test_tracking_resumes_after_restart_and_downloads(
             {"prompt_run_ids": None, "connector_id": None, "subpath": None},
         )
         ids: list[str] = []
+
         async def scenario() -> None:
 
             async with live_app(qtbot, settings, Options(profile="slowish")) as app:
@@ -312,20 +317,12 @@ def test_dropped_download_leaves_nothing_and_can_be_retried(
     qtbot, arun, until, settings, sandbox, monkeypatch, isolated
 ):
     add_profile(arun, settings, "local", sandbox.base_url, sandbox.api_key)
+
     async def scenario() -> None:
 
         async with live_app(qtbot, settings, Options(profile="local")) as app:
             w = await open_index(app)
-            answer(
-                monkeypatch,
-                CreateExportDialog,
-                {"prompt_run_ids": None, "connector_id": None, "subpath": None},
-            )
-            w.tab_panes["Exports"].act_create.trigger()
-            await until_async(
-                lambda: any(t == "Export ready" for t, _ in shown(app)), "Export ready"
-            )
-            export = w.tab_panes["Exports"].current_export()
+            export = await export_index(app, monkeypatch)
             out = isolated / "drop"
             answer(monkeypatch, DownloadDialog, (str(out), "../../escape.json"))
             sandbox.add_fault(
@@ -358,12 +355,7 @@ def test_cancelled_download_says_so_and_leaves_nothing(
     async def scenario() -> None:
         async with live_app(qtbot, settings, Options(profile="local")) as app:
             w = await open_index(app)
-            answer(monkeypatch, CreateExportDialog,
-                   {"prompt_run_ids": None, "connector_id": None, "subpath": None})
-            w.tab_panes["Exports"].act_create.trigger()
-            await until_async(lambda: any(t == "Export ready" for t, _ in shown(app)),
-                              "Export ready")
-            export = w.tab_panes["Exports"].current_export()
+            export = await export_index(app, monkeypatch)
             out = isolated / "cancelled"
             answer(monkeypatch, DownloadDialog, (str(out), "slow.json"))
             sandbox.add_fault(path=r"/exports/[^/]+/download$", method="GET", latency=10)
