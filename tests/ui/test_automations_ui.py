@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -162,19 +163,27 @@ def test_connector_create_test_browse_then_import_automation_with_pause_and_resu
                   "the file added while paused, after resume")
 
 
-def test_export_automation_delivers_into_the_connector_folder(qtbot, arun, until, settings,
-                                                              fast_sandbox):
-    sb = fast_sandbox
-    index = sdk(sb, arun, lambda vv: vv.indexes.create(name="Delivered"))
-    conn = sdk(sb, arun, lambda vv: vv.connectors.create_s3(
-        name="Out", bucket="deliveries", region="eu", aws_access_key_id="a",
-        aws_secret_access_key="b", scopes=["export"], export_base_path="exports"))
+@contextmanager
+def automations_tab(qtbot, arun, until, settings, sb, index_name: str, **s3):
+    """A new index and an S3 connector (made with the SDK), the app open on that index;
+    yields (app, index, connector, automations pane)."""
+    index = sdk(sb, arun, lambda vv: vv.indexes.create(name=index_name))
+    fields = {"region": "eu", "aws_access_key_id": "a", "aws_secret_access_key": "b", **s3}
+    conn = sdk(sb, arun, lambda vv: vv.connectors.create_s3(**fields))
     add_profile(arun, settings, "fast", sb.base_url, sb.api_key)
     with running_app(qtbot, arun, settings, Options(profile="fast")) as app:
         w = app.window
         until(lambda: w.index_model.row_of(index.index_id) >= 0, "the index list")
         w.indexes.select(index.index_id)
-        pane = w.tab_panes["Automations"]
+        yield app, index, conn, w.tab_panes["Automations"]
+
+
+def test_export_automation_delivers_into_the_connector_folder(qtbot, arun, until, settings,
+                                                              fast_sandbox):
+    sb = fast_sandbox
+    with automations_tab(qtbot, arun, until, settings, sb, "Delivered", name="Out",
+                         bucket="deliveries", scopes=["export"],
+                         export_base_path="exports") as (_app, index, conn, pane):
         form = pane.forms["export"]
         until(lambda: form.isEnabled() and form.connector.findData(conn.connector_id) > 0,
               "the export form with its connector picker")
@@ -201,16 +210,9 @@ def test_export_automation_delivers_into_the_connector_folder(qtbot, arun, until
 def test_invalid_fields_get_inline_errors_and_server_422_lands_on_its_field(
         qtbot, arun, until, settings, fast_sandbox, monkeypatch):
     sb = fast_sandbox
-    index = sdk(sb, arun, lambda vv: vv.indexes.create(name="Validation"))
-    conn = sdk(sb, arun, lambda vv: vv.connectors.create_s3(
-        name="Both", bucket="both", region="eu", aws_access_key_id="a",
-        aws_secret_access_key="b", scopes=["import", "export"]))
-    add_profile(arun, settings, "fast", sb.base_url, sb.api_key)
-    with running_app(qtbot, arun, settings, Options(profile="fast")) as app:
+    with automations_tab(qtbot, arun, until, settings, sb, "Validation", name="Both",
+                         bucket="both", scopes=["import", "export"]) as (app, index, conn, pane):
         w = app.window
-        until(lambda: w.index_model.row_of(index.index_id) >= 0, "the index list")
-        w.indexes.select(index.index_id)
-        pane = w.tab_panes["Automations"]
         imp, exp = pane.forms["import"], pane.forms["export"]
         until(lambda: imp.isEnabled() and imp.connector.findData(conn.connector_id) > 0,
               "the forms")
