@@ -40,6 +40,7 @@ class VvdeskApp(QObject):
         self.vault: Any = None
         self.profiles: Any = None
         self.launcher: Any = None
+        self._sandbox_endpoint: Any = None  # base URL + key of the running child
         self.session: Any = None
         self.ctx: Any = None  # SessionContext of the connected profile
         self._quit = asyncio.Event()

@@ -75,9 +75,6 @@ class ProfileService(QObject):
     def _failed(self, problem: ApiProblem) -> None:
         self.failed.emit(str(problem))
 
-    async def key_for(self, name: str) -> str | None:
-        return await self.vault.get(name)
-
 
 __all__ = ["ProbeResult", "ProfileService"]
 
