@@ -6,7 +6,10 @@ import asyncio
 import gc
 import threading
 
+import pytest
 from PySide6.QtCore import QObject
+
+from vvdesk import gc_guard
 
 
 class Probe(QObject):
@@ -32,3 +35,39 @@ def test_qobject_garbage_dies_on_the_gui_thread(arun, until):
     until(lambda: Probe.deaths, "the GUI-thread collector", 5)
     del data
     assert Probe.deaths == [True]  # collected once, and on the GUI thread (False: a worker)
+
+
+def test_settle_sets_live_objects_aside_and_still_collects_garbage(until):
+    Probe.deaths.clear()
+    before = Probe()
+    before.me = before  # garbage made before the connection: settle collects it
+    del before
+    kept = [{} for _ in range(1000)]
+    gc_guard.settle()
+    try:
+        assert Probe.deaths == [True]
+        assert gc.get_freeze_count() >= len(kept)
+        assert not any(o is kept for o in gc.get_objects())  # full collections skip it
+        after = Probe()
+        after.me = after  # garbage made later is still the guard's to collect
+        del after
+        churn = [{} for _ in range(2000)]  # over the gen-0 threshold for the GUI timer
+        until(lambda: len(Probe.deaths) == 2, "the GUI-thread collector", 5)
+        del churn
+    finally:
+        gc_guard.thaw()
+    assert gc.get_freeze_count() == 0
+    assert any(o is kept for o in gc.get_objects())
+
+
+@pytest.mark.usefixtures("secret_service")
+def test_connected_app_sets_its_objects_aside_until_shutdown(qtbot, arun, until, settings,
+                                                             sandbox):
+    from tests.ui.helpers import add_profile, running_app
+    from vvdesk.app import Options
+
+    add_profile(arun, settings, "local", sandbox.base_url, sandbox.api_key)
+    with running_app(qtbot, arun, settings, Options(profile="local")) as app:
+        assert gc.get_freeze_count() > 10_000  # window, SDK models, the session
+        assert not any(o is app.session for o in gc.get_objects())
+    assert gc.get_freeze_count() == 0

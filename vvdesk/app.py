@@ -14,6 +14,7 @@ from typing import Any
 
 from PySide6.QtCore import QObject
 
+from vvdesk import gc_guard
 from vvdesk.log import register_secret
 from vvdesk.services.jobs import JobManager
 from vvdesk.settings import Settings
@@ -112,6 +113,7 @@ class VvdeskApp(QObject):
                                   poll_client=make_client(base_url, key, max_retries=0),
                                   is_sandbox=name is None, parent=self)
         self._bind_session()
+        gc_guard.settle()  # this session's objects stay out of GUI-thread collections
         return True
 
     async def _ensure_sandbox(self) -> Any:
@@ -171,3 +173,4 @@ class VvdeskApp(QObject):
         await self.jobs.shutdown()
         if self.launcher is not None:
             await self.launcher.stop()
+        gc_guard.thaw()

@@ -5,6 +5,11 @@ Automatic collection runs in whichever thread happens to allocate; when that is 
 QObjects, Qt destroys them off their thread, their timers stay registered and later fire
 into freed memory (SIGSEGV in QTimerInfoList::activateTimers — seen in our test suite).
 So automatic GC is off and a GUI-thread timer collects with the same generation thresholds.
+
+A full collection walks every tracked object: ~75k once the window, the SDK and a session
+exist, ~40 ms on the GUI thread (twice that on a busy 2-core machine: the worst stalls in
+bench/upload.py). Those objects live as long as the connection, so `settle()` sets them
+aside (gc.freeze) once a connection is up, and full collections only walk what came later.
 """
 
 from __future__ import annotations
@@ -35,6 +40,7 @@ class MainThreadGC(QObject):
 
     def stop(self) -> None:
         self.timer.stop()
+        gc.unfreeze()
         gc.enable()
 
 
@@ -47,3 +53,19 @@ def install(parent: QObject | None = None) -> MainThreadGC:
     if _guard is None:
         _guard = MainThreadGC(parent)
     return _guard
+
+
+def settle() -> None:
+    """Collect once (GUI thread), then keep every survivor out of later collections.
+
+    Called after each connect: what an earlier settle set aside is thawed first, so the
+    previous session's leftovers are collected here rather than kept for good.
+    """
+    gc.unfreeze()
+    gc.collect()
+    gc.freeze()
+
+
+def thaw() -> None:
+    """Give what settle() set aside back to the collector (on shutdown)."""
+    gc.unfreeze()
