@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 
+from tests.sdk_calls import media_titles, new_index
 from vvdesk.api.client import make_client
 from vvdesk.api.upload import make_pump
 from vvdesk.services.journal import Journal
@@ -80,29 +81,6 @@ def make(sandbox, tmp_path, arun) -> Iterator[Any]:
             arun(h.close(), 30)
     made.clear()
     gc.collect()  # free Qt objects here, on the GUI thread, not in some worker thread's GC
-
-
-def new_index(sandbox, arun, name: str) -> str:
-    async def create() -> str:
-        vv = make_client(sandbox.base_url, sandbox.api_key)
-        try:
-            return (await vv.indexes.create(name=name)).index_id
-        finally:
-            await vv.close()
-
-    return arun(create())
-
-
-def media_titles(server, arun, index_id: str) -> list[str]:
-    async def load() -> list[str]:
-        vv = make_client(server.base_url, server.api_key)
-        try:
-            page = await vv.indexes.list_videos(index_id, limit=100)
-            return [v.title async for v in page.auto_paging_iter()]
-        finally:
-            await vv.close()
-
-    return arun(load())
 
 
 def test_large_upload_streams_with_monotonic_progress_to_the_right_video(

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -10,6 +12,7 @@ from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QUrl
 from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent
 from PySide6.QtWidgets import QApplication
 
+from tests.sdk_calls import media_titles, new_index
 from tests.ui.helpers import add_profile, running_app, shoot
 from vvdesk.app import Options
 from vvdesk.services.scan import ALREADY_QUEUED, EMPTY, UNSUPPORTED
@@ -105,3 +108,36 @@ def test_drop_on_queue_asks_for_index_and_shows_progress(
         assert t.video_ids and t.index_id == "idx_demo_archive"
         assert "done" in dock.model.index(0, 5).data()
         big.unlink()
+
+
+def test_killed_app_brings_the_upload_back_as_interrupted_and_resumes_it(
+        qtbot, arun, until, settings, sandbox, tmp_path):
+    index_id = new_index(sandbox, arun, "After a crash")
+    clip = tmp_path / "night-shift.mp4"
+    clip.write_bytes(os.urandom(6 << 20))
+    add_profile(arun, settings, "local", sandbox.base_url, sandbox.api_key)
+    settings._s.sync()
+    marker = tmp_path / "uploading"
+    sandbox.add_fault(method="POST", path=r"/videos/upload$", latency=30.0)
+    child = subprocess.Popen(
+        [sys.executable, "-m", "tests.ui.upload_then_wait", "local", str(clip), index_id,
+         str(marker)],
+        env=dict(os.environ, VVDESK_CONFIG_DIR=str(tmp_path)), cwd=Path(__file__).parents[2])
+    try:
+        until(lambda: marker.exists() or child.poll() is not None, "the upload under way", 60)
+        assert child.poll() is None, "the app exited before the upload started"
+    finally:
+        child.kill()  # SIGKILL: no shutdown, no cleanup, mid-upload
+        child.wait(10)
+    sandbox.clear_faults()
+
+    with running_app(qtbot, arun, settings, Options(profile="local")) as app:
+        service = app.ctx.services["transfers"]
+        dock = app.ctx.services["transfers_dock"]
+        until(lambda: states(app) == {"night-shift.mp4": "interrupted"}, "the journal", 10)
+        assert "closed before this upload finished" in service.transfers()[0].error
+        assert dock.act_retry_all.isEnabled()
+        dock.act_retry_all.trigger()  # one click
+        until(lambda: states(app) == {"night-shift.mp4": "done"}, "the resumed upload", 30)
+        assert service.transfers()[0].video_ids
+    assert media_titles(sandbox, arun, index_id) == ["night-shift.mp4"]  # once, not twice
