@@ -152,3 +152,18 @@ def test_delete_and_refresh_keys_act_on_the_focused_list(qtbot, arun, until, set
         media.table.selectRow(0)
         qtbot.keyClick(media.table, Qt.Key.Key_Delete)
         assert len(asked) == 2 and "Demo archive" not in asked[1]  # a media item, not the index
+
+
+def test_while_loading_the_toolbar_stays_on_top_and_the_message_fills_the_list_area(qtbot):
+    from vvdesk.models.indexes import IndexListModel
+    from vvdesk.ui.panes.indexes import IndexesPane
+
+    pane = IndexesPane(IndexListModel(), True)
+    qtbot.addWidget(pane)
+    pane.resize(280, 480)
+    pane.set_status("Loading indexes…")
+    pane.show()
+    qtbot.waitExposed(pane)
+    assert pane.view.isHidden() and pane.placeholder.isVisible()
+    assert pane.filter.geometry().bottom() < 100  # not pushed down the pane
+    assert pane.placeholder.height() > 300

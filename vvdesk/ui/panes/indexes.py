@@ -96,7 +96,8 @@ class IndexesPane(QWidget):
         lay.setContentsMargins(6, 6, 6, 6)
         for w in (self.title, self.toolbar, self.filter, self.view, self.placeholder,
                   self.include_defaults):
-            lay.addWidget(w)
+            # the list (or, while there is none, the placeholder) takes the spare height
+            lay.addWidget(w, 1 if w in (self.view, self.placeholder) else 0)
         self.view.hide()
         model.rowsInserted.connect(self._update_empty)
         model.rowsRemoved.connect(self._update_empty)
