@@ -13,7 +13,7 @@ from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent
 from PySide6.QtWidgets import QApplication
 
 from tests.sdk_calls import media_titles, new_index
-from tests.ui.helpers import add_profile, running_app, shoot
+from tests.ui.helpers import add_profile, names, running_app, shoot
 from vvdesk.app import Options
 from vvdesk.services.scan import ALREADY_QUEUED, EMPTY, UNSUPPORTED
 from vvdesk.ui.dialogs import ask, pick_index
@@ -121,7 +121,7 @@ def test_killed_app_brings_the_upload_back_as_interrupted_and_resumes_it(
     sandbox.add_fault(method="POST", path=r"/videos/upload$", latency=30.0)
     child = subprocess.Popen(
         [sys.executable, "-m", "tests.ui.upload_then_wait", "local", str(clip), index_id,
-         str(marker)],
+         "After a crash", str(marker)],
         env=dict(os.environ, VVDESK_CONFIG_DIR=str(tmp_path)), cwd=Path(__file__).parents[2])
     try:
         until(lambda: marker.exists() or child.poll() is not None, "the upload under way", 60)
@@ -137,6 +137,9 @@ def test_killed_app_brings_the_upload_back_as_interrupted_and_resumes_it(
         until(lambda: states(app) == {"night-shift.mp4": "interrupted"}, "the journal", 10)
         assert "closed before this upload finished" in service.transfers()[0].error
         assert dock.act_retry_all.isEnabled()
+        app.window.resize(1100, 700)
+        until(lambda: "After a crash" in names(app.window), "the index list")
+        shoot(app.window, "transfers-interrupted.png")
         dock.act_retry_all.trigger()  # one click
         until(lambda: states(app) == {"night-shift.mp4": "done"}, "the resumed upload", 30)
         assert service.transfers()[0].video_ids

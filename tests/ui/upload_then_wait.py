@@ -1,9 +1,9 @@
 """Child process for the killed-app test: the real vvdesk entry point, plus one upload.
 
 Runs `vvdesk --profile NAME` (settings, journal and keyring from the inherited
-environment), queues FILE for INDEX_ID the way a drop does, touches MARKER once the upload
-is under way, and keeps running until the test kills it.
-Usage: python -m tests.ui.upload_then_wait NAME FILE INDEX_ID MARKER
+environment), queues FILE for INDEX_ID (shown as INDEX_NAME) the way a drop does,
+touches MARKER once the upload is under way, and keeps running until the test kills it.
+Usage: python -m tests.ui.upload_then_wait NAME FILE INDEX_ID INDEX_NAME MARKER
 """
 
 from __future__ import annotations
@@ -17,13 +17,13 @@ from vvdesk.__main__ import main
 from vvdesk.services.transfer_store import TState
 
 
-def patch_start(path: str, index_id: str, marker: Path) -> None:
+def patch_start(path: str, index_id: str, index_name: str, marker: Path) -> None:
     original = vvapp.VvdeskApp.start
 
     async def start(self: vvapp.VvdeskApp) -> None:
         await original(self)
         service = self.ctx.services["transfers"]
-        service.add_paths([path], index_id, "Killed")
+        service.add_paths([path], index_id, index_name)
         while not any(t.state is TState.UPLOADING and t.sent > 0
                       for t in service.transfers()):
             await asyncio.sleep(0.05)
@@ -33,6 +33,6 @@ def patch_start(path: str, index_id: str, marker: Path) -> None:
 
 
 if __name__ == "__main__":
-    name, path, index_id, marker = sys.argv[1:5]
-    patch_start(path, index_id, Path(marker))
+    name, path, index_id, index_name, marker = sys.argv[1:6]
+    patch_start(path, index_id, index_name, Path(marker))
     sys.exit(main(["--profile", name]))
