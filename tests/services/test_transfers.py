@@ -104,7 +104,7 @@ def test_large_upload_streams_with_monotonic_progress_to_the_right_video(
 
 def test_stall_then_cancel_within_a_second(make, sandbox, arun, until, tmp_path):
     index_id = new_index(sandbox, arun, "Stalls")
-    f = write_file(tmp_path / "slow.mov", 16 * MiB)
+    f = write_file(tmp_path / "slow.mov", 64 * MiB)  # more than loopback buffers hold
     sandbox.add_fault(method="POST", path=r"/videos/upload$", latency=30.0)
     h = make(stall_after=1.0)
     h.service.add_paths([str(f)], index_id, "Stalls")
@@ -118,6 +118,26 @@ def test_stall_then_cancel_within_a_second(make, sandbox, arun, until, tmp_path)
     assert h.only().state is TState.CANCELLED
     sandbox.clear_faults()
     assert media_titles(sandbox, arun, index_id) == []
+
+
+def test_all_bytes_out_and_no_answer_yet_is_waiting_not_stalled(make, sandbox, arun, until,
+                                                                tmp_path):
+    from vvdesk.models.transfers import WAITING, TransferModel
+
+    index_id = new_index(sandbox, arun, "Waiting")
+    f = write_file(tmp_path / "short.mp4", 2 * MiB)  # fits in the socket buffers
+    sandbox.add_fault(method="POST", path=r"/videos/upload$", latency=3.0)
+    h = make(stall_after=1.0)
+    model = TransferModel()
+    h.service.changed.connect(model.upsert)
+    h.service.add_paths([str(f)], index_id, "Waiting")
+    until(lambda: h.service.transfers() and h.only().sent == h.only().size, "all sent", 10)
+    arun(asyncio.sleep(1.5))  # longer than stall_after without a byte of progress
+    t = h.only()
+    assert t.state is TState.UPLOADING and t.rate == 0 and t.eta is None
+    assert model.index(0, 5).data() == WAITING
+    until(lambda: h.only().state is TState.DONE, "the server's answer", 20)
+    assert media_titles(sandbox, arun, index_id) == ["short.mp4"]
 
 
 @pytest.mark.parametrize("fault", [

@@ -16,8 +16,13 @@ def _progress(t: Any) -> str:
     return f"{human_size(t.sent)} / {human_size(t.size)}"
 
 
+WAITING = "uploading · all sent, waiting for the server"
+
+
 def _state(t: Any) -> str:
     state = t.state.value
+    if state == "uploading" and t.size and t.sent >= t.size:
+        return WAITING  # 100 % and still "uploading" would look frozen
     if state == "done" and t.video_ids:
         return f"done → {', '.join(t.video_ids)}"
     if t.error and state in ("failed", "interrupted", "cancelled"):

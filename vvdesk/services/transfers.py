@@ -291,11 +291,13 @@ class TransferService(QObject):
             if t is None or meter is None or t.state not in ACTIVE - {TState.IMPORTING}:
                 continue
             sent = min(f.sent, f.size)
-            rate = meter.sample(sent, now)
-            stalled = now - f.last_progress > self.stall_after
+            rate = meter.sample(sent, now) if sent < f.size else 0.0
+            # all bytes out and no answer yet is the server's turn, not a stall
+            stalled = sent < f.size and now - f.last_progress > self.stall_after
             state = TState.STALLED if stalled else TState.UPLOADING
             if (sent, state) != (t.sent, t.state) or abs(rate - t.rate) > 1:
-                self._set(t.with_(sent=sent, rate=rate, eta=meter.eta(sent, t.size),
+                eta = meter.eta(sent, t.size) if sent < f.size else None
+                self._set(t.with_(sent=sent, rate=rate, eta=eta,
                                   state=state), persist=state != t.state)
         if not self._files and not self._uploading:
             self._timer.stop()
