@@ -90,7 +90,10 @@ def test_drop_on_queue_asks_for_index_and_shows_progress(
     monkeypatch.setattr(pick_index.PickIndexDialog, "ask", classmethod(
         lambda cls, parent, indexes, n: asked.append(n) or ("idx_demo_archive",
                                                            "Demo archive")))
+    big_size = big.stat().st_size
     add_profile(arun, settings, "local", sandbox.base_url, sandbox.api_key)
+    # the server starts reading after 2 s: on loopback the upload is otherwise over at once
+    sandbox.add_fault(method="POST", path=r"/videos/upload$", latency=2.0)
     with running_app(qtbot, arun, settings, Options(profile="local")) as app:
         w = app.window
         w.resize(1100, 700)
@@ -98,7 +101,7 @@ def test_drop_on_queue_asks_for_index_and_shows_progress(
         assert drop(dock, [big])
         assert asked == [1]
         service = app.ctx.services["transfers"]
-        until(lambda: service.transfers() and service.transfers()[0].sent > 20 << 20
+        until(lambda: service.transfers() and 0 < service.transfers()[0].sent < big_size
               and service.transfers()[0].rate > 0, "upload under way", 20)
         text = dock.model.index(0, 2).data()
         assert "/ 167.8 MB" in text
@@ -144,3 +147,31 @@ def test_killed_app_brings_the_upload_back_as_interrupted_and_resumes_it(
         until(lambda: states(app) == {"night-shift.mp4": "done"}, "the resumed upload", 30)
         assert service.transfers()[0].video_ids
     assert media_titles(sandbox, arun, index_id) == ["night-shift.mp4"]  # once, not twice
+
+
+def test_progress_bar_fills_from_the_left_in_proportion(qtbot):
+    from PySide6.QtGui import QPalette
+
+    from vvdesk.models.transfers import PROGRESS_COLUMN, TransferModel
+    from vvdesk.services.transfer_store import Transfer, TState
+    from vvdesk.ui.widgets.transfers_dock import TransfersDock
+
+    dock = TransfersDock(TransferModel(), 2)
+    qtbot.addWidget(dock)
+    t = Transfer.new("p", "/media/rushes.mov", 2_000_000_000, "idx", "Archive")
+    dock.model.upsert(t.with_(state=TState.UPLOADING, sent=800_000_000))  # 40 %
+    dock.resize(1100, 180)
+    dock.show()
+    qtbot.waitExposed(dock)
+    view = dock.view
+    cell = view.visualRect(dock.model.index(0, PROGRESS_COLUMN))
+    img = view.viewport().grab().toImage()
+    fill = view.palette().color(QPalette.ColorRole.Highlight)
+
+    def near_fill(fx: float) -> bool:
+        c = img.pixelColor(cell.left() + int(cell.width() * fx), cell.center().y())
+        return abs(c.red() - fill.red()) + abs(c.green() - fill.green()) + abs(
+            c.blue() - fill.blue()) < 90
+
+    assert near_fill(0.05) and near_fill(0.2)  # the sent part, from the left
+    assert not near_fill(0.6) and not near_fill(0.92)  # the rest is empty

@@ -44,7 +44,9 @@ class ProgressDelegate(QStyledItemDelegate):
         bar.progress = int(fraction(t) * 1000)
         bar.text = index.data(Qt.ItemDataRole.DisplayRole)
         bar.textVisible = True
-        bar.state = option.state  # type: ignore[attr-defined]
+        # without State_Horizontal Qt 6 styles draw the bar vertically (fills bottom-up)
+        bar.state = option.state | QStyle.StateFlag.State_Horizontal  # type: ignore[attr-defined]
+        bar.textAlignment = Qt.AlignmentFlag.AlignCenter
         QApplication.style().drawControl(QStyle.ControlElement.CE_ProgressBar, bar, painter)
 
 
