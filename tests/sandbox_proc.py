@@ -9,7 +9,8 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from types import TracebackType
 from typing import Any
@@ -85,6 +86,15 @@ class SandboxProcess:
 
     def clear_faults(self) -> None:
         self._control("DELETE", "/faults")
+
+    @contextmanager
+    def paused(self) -> Iterator[None]:
+        """Hold simulated processing (jobs stay as they are) inside the block."""
+        self._control("POST", "/simulation", {"paused": True})
+        try:
+            yield
+        finally:
+            self._control("POST", "/simulation", {"paused": False})
 
     def fail_next_export(self, message: str = "Simulated export failure") -> None:
         self._control("POST", "/exports/fail-next", {"message": message})

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import time
 from pathlib import Path
@@ -71,17 +72,20 @@ def test_index_export_lifecycle_and_download(tmp_path: Path, sandbox: Any, run: 
                 prompt_id="prm_demo_scenes", target={"type": "index", "index_id": index.index_id},
                 video_segmentation_type="fixed", video_segment_duration=2)
             run_ids.append((await wait_run(vv, started.run_id)).run_id)
-        created = await vv.exports.create_index_export(index.index_id)  # no body at all
-        assert created.status == "pending"
-        first = raw(sandbox, "GET", f"/exports/{created.export_id}").json()
-        assert set(first) == EXPORT_KEYS
-        assert first["download_url"] is None and first["destination_type"] == "download"
-        with pytest.raises(ConflictError) as info:
-            await vv.exports.download(created.export_id, tmp_path / "early.json")
-        assert info.value.error_code == "resource_export_not_ready"
-        assert not (tmp_path / "early.json").exists()
-        pending_mint = await vv.exports.download_url(created.export_id)
-        assert pending_mint is None
+        with sandbox.paused():  # held pending: a busy machine must not finish it meanwhile
+            created = await vv.exports.create_index_export(index.index_id)  # no body at all
+            assert created.status == "pending"
+            await asyncio.sleep(0.3)  # longer than queue + processing at this time scale
+            first = raw(sandbox, "GET", f"/exports/{created.export_id}").json()
+            assert set(first) == EXPORT_KEYS
+            assert first["status"] == "pending"
+            assert first["download_url"] is None and first["destination_type"] == "download"
+            with pytest.raises(ConflictError) as info:
+                await vv.exports.download(created.export_id, tmp_path / "early.json")
+            assert info.value.error_code == "resource_export_not_ready"
+            assert not (tmp_path / "early.json").exists()
+            pending_mint = await vv.exports.download_url(created.export_id)
+            assert pending_mint is None
         done = await vv.exports.wait_for_completion(created.export_id, poll_interval=0.05,
                                                     timeout=20)
         assert isinstance(done, Export) and done.status == "completed"

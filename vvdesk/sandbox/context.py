@@ -42,6 +42,7 @@ class Context:
     clock: SimClock
     faults: FaultBook = field(default_factory=FaultBook)
     hooks: Hooks = field(default_factory=Hooks)
+    paused: bool = False  # simulation on hold (control API): jobs keep their current state
 
     @property
     def key_hash(self) -> str:

@@ -20,7 +20,17 @@ DEFAULT_FAILURE = "Simulated export failure"
 async def info(request: Request) -> Response:
     ctx = ctx_of(request)
     return respond({"time_scale": ctx.clock.time_scale, "user_id": ctx.user_id,
-                    "now": clock.iso(), "faults": len(ctx.faults.rules)})
+                    "now": clock.iso(), "faults": len(ctx.faults.rules), "paused": ctx.paused})
+
+
+async def set_simulation(request: Request) -> Response:
+    """Hold or release simulated processing, so a test can look at an in-between state."""
+    ctx = ctx_of(request)
+    paused = (await json_object(request)).get("paused")
+    if not isinstance(paused, bool):
+        raise invalid("paused", "paused must be true or false")
+    ctx.paused = paused
+    return respond({"paused": ctx.paused})
 
 
 async def add_fault(request: Request) -> Response:
@@ -69,6 +79,7 @@ async def expire_export(request: Request) -> Response:
 
 ROUTES = [
     Route("/_sandbox/info", info, methods=["GET"]),
+    Route("/_sandbox/simulation", set_simulation, methods=["POST"]),
     Route("/_sandbox/faults", add_fault, methods=["POST"]),
     Route("/_sandbox/faults", list_faults, methods=["GET"]),
     Route("/_sandbox/faults", clear_faults, methods=["DELETE"]),

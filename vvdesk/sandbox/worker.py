@@ -46,5 +46,6 @@ def tick(ctx: Context) -> None:
 
 async def run_forever(ctx: Context) -> None:
     while True:
-        tick(ctx)
+        if not ctx.paused:
+            tick(ctx)
         await asyncio.sleep(TICK_SECONDS)
