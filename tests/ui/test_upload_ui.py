@@ -175,3 +175,40 @@ def test_progress_bar_fills_from_the_left_in_proportion(qtbot):
 
     assert near_fill(0.05) and near_fill(0.2)  # the sent part, from the left
     assert not near_fill(0.6) and not near_fill(0.92)  # the rest is empty
+
+
+def test_queue_buttons_cancel_retry_clear_and_the_limit_is_remembered(
+        qtbot, arun, until, settings, sandbox, tmp_path, monkeypatch):
+    reel = tmp_path / "reel-07.mp4"
+    reel.write_bytes(os.urandom(64 << 20))  # more than loopback buffers hold
+    monkeypatch.setattr(pick_index.PickIndexDialog, "ask", classmethod(
+        lambda cls, parent, indexes, n: ("idx_demo_archive", "Demo archive")))
+    add_profile(arun, settings, "local", sandbox.base_url, sandbox.api_key)
+    sandbox.add_fault(method="POST", path=r"/videos/upload$", latency=30.0)
+    try:
+        with running_app(qtbot, arun, settings, Options(profile="local")) as app:
+            dock = app.ctx.services["transfers_dock"]
+            service = app.ctx.services["transfers"]
+            assert dock.limit.value() == 2 == service.limit
+            dock.limit.setValue(3)
+            assert service.limit == 3
+            assert drop(dock, [reel])
+            until(lambda: states(app) == {"reel-07.mp4": "uploading"}, "uploading", 20)
+            assert not dock.act_cancel.isEnabled()  # acts on the selected rows
+            dock.view.selectRow(0)
+            assert dock.act_cancel.isEnabled() and not dock.act_retry.isEnabled()
+            dock.act_cancel.trigger()
+            until(lambda: states(app) == {"reel-07.mp4": "cancelled"}, "cancelled", 1)
+            sandbox.clear_faults()
+            assert dock.act_retry.isEnabled()
+            dock.act_retry.trigger()
+            until(lambda: states(app) == {"reel-07.mp4": "done"}, "the retried upload", 30)
+            assert dock.act_clear.isEnabled()
+            dock.act_clear.trigger()
+            assert dock.model.rowCount() == 0 and "idle" in dock.summary.text()
+    finally:
+        sandbox.clear_faults()
+    assert media_titles(sandbox, arun, "idx_demo_archive").count("reel-07.mp4") == 1
+    with running_app(qtbot, arun, settings, Options(profile="local")) as app:
+        assert app.ctx.services["transfers_dock"].limit.value() == 3
+        assert app.ctx.services["transfers"].limit == 3
