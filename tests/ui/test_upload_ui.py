@@ -177,7 +177,7 @@ def test_progress_bar_fills_from_the_left_in_proportion(qtbot):
     assert not near_fill(0.6) and not near_fill(0.92)  # the rest is empty
 
 
-def test_queue_buttons_cancel_retry_clear_and_the_limit_is_remembered(
+def test_queue_cancel_del_retry_ctrl_r_clear_and_the_limit_is_remembered(
         qtbot, arun, until, settings, sandbox, tmp_path, monkeypatch):
     reel = tmp_path / "reel-07.mp4"
     reel.write_bytes(os.urandom(64 << 20))  # more than loopback buffers hold
@@ -195,13 +195,16 @@ def test_queue_buttons_cancel_retry_clear_and_the_limit_is_remembered(
             assert drop(dock, [reel])
             until(lambda: states(app) == {"reel-07.mp4": "uploading"}, "uploading", 20)
             assert not dock.act_cancel.isEnabled()  # acts on the selected rows
+            app.window.activateWindow()
+            dock.view.setFocus()
             dock.view.selectRow(0)
             assert dock.act_cancel.isEnabled() and not dock.act_retry.isEnabled()
-            dock.act_cancel.trigger()
+            qtbot.keyClick(dock.view, Qt.Key.Key_Delete)  # Del in the queue cancels
             until(lambda: states(app) == {"reel-07.mp4": "cancelled"}, "cancelled", 1)
             sandbox.clear_faults()
             assert dock.act_retry.isEnabled()
-            dock.act_retry.trigger()
+            assert dock.view.actions()[:2] == [dock.act_cancel, dock.act_retry]  # context menu
+            qtbot.keyClick(dock.view, Qt.Key.Key_R, Qt.KeyboardModifier.ControlModifier)
             until(lambda: states(app) == {"reel-07.mp4": "done"}, "the retried upload", 30)
             assert dock.act_clear.isEnabled()
             dock.act_clear.trigger()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, Signal
-from PySide6.QtGui import QAction, QDropEvent, QPainter
+from PySide6.QtGui import QDropEvent, QKeySequence, QPainter
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 
 from vvdesk.models.keyed import OBJECT_ROLE
 from vvdesk.models.transfers import PROGRESS_COLUMN, TransferModel, fraction
+from vvdesk.ui.widgets.actions import pane_action
 from vvdesk.ui.widgets.drops import FileDropTarget, accept_files
 
 
@@ -74,10 +75,23 @@ class TransfersDock(FileDropTarget, QDockWidget):
         header.setSectionResizeMode(5, QHeaderView.ResizeMode.Stretch)
         header.resizeSection(PROGRESS_COLUMN, 190)
         self.toolbar = QToolBar()
-        self.act_cancel = self._action("Cancel", lambda: self._each(self.cancel_requested))
-        self.act_retry = self._action("Retry", lambda: self._each(self.retry_requested))
-        self.act_retry_all = self._action("Retry/resume all", self.retry_all_requested.emit)
-        self.act_clear = self._action("Clear finished", self.clear_requested.emit)
+        body = QWidget()
+        self.act_cancel = pane_action(body, self.toolbar, "Cancel", QKeySequence.StandardKey.Delete,
+                                      lambda: self._each(self.cancel_requested),
+                                      "Cancel the selected uploads (Del)")
+        self.act_retry = pane_action(body, self.toolbar, "Retry", QKeySequence("Ctrl+R"),
+                                     lambda: self._each(self.retry_requested),
+                                     "Upload the selected failed or cancelled files again (Ctrl+R)")
+        self.act_retry_all = pane_action(body, self.toolbar, "Retry/resume all",
+                                         QKeySequence("Ctrl+Shift+R"),
+                                         self.retry_all_requested.emit,
+                                         "Retry every failed and resume every interrupted upload")
+        self.act_clear = pane_action(body, self.toolbar, "Clear finished", None,
+                                     self.clear_requested.emit,
+                                     "Remove done and cancelled uploads from the list")
+        self.view.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
+        self.view.addActions([self.act_cancel, self.act_retry, self.act_retry_all,
+                              self.act_clear])
         self.limit = QSpinBox(minimum=1, maximum=8, value=limit)
         self.limit.setToolTip("How many files upload at the same time")
         self.limit.valueChanged.connect(self.limit_changed.emit)
@@ -88,7 +102,6 @@ class TransfersDock(FileDropTarget, QDockWidget):
         bar.addWidget(self.summary)
         bar.addWidget(QLabel("At once:"))
         bar.addWidget(self.limit)
-        body = QWidget()
         lay = QVBoxLayout(body)
         lay.setContentsMargins(4, 0, 4, 4)
         lay.addLayout(bar)
@@ -99,12 +112,6 @@ class TransfersDock(FileDropTarget, QDockWidget):
             sig.connect(self._update)
         self.view.selectionModel().selectionChanged.connect(self._update)
         self._update()
-
-    def _action(self, label: str, slot: Any) -> QAction:
-        act = QAction(label, self)
-        act.triggered.connect(slot)
-        self.toolbar.addAction(act)
-        return act
 
     def selected(self) -> list[Any]:
         return [r.data(OBJECT_ROLE) for r in self.view.selectionModel().selectedRows()]
