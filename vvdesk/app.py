@@ -84,7 +84,7 @@ class VvdeskApp(QObject):
 
     async def connect(self, name: str | None) -> bool:
         """Connect to a saved profile, or to the embedded sandbox when name is None."""
-        from vvdesk.api.client import make_client, preload_sdk
+        from vvdesk.api.client import make_client, open_transport, preload_sdk
         from vvdesk.services.session import ApiSession
 
         await preload_sdk()
@@ -109,8 +109,10 @@ class VvdeskApp(QObject):
                 return False
             self.settings.last_profile = name
         register_secret(key)
-        self.session = ApiSession(label, base_url, make_client(base_url, key),
-                                  poll_client=make_client(base_url, key, max_retries=0),
+        client, poll_client = make_client(base_url, key), make_client(base_url, key,
+                                                                      max_retries=0)
+        await asyncio.gather(open_transport(client), open_transport(poll_client))
+        self.session = ApiSession(label, base_url, client, poll_client=poll_client,
                                   is_sandbox=name is None, parent=self)
         self._bind_session()
         gc_guard.settle()  # this session's objects stay out of GUI-thread collections

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import importlib
 from typing import TYPE_CHECKING
 
@@ -17,9 +18,38 @@ def normalize_base_url(url: str) -> str:
     return url.strip().rstrip("/")
 
 
+# imported by the first request otherwise, i.e. on the loop's (UI) thread
+TRANSPORT_MODULES = ("anyio._backends._asyncio", "h11", "httpcore._async.http11", "certifi")
+
+
+def _import_all(names: tuple[str, ...]) -> None:
+    for name in names:
+        importlib.import_module(name)
+
+
 async def preload_sdk() -> None:
-    """Import the SDK (~1 s of pydantic model building) in a worker thread, not the UI's."""
-    await asyncio.to_thread(importlib.import_module, "videovector")
+    """Import the SDK (~1 s of pydantic model building) and the HTTP stack under it in a
+    worker thread, not the UI's."""
+    await asyncio.to_thread(_import_all, ("videovector", *TRANSPORT_MODULES))
+
+
+def _build_transport(client: AsyncVideoVector) -> None:
+    loop = asyncio.SelectorEventLoop()  # explicit: not whatever loop the policy would make
+    try:
+        loop.run_until_complete(client._http._ensure_client())  # no awaits inside; no I/O
+    finally:
+        loop.close()
+
+
+async def open_transport(client: AsyncVideoVector) -> None:
+    """Have the SDK build its httpx client now, in a worker thread.
+
+    httpx reads the CA bundle from disk when it builds a client (50-300 ms); the SDK does
+    that lazily at the first request, which would be on the UI thread. If it fails here,
+    the SDK tries again at the first request and reports the problem there, as before.
+    """
+    with contextlib.suppress(Exception):
+        await asyncio.to_thread(_build_transport, client)
 
 
 def make_client(

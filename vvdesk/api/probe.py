@@ -7,6 +7,7 @@ so this one call goes through httpx directly (same headers, no retries: the user
 
 from __future__ import annotations
 
+import asyncio
 import ipaddress
 from dataclasses import dataclass
 from urllib.parse import urlsplit
@@ -68,7 +69,10 @@ async def test_connection(base_url: str, api_key: str, *, timeout: float = 10.0)
         return ProbeResult(False, why, ApiProblem(ProblemKind.AUTH, why))
     url = base_url.strip().rstrip("/") + "/auth/validate"
     try:
-        async with httpx.AsyncClient(timeout=timeout, follow_redirects=False) as http:
+        # built in a thread: httpx reads the CA bundle from disk when it makes a client
+        http = await asyncio.to_thread(httpx.AsyncClient, timeout=timeout,
+                                       follow_redirects=False)
+        async with http:
             response = await http.get(url, headers=api_headers(api_key.strip()))
     except Exception as exc:  # transport problems become plain words
         problem = describe_transport(exc)
