@@ -245,3 +245,38 @@ def test_restart_interrupted_upload_resumes_and_running_import_is_polled(
         assert done.video_ids
         assert "resume.mp4" in media_titles(slow, arun, "idx_demo_archive")
         arun(fourth.close())
+
+
+def test_a_drop_of_many_files_arrives_as_one_batch_and_clears_as_one(make, sandbox, arun,
+                                                                     until, tmp_path):
+    from vvdesk.models.transfers import TransferModel
+
+    folder = tmp_path / "stills"
+    folder.mkdir()
+    for i in range(1500):
+        (folder / f"still_{i:04d}.jpg").write_bytes(i.to_bytes(4, "little") * 16)
+    sandbox.add_fault(method="POST", path=r"/videos/upload$", latency=30.0, times=2)
+    h = make(limit=2)
+    model = TransferModel()
+    batches: list[int] = []
+    h.service.added.connect(lambda rows: batches.append(len(rows)))
+    h.service.added.connect(model.append)
+    h.service.changed.connect(model.upsert)
+    h.service.removed.connect(model.remove_many)
+    inserts: list[int] = []
+    model.rowsInserted.connect(lambda _p, a, b: inserts.append(b - a + 1))
+    h.service.add_paths([str(folder)], None, "Playground")
+    until(lambda: batches, "the drop to be queued", 10)
+    assert batches == [1500] and inserts == [1500]  # one insert, not 1500
+    until(lambda: model.counts["uploading"] == 2, "two uploads under way", 10)
+    assert model.counts["queued"] == 1498
+    for t in h.service.transfers()[:700]:
+        h.service.cancel(t.transfer_id)
+    assert model.counts["cancelled"] == 700
+    removals: list[int] = []
+    model.rowsRemoved.connect(lambda _p, a, b: removals.append(b - a + 1))
+    h.service.clear_finished()
+    assert removals == [700] and model.rowCount() == 800  # one contiguous run, one signal
+    for t in h.service.transfers():
+        h.service.cancel(t.transfer_id)
+    sandbox.clear_faults()

@@ -101,40 +101,52 @@ class KeyedTableModel(QAbstractTableModel):
 
     def upsert(self, row: Any) -> None:
         """Update the row with this key in place, or append it."""
-        key = self._key(row)
-        i = self._pos.get(key)
-        if i is None:
-            n = len(self._rows)
-            self.beginInsertRows(QModelIndex(), n, n)
-            self._rows.append(row)
-            self._pos[key] = n
-            self.endInsertRows()
-        else:
-            self._rows[i] = row
-            self.dataChanged.emit(self.index(i, 0), self.index(i, len(self.columns) - 1))
+        self.append([row])
 
     def append(self, rows: Iterable[Any]) -> None:
-        """Add rows not yet present (a next page); existing keys are updated in place."""
+        """Add rows not yet present (a next page) in one insert; update existing keys."""
+        fresh: dict[str, Any] = {}
         for row in rows:
-            self.upsert(row)
+            key = self._key(row)
+            i = self._pos.get(key)
+            if i is None:
+                fresh[key] = row
+            else:
+                self._rows[i] = row
+                self.dataChanged.emit(self.index(i, 0), self.index(i, len(self.columns) - 1))
+        if fresh:
+            n = len(self._rows)
+            self.beginInsertRows(QModelIndex(), n, n + len(fresh) - 1)
+            self._rows.extend(fresh.values())
+            self._pos.update((key, n + j) for j, key in enumerate(fresh))
+            self.endInsertRows()
 
     def remove(self, key: str) -> None:
-        i = self._pos.get(key)
-        if i is None:
+        self.remove_many([key])
+
+    def remove_many(self, keys: Iterable[str]) -> None:
+        """Remove these rows: one signal per contiguous run, one reindex (not one per row)."""
+        doomed = sorted({i for k in keys if (i := self._pos.get(k)) is not None})
+        if not doomed:
             return
-        self.beginRemoveRows(QModelIndex(), i, i)
-        del self._rows[i]
-        self.endRemoveRows()
+        runs: list[tuple[int, int]] = []
+        for i in doomed:
+            if runs and runs[-1][1] == i - 1:
+                runs[-1] = (runs[-1][0], i)
+            else:
+                runs.append((i, i))
+        for first, last in reversed(runs):  # from the end: earlier positions stay valid
+            self.beginRemoveRows(QModelIndex(), first, last)
+            del self._rows[first:last + 1]
+            self.endRemoveRows()
         self._reindex()
 
     def merge(self, rows: Iterable[Any]) -> None:
         """Make the model hold exactly `rows`: remove the missing, update and add the rest."""
         incoming = list(rows)
         keep = {self._key(r) for r in incoming}
-        for key in [k for k in self._pos if k not in keep]:
-            self.remove(key)
-        for row in incoming:
-            self.upsert(row)
+        self.remove_many([k for k in self._pos if k not in keep])
+        self.append(incoming)
 
     def clear(self) -> None:
         if self._rows:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections import Counter
+from collections.abc import Iterable
 from typing import Any
 
 from PySide6.QtCore import QObject
@@ -37,6 +39,8 @@ def fraction(t: Any) -> float:
 
 
 class TransferModel(KeyedTableModel):
+    """Also keeps a count of rows per state, so a summary never walks thousands of rows."""
+
     columns = [
         Column("File", lambda t: t.name, tooltip=lambda t: t.path),
         Column("Index", lambda t: t.index_name),
@@ -49,3 +53,25 @@ class TransferModel(KeyedTableModel):
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(key=lambda t: t.transfer_id, parent=parent)
+        self.counts: Counter[str] = Counter()  # state value → rows (updated before signals)
+
+    def append(self, rows: Iterable[Any]) -> None:
+        latest = {t.transfer_id: t for t in rows}
+        for key, row in latest.items():
+            old = self.row_for(key)
+            if old is not None:
+                self.counts[old.state.value] -= 1
+            self.counts[row.state.value] += 1
+        super().append(latest.values())
+
+    def remove_many(self, keys: Iterable[str]) -> None:
+        keys = list(dict.fromkeys(keys))
+        for key in keys:
+            old = self.row_for(key)
+            if old is not None:
+                self.counts[old.state.value] -= 1
+        super().remove_many(keys)
+
+    def clear(self) -> None:
+        self.counts.clear()
+        super().clear()

@@ -10,6 +10,8 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import time
+from collections.abc import Awaitable, Callable
+from functools import partial
 from typing import Any
 
 from PySide6.QtCore import QObject, QTimer, Signal
@@ -36,8 +38,9 @@ class LocalFailure(Exception):
 
 
 class TransferService(QObject):
-    changed = Signal(object)  # Transfer (added or updated)
-    removed = Signal(str)  # transfer_id
+    added = Signal(list)  # new Transfers (a whole drop at once)
+    changed = Signal(object)  # Transfer (updated, or added one at a time)
+    removed = Signal(list)  # transfer_ids (one signal for a whole clear)
     finished = Signal(object)  # Transfer that reached DONE
     scanned = Signal(str, int, list)  # target name, files queued, list[scan.Skipped]
     failed = Signal(str, object)  # action, ApiProblem
@@ -83,7 +86,7 @@ class TransferService(QObject):
                 else:
                     self._set(t, persist=False)
                 if t.state is TState.IMPORTING:
-                    self._run_job(t.transfer_id, self._poll(t.transfer_id))
+                    self._run_job(t.transfer_id, partial(self._poll, t.transfer_id))
 
         self._s.jobs.run("transfers.load", load(), on_ok=ok,
                          on_error=self._fail("Loading the transfer queue"))
@@ -104,9 +107,14 @@ class TransferService(QObject):
             return await asyncio.to_thread(scan, list(paths), queued)
 
         def ok(result: Any) -> None:
-            for f in result.files:
-                self._set(Transfer.new(self._s.profile_name, f.path, f.size, index_id,
-                                       target_name))
+            new = [Transfer.new(self._s.profile_name, f.path, f.size, index_id, target_name)
+                   for f in result.files]
+            for t in new:
+                self._items[t.transfer_id] = t
+                self._dirty.add(t.transfer_id)
+            if new:
+                self.added.emit(new)
+                self._flush()
             self.scanned.emit(target_name, len(result.files), list(result.skipped))
             self._pump_queue()
 
@@ -144,11 +152,12 @@ class TransferService(QObject):
                 self.retry(t.transfer_id)
 
     def clear_finished(self) -> None:
-        for t in self.transfers():
-            if t.state in FINISHED:
-                del self._items[t.transfer_id]
-                self._gone.add(t.transfer_id)
-                self.removed.emit(t.transfer_id)
+        gone = [tid for tid, t in self._items.items() if t.state in FINISHED]
+        for tid in gone:
+            del self._items[tid]
+        self._gone.update(gone)
+        if gone:
+            self.removed.emit(gone)
         self._flush()
 
     def set_limit(self, limit: int) -> None:
@@ -189,10 +198,13 @@ class TransferService(QObject):
         self._s.jobs.run("transfers.journal", write(), replace=False,
                          on_error=self._fail("Saving the transfer queue"))
 
-    def _run_job(self, transfer_id: str, coro: Any) -> None:
+    def _run_job(self, transfer_id: str, work: Callable[[], Awaitable[None]]) -> None:
+        """Run work() as this transfer's job; made inside it, so a job cancelled before it
+        ever ran leaves no coroutine behind unawaited."""
+
         async def guarded() -> None:
             try:
-                await coro
+                await work()
             except LocalFailure as exc:
                 t = self._items.get(transfer_id)
                 if t is not None:
@@ -202,13 +214,14 @@ class TransferService(QObject):
                          on_error=lambda p: self._failed(transfer_id, p))
 
     def _pump_queue(self) -> None:
-        for t in self.transfers():
+        # insertion order is creation order (the journal loads oldest first); no sort per call
+        for t in list(self._items.values()):
             if len(self._uploading) >= self.limit:
                 break
             if t.state is TState.QUEUED:
                 self._uploading.add(t.transfer_id)
                 self._set(t.with_(state=TState.UPLOADING, sent=0))
-                self._run_job(t.transfer_id, self._upload(t.transfer_id))
+                self._run_job(t.transfer_id, partial(self._upload, t.transfer_id))
         if self._uploading and not self._timer.isActive():
             self._timer.start()
 

@@ -8,6 +8,7 @@ from typing import Any
 from PySide6.QtCore import Qt
 
 from vvdesk.models.transfers import TransferModel
+from vvdesk.services.throttle import Throttle
 from vvdesk.services.transfer_store import TransferStore
 from vvdesk.services.transfers import TransferService
 from vvdesk.ui.dialogs import pick_index
@@ -18,6 +19,7 @@ from vvdesk.wiring import SessionContext
 ORDER = 25
 LIMIT_KEY = "transfers/concurrency"
 PUMP_KEY = "transfers/pump"  # "loop" (default) or "thread"; see bench/upload.py
+MEDIA_RELOAD_MS = 1000
 
 
 def journal(ctx: SessionContext) -> Any:
@@ -81,17 +83,29 @@ def bind(ctx: SessionContext) -> None:
         if skipped:
             dock.last_summary = SkippedDialog.present(w, target, queued, skipped)
 
-    def finished(t: Any) -> None:
+    finished_in: set[str | None] = set()  # indexes that got new media since the last reload
+
+    def reload_media() -> None:
         media = ctx.services.get("media")
+        targets = set(finished_in)
+        finished_in.clear()
         if media is not None:
-            media.refresh_if(t.index_id)
+            for index_id in targets:
+                media.refresh_if(index_id)
+
+    reload = Throttle(reload_media, MEDIA_RELOAD_MS, dock)
+
+    def finished(t: Any) -> None:
+        finished_in.add(t.index_id)
+        reload.poke()  # a burst of finished uploads reloads the list once a second, not per file
 
     def set_limit(n: int) -> None:
         settings.set_value(LIMIT_KEY, n)
         service.set_limit(n)
 
+    wire(service.added, model.append)
     wire(service.changed, model.upsert)
-    wire(service.removed, model.remove)
+    wire(service.removed, model.remove_many)
     wire(service.scanned, scanned)
     wire(service.finished, finished)
     wire(service.failed, w.show_problem)

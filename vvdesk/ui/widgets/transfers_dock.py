@@ -121,15 +121,15 @@ class TransfersDock(FileDropTarget, QDockWidget):
             signal.emit(t.transfer_id)
 
     def _update(self, *_: object) -> None:
-        rows = self.model.rows()
-        states = [t.state.value for t in rows]
-        sel = [t.state.value for t in self.selected()]
-        self.act_cancel.setEnabled(any(s not in ("done", "cancelled") for s in sel))
-        self.act_retry.setEnabled(any(s in ("failed", "cancelled", "interrupted") for s in sel))
-        self.act_retry_all.setEnabled(any(s in ("failed", "interrupted") for s in states))
-        self.act_clear.setEnabled(any(s in ("done", "cancelled") for s in states))
-        active = sum(s in ("queued", "uploading", "stalled", "importing") for s in states)
-        waiting = states.count("interrupted")
+        """Runs on every row change: reads the model's per-state counts, not every row."""
+        counts = self.model.counts
+        sel = {t.state.value for t in self.selected()}
+        self.act_cancel.setEnabled(bool(sel - {"done", "cancelled"}))
+        self.act_retry.setEnabled(bool(sel & {"failed", "cancelled", "interrupted"}))
+        self.act_retry_all.setEnabled(counts["failed"] + counts["interrupted"] > 0)
+        self.act_clear.setEnabled(counts["done"] + counts["cancelled"] > 0)
+        active = sum(counts[s] for s in ("queued", "uploading", "stalled", "importing"))
+        waiting = counts["interrupted"]
         text = f"{active} active" if active else "idle"
         if waiting:
             text += f" · {waiting} interrupted — Retry/resume all to continue"
