@@ -259,8 +259,8 @@ def test_a_drop_of_many_files_arrives_as_one_batch_and_clears_as_one(make, sandb
     h = make(limit=2)
     model = TransferModel()
     batches: list[int] = []
-    h.service.added.connect(lambda rows: batches.append(len(rows)))
-    h.service.added.connect(model.append)
+    h.service.changed_many.connect(lambda rows: batches.append(len(rows)))
+    h.service.changed_many.connect(model.append)
     h.service.changed.connect(model.upsert)
     h.service.removed.connect(model.remove_many)
     inserts: list[int] = []
@@ -270,13 +270,13 @@ def test_a_drop_of_many_files_arrives_as_one_batch_and_clears_as_one(make, sandb
     assert batches == [1500] and inserts == [1500]  # one insert, not 1500
     until(lambda: model.counts["uploading"] == 2, "two uploads under way", 10)
     assert model.counts["queued"] == 1498
-    for t in h.service.transfers()[:700]:
-        h.service.cancel(t.transfer_id)
+    h.service.cancel(*(t.transfer_id for t in h.service.transfers()[:700]))  # a selection
     assert model.counts["cancelled"] == 700
+    assert model.counts["uploading"] == 2  # the queue moved on to the next two
     removals: list[int] = []
     model.rowsRemoved.connect(lambda _p, a, b: removals.append(b - a + 1))
     h.service.clear_finished()
     assert removals == [700] and model.rowCount() == 800  # one contiguous run, one signal
-    for t in h.service.transfers():
-        h.service.cancel(t.transfer_id)
+    h.service.cancel(*(t.transfer_id for t in h.service.transfers()))
+    assert model.counts["cancelled"] == 800
     sandbox.clear_faults()

@@ -106,6 +106,7 @@ class KeyedTableModel(QAbstractTableModel):
     def append(self, rows: Iterable[Any]) -> None:
         """Add rows not yet present (a next page) in one insert; update existing keys."""
         fresh: dict[str, Any] = {}
+        first, last = len(self._rows), -1  # the span of rows updated in place
         for row in rows:
             key = self._key(row)
             i = self._pos.get(key)
@@ -113,7 +114,9 @@ class KeyedTableModel(QAbstractTableModel):
                 fresh[key] = row
             else:
                 self._rows[i] = row
-                self.dataChanged.emit(self.index(i, 0), self.index(i, len(self.columns) - 1))
+                first, last = min(first, i), max(last, i)
+        if last >= 0:  # one signal for the span (the view repaints it), not one per row
+            self.dataChanged.emit(self.index(first, 0), self.index(last, len(self.columns) - 1))
         if fresh:
             n = len(self._rows)
             self.beginInsertRows(QModelIndex(), n, n + len(fresh) - 1)

@@ -38,8 +38,8 @@ class LocalFailure(Exception):
 
 
 class TransferService(QObject):
-    added = Signal(list)  # new Transfers (a whole drop at once)
-    changed = Signal(object)  # Transfer (updated, or added one at a time)
+    changed = Signal(object)  # one Transfer, added or updated
+    changed_many = Signal(list)  # Transfers added or updated together (a drop, a selection)
     removed = Signal(list)  # transfer_ids (one signal for a whole clear)
     finished = Signal(object)  # Transfer that reached DONE
     scanned = Signal(str, int, list)  # target name, files queued, list[scan.Skipped]
@@ -107,24 +107,24 @@ class TransferService(QObject):
             return await asyncio.to_thread(scan, list(paths), queued)
 
         def ok(result: Any) -> None:
-            new = [Transfer.new(self._s.profile_name, f.path, f.size, index_id, target_name)
-                   for f in result.files]
-            for t in new:
-                self._items[t.transfer_id] = t
-                self._dirty.add(t.transfer_id)
-            if new:
-                self.added.emit(new)
-                self._flush()
+            self._set_many([Transfer.new(self._s.profile_name, f.path, f.size, index_id,
+                                         target_name) for f in result.files])
             self.scanned.emit(target_name, len(result.files), list(result.skipped))
             self._pump_queue()
 
         self._s.jobs.run(f"transfers.scan:{time.monotonic_ns()}", expand(), on_ok=ok,
                          on_error=self._fail("Reading the dropped files"))
 
-    def cancel(self, transfer_id: str) -> None:
+    def cancel(self, *transfer_ids: str) -> None:
+        """Cancel these; one update for all of them, then the queue moves on once."""
+        self._set_many([t for tid in transfer_ids if (t := self._cancelled(tid)) is not None])
+        self._pump_queue()
+
+    def _cancelled(self, transfer_id: str) -> Transfer | None:
+        """Stop this transfer's work; its cancelled row (None if nothing to cancel)."""
         t = self._items.get(transfer_id)
         if t is None or t.state in (TState.DONE, TState.CANCELLED):
-            return
+            return None
         f = self._files.get(transfer_id)
         if f is not None:
             f.cancelled = True
@@ -134,22 +134,23 @@ class TransferService(QObject):
             job_id = t.job_id
             self._s.jobs.run(f"transfers.cancel-job:{job_id}",
                              self._s.client.import_jobs.cancel(job_id), on_error=lambda _p: None)
-        self._set(t.with_(state=TState.CANCELLED, rate=0.0, eta=None, error=""))
-        self._pump_queue()
+        return t.with_(state=TState.CANCELLED, rate=0.0, eta=None, error="")
 
-    def retry(self, transfer_id: str) -> None:
-        t = self._items.get(transfer_id)
-        if t is None or t.state not in RETRYABLE:
-            return
-        if t.job_id and t.state is TState.FAILED and t.error.startswith("Import"):
-            t = t.with_(job_id=None)
-        self._set(t.with_(state=TState.QUEUED, sent=0, rate=0.0, eta=None, error=""))
+    def retry(self, *transfer_ids: str) -> None:
+        """Queue these again (same Idempotency-Key each); then start what the limit allows."""
+        again = []
+        for transfer_id in transfer_ids:
+            t = self._items.get(transfer_id)
+            if t is None or t.state not in RETRYABLE:
+                continue
+            if t.job_id and t.state is TState.FAILED and t.error.startswith("Import"):
+                t = t.with_(job_id=None)
+            again.append(t.with_(state=TState.QUEUED, sent=0, rate=0.0, eta=None, error=""))
+        self._set_many(again)
         self._pump_queue()
 
     def retry_all(self, states: frozenset[TState] = RETRYABLE - {TState.CANCELLED}) -> None:
-        for t in self.transfers():
-            if t.state in states:
-                self.retry(t.transfer_id)
+        self.retry(*(t.transfer_id for t in self.transfers() if t.state in states))
 
     def clear_finished(self) -> None:
         gone = [tid for tid, t in self._items.items() if t.state in FINISHED]
@@ -169,13 +170,30 @@ class TransferService(QObject):
         return self._s.reporter(self.failed, action)
 
     def _set(self, t: Transfer, persist: bool = True) -> None:
+        if self._store_row(t, persist):
+            self._flush()
+        self.changed.emit(t)
+
+    def _set_many(self, rows: list[Transfer]) -> None:
+        """Like _set for each, with one signal and one journal write for all of them."""
+        if not rows:
+            return
+        if any([self._store_row(t, True) for t in rows]):  # a list: store every row
+            self._flush()
+        if len(rows) == 1:
+            self.changed.emit(rows[0])
+        else:
+            self.changed_many.emit(rows)
+
+    def _store_row(self, t: Transfer, persist: bool) -> bool:
+        """Keep the row; True when the journal must be written for it."""
         old = self._items.get(t.transfer_id)
         self._items[t.transfer_id] = t
-        self.changed.emit(t)
         if persist and (old is None or old.state != t.state or old.job_id != t.job_id
                         or old.video_ids != t.video_ids):
             self._dirty.add(t.transfer_id)
-            self._flush()
+            return True
+        return False
 
     def _flush(self) -> None:
         """One writer for the journal, so rows are written in order."""

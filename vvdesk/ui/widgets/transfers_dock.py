@@ -52,8 +52,8 @@ class ProgressDelegate(QStyledItemDelegate):
 
 
 class TransfersDock(FileDropTarget, QDockWidget):
-    cancel_requested = Signal(str)
-    retry_requested = Signal(str)
+    cancel_requested = Signal(list)  # transfer ids (the selection)
+    retry_requested = Signal(list)
     retry_all_requested = Signal()
     clear_requested = Signal()
     limit_changed = Signal(int)
@@ -117,8 +117,10 @@ class TransfersDock(FileDropTarget, QDockWidget):
         return [r.data(OBJECT_ROLE) for r in self.view.selectionModel().selectedRows()]
 
     def _each(self, signal: Any) -> None:
-        for t in self.selected():
-            signal.emit(t.transfer_id)
+        """One signal for the whole selection (Ctrl+A, Del: one step, not a thousand)."""
+        ids = [t.transfer_id for t in self.selected()]
+        if ids:
+            signal.emit(ids)
 
     def _update(self, *_: object) -> None:
         """Runs on every row change: reads the model's per-state counts, not every row."""
