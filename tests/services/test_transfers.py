@@ -280,3 +280,21 @@ def test_a_drop_of_many_files_arrives_as_one_batch_and_clears_as_one(make, sandb
     h.service.cancel(*(t.transfer_id for t in h.service.transfers()))
     assert model.counts["cancelled"] == 800
     sandbox.clear_faults()
+
+
+def test_the_queue_says_once_when_it_has_settled_with_what_failed(make, sandbox, arun, until,
+                                                                 tmp_path):
+    index_id = new_index(sandbox, arun, "Walk away")
+    files = [write_file(tmp_path / f"w{i}.mp4", MiB) for i in range(3)]
+    h = make(max_retries=0)
+    said: list[tuple[int, int]] = []
+    h.service.drained.connect(lambda done, failed: said.append((done, failed)))
+    sandbox.add_fault(method="POST", path=r"/videos/upload$", status=503, nth=2, times=1)
+    h.service.add_paths([str(p) for p in files], index_id, "Walk away")
+    until(lambda: said, "the queue to settle", 30)
+    arun(asyncio.sleep(0.3))
+    assert said == [(2, 1)]  # once, when the last one settled
+    failed = next(t for t in h.service.transfers() if t.state is TState.FAILED)
+    h.service.retry(failed.transfer_id)
+    until(lambda: len(said) == 2, "the retried upload to settle", 30)
+    assert said[1] == (1, 0)  # counted from the last time it was idle

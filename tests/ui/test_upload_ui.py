@@ -67,6 +67,8 @@ def test_drop_folder_on_index_queues_media_and_summarises_skips(
                            "a.mp4": ALREADY_QUEUED}
         assert summaries[0].tree.topLevelItemCount() == 3
         until(lambda: states(app) == {"a.mp4": "done", "b.wav": "done"}, "both uploaded", 30)
+        shown = app.ctx.services["notify_view"].shown
+        until(lambda: ("Uploads finished", "2 files uploaded") in shown, "the notification")
         media = w.tab_panes["Media"]
         until(lambda: sorted(v.title for v in media.model.rows()) == ["a.mp4", "b.wav"],
               "the media table of the index to refresh")

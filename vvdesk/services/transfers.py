@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import time
+from collections import Counter
 from collections.abc import Awaitable, Callable
 from functools import partial
 from typing import Any
@@ -44,6 +45,7 @@ class TransferService(QObject):
     finished = Signal(object)  # Transfer that reached DONE
     scanned = Signal(str, int, list)  # target name, files queued, list[scan.Skipped]
     failed = Signal(str, object)  # action, ApiProblem
+    drained = Signal(int, int)  # the queue went idle: uploads done, failed since it last was
 
     def __init__(self, session: ApiSession, store: TransferStore, pump: Any, *,
                  limit: int = 2, stall_after: float = STALL_AFTER_S,
@@ -58,6 +60,8 @@ class TransferService(QObject):
         self._uploading: set[str] = set()
         self._dirty: set[str] = set()
         self._gone: set[str] = set()
+        self._counts: Counter[TState] = Counter()  # rows per state, kept by _store_row
+        self._since_idle = [0, 0]  # uploads done, failed since the queue was last idle
         self._timer = QTimer(self)
         self._timer.setInterval(TICK_MS)
         self._timer.timeout.connect(self._tick)
@@ -155,7 +159,7 @@ class TransferService(QObject):
     def clear_finished(self) -> None:
         gone = [tid for tid, t in self._items.items() if t.state in FINISHED]
         for tid in gone:
-            del self._items[tid]
+            self._counts[self._items.pop(tid).state] -= 1
         self._gone.update(gone)
         if gone:
             self.removed.emit(gone)
@@ -173,6 +177,7 @@ class TransferService(QObject):
         if self._store_row(t, persist):
             self._flush()
         self.changed.emit(t)
+        self._check_idle()
 
     def _set_many(self, rows: list[Transfer]) -> None:
         """Like _set for each, with one signal and one journal write for all of them."""
@@ -184,11 +189,26 @@ class TransferService(QObject):
             self.changed.emit(rows[0])
         else:
             self.changed_many.emit(rows)
+        self._check_idle()
+
+    def _check_idle(self) -> None:
+        """Say once when the last queued or running upload has settled (walk-away users)."""
+        if any(self._counts[s] for s in (TState.QUEUED, *ACTIVE)):
+            return
+        done, failed = self._since_idle
+        if done or failed:
+            self._since_idle = [0, 0]
+            self.drained.emit(done, failed)
 
     def _store_row(self, t: Transfer, persist: bool) -> bool:
         """Keep the row; True when the journal must be written for it."""
         old = self._items.get(t.transfer_id)
         self._items[t.transfer_id] = t
+        self._counts[t.state] += 1
+        if old is not None:
+            self._counts[old.state] -= 1
+            if old.state != t.state and t.state in (TState.DONE, TState.FAILED):
+                self._since_idle[t.state is TState.FAILED] += 1
         if persist and (old is None or old.state != t.state or old.job_id != t.job_id
                         or old.video_ids != t.video_ids):
             self._dirty.add(t.transfer_id)

@@ -99,6 +99,15 @@ def bind(ctx: SessionContext) -> None:
         finished_in.add(t.index_id)
         reload.poke()  # a burst of finished uploads reloads the list once a second, not per file
 
+    def drained(done: int, failed: int) -> None:
+        notifier = ctx.services.get("notifier")  # made by the exports wiring (binds later)
+        if notifier is None:
+            return
+        text = f"{done} file{'' if done == 1 else 's'} uploaded"
+        if failed:
+            text += f", {failed} failed: see Transfers"
+        notifier.notify("Uploads finished", text, "error" if failed else "info")
+
     def set_limit(n: int) -> None:
         settings.set_value(LIMIT_KEY, n)
         service.set_limit(n)
@@ -108,6 +117,7 @@ def bind(ctx: SessionContext) -> None:
     wire(service.removed, model.remove_many)
     wire(service.scanned, scanned)
     wire(service.finished, finished)
+    wire(service.drained, drained)
     wire(service.failed, w.show_problem)
     wire(w.indexes.files_dropped, upload)
     wire(dock.files_dropped, lambda paths: upload(paths, None))
