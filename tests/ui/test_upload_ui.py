@@ -179,6 +179,26 @@ def test_progress_bar_fills_from_the_left_in_proportion(qtbot):
     assert not near_fill(0.6) and not near_fill(0.92)  # the rest is empty
 
 
+def test_queue_summary_adds_up_what_is_left_and_when_it_will_be_done(qtbot, until):
+    from vvdesk.models.transfers import TransferModel
+    from vvdesk.services.transfer_store import Transfer, TState
+    from vvdesk.ui.widgets.transfers_dock import TransfersDock
+
+    dock = TransfersDock(TransferModel(), 2)
+    qtbot.addWidget(dock)
+    assert dock.summary.text() == "idle"
+    going = Transfer.new("p", "/media/a.mov", 2_000_000_000, "idx", "Archive")
+    waiting = Transfer.new("p", "/media/b.mov", 1_000_000_000, "idx", "Archive")
+    dock.model.append([going.with_(state=TState.UPLOADING, sent=800_000_000, rate=100e6),
+                       waiting])
+    until(lambda: dock.summary.text() != "idle", "the summary", 2)
+    assert dock.summary.text() == "2 active · 800.0 MB of 3.0 GB · about 22 s left"
+    dock.model.upsert(waiting.with_(state=TState.INTERRUPTED))
+    until(lambda: "interrupted" in dock.summary.text(), "the summary", 2)
+    assert dock.summary.text() == ("1 active · 800.0 MB of 2.0 GB · about 12 s left"
+                                   " · 1 interrupted — Retry/resume all to continue")
+
+
 def test_queue_cancel_del_retry_ctrl_r_clear_and_the_limit_is_remembered(
         qtbot, arun, until, settings, sandbox, tmp_path, monkeypatch):
     reel = tmp_path / "reel-07.mp4"
@@ -210,7 +230,8 @@ def test_queue_cancel_del_retry_ctrl_r_clear_and_the_limit_is_remembered(
             until(lambda: states(app) == {"reel-07.mp4": "done"}, "the retried upload", 30)
             assert dock.act_clear.isEnabled()
             dock.act_clear.trigger()
-            assert dock.model.rowCount() == 0 and "idle" in dock.summary.text()
+            assert dock.model.rowCount() == 0
+            until(lambda: dock.summary.text() == "idle", "the summary", 2)
     finally:
         sandbox.clear_faults()
     assert media_titles(sandbox, arun, "idx_demo_archive").count("reel-07.mp4") == 1

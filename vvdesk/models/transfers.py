@@ -12,6 +12,7 @@ from vvdesk.format import human_eta, human_size
 from vvdesk.models.keyed import Column, KeyedTableModel
 
 PROGRESS_COLUMN = 2
+SENDING = ("queued", "uploading", "stalled")  # bytes still to go
 
 
 def _progress(t: Any) -> str:
@@ -75,3 +76,12 @@ class TransferModel(KeyedTableModel):
     def clear(self) -> None:
         self.counts.clear()
         super().clear()
+
+    def unsent(self) -> tuple[int, int, float]:
+        """Over the uploads still to send: bytes sent, bytes in all, summed rate (B/s)."""
+        sent = size = 0
+        rate = 0.0
+        for t in self._rows:
+            if t.state.value in SENDING:
+                sent, size, rate = sent + min(t.sent, t.size), size + t.size, rate + t.rate
+        return sent, size, rate

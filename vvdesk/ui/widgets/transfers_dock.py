@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, QTimer, Signal
 from PySide6.QtGui import QDropEvent, QKeySequence, QPainter
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from vvdesk.format import human_eta, human_size
 from vvdesk.models.keyed import OBJECT_ROLE
 from vvdesk.models.transfers import PROGRESS_COLUMN, TransferModel, fraction
 from vvdesk.ui.widgets.actions import pane_action
@@ -111,7 +112,11 @@ class TransfersDock(FileDropTarget, QDockWidget):
                     model.modelReset):
             sig.connect(self._update)
         self.view.selectionModel().selectionChanged.connect(self._update)
+        # the summary walks the rows (bytes left): once per event-loop turn, not per signal
+        self._summary_due = QTimer(self, singleShot=True, interval=0)
+        self._summary_due.timeout.connect(self._update_summary)
         self._update()
+        self._update_summary()
 
     def selected(self) -> list[Any]:
         return [r.data(OBJECT_ROLE) for r in self.view.selectionModel().selectedRows()]
@@ -130,10 +135,18 @@ class TransfersDock(FileDropTarget, QDockWidget):
         self.act_retry.setEnabled(bool(sel & {"failed", "cancelled", "interrupted"}))
         self.act_retry_all.setEnabled(counts["failed"] + counts["interrupted"] > 0)
         self.act_clear.setEnabled(counts["done"] + counts["cancelled"] > 0)
+        self._summary_due.start()
+
+    def _update_summary(self) -> None:
+        counts = self.model.counts
         active = sum(counts[s] for s in ("queued", "uploading", "stalled", "importing"))
-        waiting = counts["interrupted"]
         text = f"{active} active" if active else "idle"
-        if waiting:
+        if counts["queued"] + counts["uploading"] + counts["stalled"]:
+            sent, size, rate = self.model.unsent()
+            text += f" · {human_size(sent)} of {human_size(size)}"
+            if rate > 0:
+                text += f" · about {human_eta((size - sent) / rate)} left"
+        if waiting := counts["interrupted"]:
             text += f" · {waiting} interrupted — Retry/resume all to continue"
         self.summary.setText(text)
 
