@@ -154,8 +154,9 @@ def test_archive_media_filter_refresh_details_segments_and_copy(
         assert pages[0][0] == "idx_demo_archive" and pages[0][3] is True
         assert pane.model.rowCount() == n
         # details of the fail sample: fields, its runs, segments of the latest run
-        pane.select(DRONE)
         d = pane.details
+        assert d.empty.isVisible() and not d.content.isVisible()  # no stray headings
+        pane.select(DRONE)
         until(lambda: d.video is not None and d.video.video_id == DRONE, "the details")
         assert d.labels["Title"].text() == "Drone footage (fail sample)"
         assert d.labels["Id"].text() == DRONE
@@ -164,6 +165,8 @@ def test_archive_media_filter_refresh_details_segments_and_copy(
         assert d.labels["URI"].text().endswith("/vid_demo_drone.mov")
         assert d.labels["Created"].text()
         assert not d.empty.isVisible() and d.segments.isVisible()
+        row_h = d.segments.verticalHeader().defaultSectionSize()
+        assert d.segments.viewport().height() >= 2.5 * row_h  # room for segments, not 1½ rows
         runs = {d.runs.item(i).data(Qt.ItemDataRole.UserRole): d.runs.item(i).text()
                 for i in range(d.runs.count())}
         assert runs["run_demo_archive"] == "Scene summary — completed_with_failures"

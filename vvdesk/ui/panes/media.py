@@ -116,9 +116,9 @@ class MediaPane(QWidget):
         self.splitter = QSplitter(Qt.Orientation.Vertical)
         self.splitter.addWidget(upper)
         self.splitter.addWidget(self.details)
-        self.splitter.setStretchFactor(0, 1)  # the list first: details need less room
+        self.splitter.setStretchFactor(0, 1)
         self.splitter.setStretchFactor(1, 1)
-        self.splitter.setSizes([320, 280])
+        self.splitter.setSizes([300, 300])  # first start: the list and the segments share
         lay = QVBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
         lay.addWidget(self.splitter)

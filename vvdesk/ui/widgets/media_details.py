@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QPushButton,
+    QSizePolicy,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -46,6 +47,8 @@ class MediaDetails(QWidget):
             self.fields.addRow(f"{name}:", lab)
         self.runs = QListWidget()
         self.runs.setWordWrap(True)
+        # as tall as the fields beside it (its own 192 px hint would squeeze the segments)
+        self.runs.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Ignored)
         self.runs.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.run_selector = QComboBox()
         self.run_selector.currentIndexChanged.connect(self._run_changed)
@@ -66,27 +69,28 @@ class MediaDetails(QWidget):
         top.addWidget(form, 2)
         runs_box = QVBoxLayout()
         runs_box.addWidget(QLabel("Prompt runs:"))
-        runs_box.addWidget(self.runs)
+        runs_box.addWidget(self.runs, 1)  # the heading stays on top
         top.addLayout(runs_box, 1)
         bar = QHBoxLayout()
         bar.addWidget(QLabel("Segments of run:"))
         bar.addWidget(self.run_selector, 1)
         bar.addWidget(self.copy_button)
+        self.content = QWidget()  # everything but the empty-state line
+        body = QVBoxLayout(self.content)
+        body.setContentsMargins(0, 0, 0, 0)
+        body.addLayout(top)
+        body.addLayout(bar)
+        body.addWidget(self.segments, 1)
         lay = QVBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
-        lay.addWidget(self.empty)
-        lay.addLayout(top)
-        lay.addLayout(bar)
-        lay.addWidget(self.segments, 1)
+        lay.addWidget(self.empty, 0, Qt.AlignmentFlag.AlignTop)
+        lay.addWidget(self.content, 1)
         self.show_video(None, [])
 
     def show_video(self, video: Any, runs: list[Any]) -> None:
         self.video = video
         self.empty.setVisible(video is None)
-        for w in (self.runs, self.run_selector, self.segments, self.copy_button):
-            w.setVisible(video is not None)
-        for lab in self.labels.values():
-            lab.parentWidget().setVisible(video is not None)
+        self.content.setVisible(video is not None)
         self.runs.clear()
         self.run_selector.blockSignals(True)
         self.run_selector.clear()

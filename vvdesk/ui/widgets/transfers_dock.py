@@ -59,7 +59,7 @@ class TransfersDock(FileDropTarget, QDockWidget):
     clear_requested = Signal()
     limit_changed = Signal(int)
     files_dropped = Signal(list)  # paths dropped on the queue: ask for the index
-    DEFAULT_HEIGHT = 180  # px on first start; then the size the user left it at
+    DEFAULT_HEIGHT = 150  # px on first start (toolbar, header, 3 rows); then the user's size
 
     def __init__(self, model: TransferModel, limit: int, parent: QWidget | None = None) -> None:
         super().__init__("Transfers", parent)
