@@ -61,6 +61,7 @@ class TransferService(QObject):
         self._dirty: set[str] = set()
         self._gone: set[str] = set()
         self._counts: Counter[TState] = Counter()  # rows per state, kept by _store_row
+        self._queued: dict[str, None] = {}  # QUEUED ids in the order they were queued
         self._since_idle = [0, 0]  # uploads done, failed since the queue was last idle
         self._timer = QTimer(self)
         self._timer.setInterval(TICK_MS)
@@ -204,6 +205,10 @@ class TransferService(QObject):
         """Keep the row; True when the journal must be written for it."""
         old = self._items.get(t.transfer_id)
         self._items[t.transfer_id] = t
+        if t.state is TState.QUEUED:
+            self._queued.setdefault(t.transfer_id)
+        else:
+            self._queued.pop(t.transfer_id, None)
         self._counts[t.state] += 1
         if old is not None:
             self._counts[old.state] -= 1
@@ -252,10 +257,11 @@ class TransferService(QObject):
                          on_error=lambda p: self._failed(transfer_id, p))
 
     def _pump_queue(self) -> None:
-        # insertion order is creation order (the journal loads oldest first); no sort per call
-        for t in list(self._items.values()):
+        """Start queued uploads, oldest first, up to the limit (never walks finished rows)."""
+        for tid in list(self._queued):
             if len(self._uploading) >= self.limit:
                 break
+            t = self._items[tid]
             if t.state is TState.QUEUED:
                 self._uploading.add(t.transfer_id)
                 self._set(t.with_(state=TState.UPLOADING, sent=0))
