@@ -298,3 +298,28 @@ def test_the_queue_says_once_when_it_has_settled_with_what_failed(make, sandbox,
     h.service.retry(failed.transfer_id)
     until(lambda: len(said) == 2, "the retried upload to settle", 30)
     assert said[1] == (1, 0)  # counted from the last time it was idle
+
+
+def test_a_long_queue_comes_back_after_a_restart_in_one_piece(make, sandbox, arun, until,
+                                                              tmp_path):
+    folder = tmp_path / "batch"
+    folder.mkdir()
+    for i in range(600):
+        (folder / f"f{i:03d}.jpg").write_bytes(i.to_bytes(4, "little") * 8)
+    sandbox.add_fault(method="POST", path=r"/videos/upload$", latency=30.0, times=1)
+    first = make(limit=1)
+    first.service.add_paths([str(folder)], None, "Playground")
+    until(lambda: any(t.state is TState.UPLOADING for t in first.service.transfers()),
+          "the first upload under way", 10)
+    arun(first.close())
+    sandbox.clear_faults()
+    second = make(limit=1)
+    batches: list[int] = []
+    singles: list[Any] = []
+    second.service.changed_many.connect(lambda rows: batches.append(len(rows)))
+    second.service.changed.connect(singles.append)
+    second.service.start()
+    until(lambda: batches, "the journal to load", 10)
+    assert batches == [600] and singles == []  # one update for the whole queue
+    assert {t.state for t in second.service.transfers()} == {TState.INTERRUPTED}
+    arun(second.close())

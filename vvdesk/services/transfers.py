@@ -82,15 +82,18 @@ class TransferService(QObject):
             return await self._store.load()
 
         def ok(rows: list[Transfer]) -> None:
+            cut_off = [t for t in rows if t.state in (TState.QUEUED, TState.UPLOADING,
+                                                      TState.STALLED)
+                       or (t.state is TState.IMPORTING and not t.job_id)]
             for t in rows:
-                if t.state in (TState.QUEUED, TState.UPLOADING, TState.STALLED) or (
-                        t.state is TState.IMPORTING and not t.job_id):
-                    t = t.with_(state=TState.INTERRUPTED,
-                                error="The app was closed before this upload finished.")
-                    self._set(t)
-                else:
-                    self._set(t, persist=False)
-                if t.state is TState.IMPORTING:
+                self._store_row(t, persist=False)  # as they were: no journal write
+            self._set_many([t.with_(state=TState.INTERRUPTED,
+                                    error="The app was closed before this upload finished.")
+                            for t in cut_off])
+            cut = {t.transfer_id for t in cut_off}
+            self._emit([t for t in rows if t.transfer_id not in cut])
+            for t in rows:
+                if t.state is TState.IMPORTING and t.transfer_id not in cut:
                     self._run_job(t.transfer_id, partial(self._poll, t.transfer_id))
 
         self._s.jobs.run("transfers.load", load(), on_ok=ok,
@@ -186,9 +189,12 @@ class TransferService(QObject):
             return
         if any([self._store_row(t, True) for t in rows]):  # a list: store every row
             self._flush()
+        self._emit(rows)
+
+    def _emit(self, rows: list[Transfer]) -> None:
         if len(rows) == 1:
             self.changed.emit(rows[0])
-        else:
+        elif rows:
             self.changed_many.emit(rows)
         self._check_idle()
 
