@@ -12,7 +12,8 @@ rounds upload with curl and each pump in a rotated order; figures are medians ov
 (RSS growth and stall: the worst round).
 
 While vvdesk uploads, a 5 ms PreciseTimer on the app's loop records the longest gap
-between its ticks (the GUI stall) and a sampler thread reads VmRSS every 10 ms.
+between its ticks (the GUI stall) and a sampler thread reads VmRSS every 10 ms. The same
+heartbeat runs on the idle loop while curl uploads: the machine's own stall floor.
 Prints ``name=value`` lines; the unsuffixed figures are the default pump's (loop).
 Targets: ratio >= 0.8, RSS growth <= 64 MiB, stall <= 50 ms. BENCH_UPLOAD_BYTES overrides
 the size (a multiple of 8 MiB) and BENCH_UPLOAD_ROUNDS the number of rounds.
@@ -108,12 +109,29 @@ def write_file(path: Path) -> None:
             f.write(os.urandom(BLOCK))
 
 
+def curl_args(base_url: str, path: Path) -> list[str]:
+    return ["curl", "-sS", "-o", "/dev/null", "-w", "%{time_total}", "-H", f"X-API-Key: {KEY}",
+            "-F", "title=curl bench", "-F", f"file=@{path}", f"{base_url}/videos/upload"]
+
+
 def curl_mb_s(base_url: str, path: Path) -> float:
-    out = subprocess.run(
-        ["curl", "-sS", "-o", "/dev/null", "-w", "%{time_total}", "-H", f"X-API-Key: {KEY}",
-         "-F", "title=curl bench", "-F", f"file=@{path}", f"{base_url}/videos/upload"],
-        check=True, capture_output=True, text=True)
+    out = subprocess.run(curl_args(base_url, path), check=True, capture_output=True, text=True)
     return SIZE / 1e6 / float(out.stdout.strip())
+
+
+async def curl_on_idle_loop(base_url: str, path: Path) -> dict[str, float]:
+    """curl uploads while the app's loop idles: MB/s, and the idle loop's longest stall.
+
+    The stall is this machine's own noise floor (the app does nothing meanwhile), to read
+    the vvdesk stalls against.
+    """
+    beat = Heartbeat()
+    beat.start()
+    proc = await asyncio.create_subprocess_exec(*curl_args(base_url, path),
+                                                stdout=subprocess.PIPE)
+    out, _ = await proc.communicate()
+    await asyncio.sleep(0.05)
+    return {"mb_s": SIZE / 1e6 / float(out.decode().strip()), "stall": beat.stop()}
 
 
 async def vvdesk_upload(base_url: str, path: Path, kind: str, workdir: Path) -> dict[str, float]:
@@ -204,7 +222,8 @@ def main() -> None:
                 for r in range(ROUNDS):
                     for kind in kinds[r % len(kinds):] + kinds[:r % len(kinds)]:
                         if kind == "curl":
-                            runs[kind].append({"mb_s": curl_mb_s(sb.base_url, big)})
+                            runs[kind].append(loop.run_until_complete(
+                                curl_on_idle_loop(sb.base_url, big)))
                             continue
                         folder = work / f"{kind}-{r}"
                         folder.mkdir()
@@ -212,6 +231,8 @@ def main() -> None:
                             vvdesk_upload(sb.base_url, big, kind, folder)))
         curl_ref = statistics.median([x["mb_s"] for x in runs["curl"]])
         print("curl_mb_s_runs=" + "/".join(f"{x['mb_s']:.0f}" for x in runs["curl"]))
+        print("idle_loop_stall_ms_during_curl_runs="
+              + "/".join(f"{x['stall']:.0f}" for x in runs["curl"]))
         print(f"curl_mb_s={curl_ref:.1f}")
         summary: dict[str, dict[str, float]] = {}
         for kind in PUMPS:
