@@ -301,7 +301,14 @@ def test_the_queue_says_once_when_it_has_settled_with_what_failed(make, sandbox,
 
 
 def test_a_long_queue_comes_back_after_a_restart_in_one_piece(make, sandbox, arun, until,
-                                                              tmp_path):
+                                                              tmp_path, monkeypatch):
+    real_save = TransferStore.save
+
+    async def slow_save(self: TransferStore, rows: list[Any]) -> None:
+        await asyncio.sleep(0.5)  # a slow disk: the app quits while the journal is written
+        await real_save(self, rows)
+
+    monkeypatch.setattr(TransferStore, "save", slow_save)
     folder = tmp_path / "batch"
     folder.mkdir()
     for i in range(600):

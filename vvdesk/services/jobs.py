@@ -91,6 +91,10 @@ class JobManager(QObject):
         task = self._tasks.get(name)
         return task is not None and not task.done()
 
+    def task(self, name: str) -> asyncio.Task[Any] | None:
+        """The task last started under this name (done or not), if any."""
+        return self._tasks.get(name)
+
     def cancel(self, name: str) -> None:
         task = self._tasks.get(name)
         if task is not None:

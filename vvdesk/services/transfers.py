@@ -32,6 +32,7 @@ TICK_MS = 250
 STALL_AFTER_S = 15.0
 POLL_FIRST_S, POLL_MAX_S = 0.5, 5.0
 TERMINAL_JOB = ("completed", "failed", "cancelled")
+JOURNAL_JOB = "transfers.journal"
 
 
 class LocalFailure(Exception):
@@ -100,8 +101,15 @@ class TransferService(QObject):
                          on_error=self._fail("Loading the transfer queue"))
 
     async def aclose(self) -> None:
+        """Stop, and write what the journal writer had not written yet: quitting right
+        after a drop must not lose the queue."""
         self._timer.stop()
         await self._pump.aclose()
+        writer = self._s.jobs.task(JOURNAL_JOB)
+        if writer is not None and not writer.done():
+            writer.cancel()  # what it had not written goes back to the pending sets
+            await asyncio.gather(writer, return_exceptions=True)
+        await self._write_pending()
 
     # user actions ----------------------------------------------------------------
     def add_paths(self, paths: list[str], index_id: str | None, target_name: str) -> None:
@@ -228,24 +236,23 @@ class TransferService(QObject):
 
     def _flush(self) -> None:
         """One writer for the journal, so rows are written in order."""
-
-        async def write() -> None:
-            while self._dirty or self._gone:
-                dirty, self._dirty = self._dirty, set()
-                gone, self._gone = self._gone, set()
-                rows = [self._items[i] for i in dirty if i in self._items]
-                try:
-                    if rows:
-                        await self._store.save(rows)
-                    if gone:
-                        await self._store.delete(list(gone))
-                except asyncio.CancelledError:
-                    self._dirty |= dirty
-                    self._gone |= gone
-                    raise
-
-        self._s.jobs.run("transfers.journal", write(), replace=False,
+        self._s.jobs.run(JOURNAL_JOB, self._write_pending(), replace=False,
                          on_error=self._fail("Saving the transfer queue"))
+
+    async def _write_pending(self) -> None:
+        while self._dirty or self._gone:
+            dirty, self._dirty = self._dirty, set()
+            gone, self._gone = self._gone, set()
+            rows = [self._items[i] for i in dirty if i in self._items]
+            try:
+                if rows:
+                    await self._store.save(rows)
+                if gone:
+                    await self._store.delete(list(gone))
+            except asyncio.CancelledError:
+                self._dirty |= dirty  # not written: the next writer takes them
+                self._gone |= gone
+                raise
 
     def _run_job(self, transfer_id: str, work: Callable[[], Awaitable[None]]) -> None:
         """Run work() as this transfer's job; made inside it, so a job cancelled before it
