@@ -27,6 +27,9 @@ def human_eta(seconds: float | None) -> str:
     return f"{s // 3600} h {s % 3600 // 60:02d} min"
 
 
-def when(value: str | None) -> str:
+def when(value: object) -> str:
     """An ISO timestamp from the server as 'YYYY-MM-DD HH:MM:SS' (unparsable: as it came)."""
-    return (value or "").replace("T", " ")[:19]
+    if value is None:
+        return ""
+    iso = value.isoformat() if hasattr(value, "isoformat") else str(value)  # datetime or str
+    return iso.replace("T", " ")[:19]

@@ -40,3 +40,32 @@ def test_cancel_a_running_run(qtbot, arun, until, settings, tmp_path, monkeypatc
             until(lambda: runs.model.row_for(run_id).status == "cancelled",
                   "the run shown as cancelled", 30)
             until(lambda: not runs.act_cancel.isEnabled(), "Cancel to turn off", 2)
+
+
+def test_run_details_say_what_it_ran_on_and_when_in_words():
+    from datetime import UTC, datetime
+    from types import SimpleNamespace
+
+    from vvdesk.ui.panes.runs import run_details
+
+    run = SimpleNamespace(
+        run_id="run_1", status="completed", prompt_name="Scene summary", prompt_id="prm_1",
+        run_context={"type": "index", "index_id": "idx_demo_archive"},
+        executed_at="2026-11-24T03:17:33.001307Z", executed_by="user_1", total_segments=8,
+        completed_segments=8, field_extraction_failures=0, total_videos=4, total_audios=0,
+        total_images=0, completed_videos=4, completed_audios=0, completed_images=0,
+        failed_videos=0, failed_audios=0, failed_images=0,
+        video_segmentation_type="fixed", video_segment_duration=30,
+        audio_segmentation_type="content_aware", audio_segment_duration=None,
+        error_message=None)
+    text = run_details(run)
+    assert "Ran on: index idx_demo_archive" in text
+    assert "Executed: 2026-11-24 03:17:33 by user_1" in text
+    many = {"type": "videos", "video_ids": ["vid_a", "vid_b", "vid_c", "vid_d"]}
+    text = run_details(SimpleNamespace(**{**vars(run), "run_context": many,
+                                          "executed_at": datetime(2026, 1, 2, 3, 4, 5,
+                                                                  tzinfo=UTC)}))
+    assert "Ran on: 4 media: vid_a, vid_b, vid_c, …" in text
+    assert "Executed: 2026-01-02 03:04:05 by user_1" in text
+    odd = SimpleNamespace(**{**vars(run), "run_context": {"type": "folder", "path": "x/y"}})
+    assert 'Ran on: {"type": "folder", "path": "x/y"}' in run_details(odd)

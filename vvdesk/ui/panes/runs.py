@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from PySide6.QtCore import QSortFilterProxyModel, Qt, Signal
@@ -17,16 +18,30 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from vvdesk.format import when
 from vvdesk.models.keyed import OBJECT_ROLE, SORT_ROLE
 from vvdesk.models.runs import RunListModel, is_terminal
 from vvdesk.models.runs import media as media_text
 from vvdesk.models.runs import segments as segments_text
 
 
+def context_text(context: Any) -> str:
+    """What a run ran on, in words: 'index idx_…', '3 media: vid_a, vid_b, …'."""
+    if not isinstance(context, dict):
+        return "" if context is None else str(context)
+    if context.get("type") == "index" and context.get("index_id"):
+        return f"index {context['index_id']}"
+    ids = context.get("video_ids")
+    if context.get("type") == "videos" and isinstance(ids, list):
+        shown = ", ".join(str(i) for i in ids[:3]) + (", …" if len(ids) > 3 else "")
+        return f"{len(ids)} media: {shown}"
+    return json.dumps(context, ensure_ascii=False)  # a shape we do not know: as it came
+
+
 def run_details(run: Any) -> str:
     lines = [f"Run {run.run_id} — {run.status}", f"Prompt: {run.prompt_name} "
-             f"({run.prompt_id})", f"Context: {run.run_context}",
-             f"Executed: {run.executed_at} by {run.executed_by}",
+             f"({run.prompt_id})", f"Ran on: {context_text(run.run_context)}",
+             f"Executed: {when(run.executed_at)} by {run.executed_by}",
              f"Segments: {segments_text(run)}", f"Media: {media_text(run)}",
              f"Segmentation: video {run.video_segmentation_type}"
              f"{f' {run.video_segment_duration} s' if run.video_segment_duration else ''}, "
