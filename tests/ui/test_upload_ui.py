@@ -69,6 +69,20 @@ def test_drop_folder_on_index_queues_media_and_summarises_skips(
         until(lambda: states(app) == {"a.mp4": "done", "b.wav": "done"}, "both uploaded", 30)
         shown = app.ctx.services["notify_view"].shown
         until(lambda: ("Uploads finished", "2 files uploaded") in shown, "the notification")
+        # double-click a finished upload: its media, selected, in its index's Media tab
+        w.tabs.setCurrentWidget(w.tab_panes["Runs"])
+        w.indexes.select("idx_demo_archive")
+        dock = app.ctx.services["transfers_dock"]
+        row = next(i for i, t in enumerate(dock.model.rows()) if t.name == "b.wav")
+        cell = dock.view.visualRect(dock.model.index(row, 0)).center()
+        qtbot.mouseClick(dock.view.viewport(), Qt.MouseButton.LeftButton, pos=cell)
+        assert dock.act_show.isEnabled()
+        qtbot.mouseDClick(dock.view.viewport(), Qt.MouseButton.LeftButton, pos=cell)
+        media = w.tab_panes["Media"]
+        assert w.tabs.currentWidget() is media
+        until(lambda: getattr(media.current_video(), "title", "") == "b.wav",
+              "the uploaded media selected")
+        assert w.indexes.current_index().name == "Drops"
         media = w.tab_panes["Media"]
         until(lambda: sorted(v.title for v in media.model.rows()) == ["a.mp4", "b.wav"],
               "the media table of the index to refresh")
@@ -225,7 +239,8 @@ def test_queue_cancel_del_retry_ctrl_r_clear_and_the_limit_is_remembered(
             until(lambda: states(app) == {"reel-07.mp4": "cancelled"}, "cancelled", 1)
             sandbox.clear_faults()
             assert dock.act_retry.isEnabled()
-            assert dock.view.actions()[:2] == [dock.act_cancel, dock.act_retry]  # context menu
+            assert dock.view.actions()[:3] == [dock.act_show, dock.act_cancel,
+                                               dock.act_retry]  # the right-click menu
             qtbot.keyClick(dock.view, Qt.Key.Key_R, Qt.KeyboardModifier.ControlModifier)
             until(lambda: states(app) == {"reel-07.mp4": "done"}, "the retried upload", 30)
             assert dock.act_clear.isEnabled()

@@ -108,6 +108,20 @@ def bind(ctx: SessionContext) -> None:
             text += f", {failed} failed: see Transfers"
         notifier.notify("Uploads finished", text, "error" if failed else "info")
 
+    def show_in_media(t: Any) -> None:
+        if media_pane is None:
+            return
+        w.tabs.setCurrentWidget(media_pane)
+        if t.index_id is None:
+            media_pane.playground.setChecked(True)
+        else:
+            if w.index_model.row_of(t.index_id) < 0:
+                w.statusBar().showMessage(f"“{t.index_name}” is no longer in the list.", 8000)
+                return
+            media_pane.playground.setChecked(False)
+            w.indexes.select(t.index_id)
+        media_pane.reveal(t.video_ids[0])
+
     def set_limit(n: int) -> None:
         settings.set_value(LIMIT_KEY, n)
         service.set_limit(n)
@@ -125,6 +139,7 @@ def bind(ctx: SessionContext) -> None:
     wire(dock.retry_requested, lambda ids: service.retry(*ids))
     wire(dock.retry_all_requested, service.retry_all)
     wire(dock.clear_requested, service.clear_finished)
+    wire(dock.show_requested, show_in_media)
     wire(dock.limit_changed, set_limit)
     if media_pane is not None:
         wire(media_pane.upload_requested, lambda paths: upload(paths, media_target()))

@@ -63,12 +63,15 @@ class MediaPane(QWidget):
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.model = model
+        self._reveal = ""  # a media id to select once its row is loaded
         self.index: Any = None
         self.proxy = QSortFilterProxyModel(self)
         self.proxy.setSourceModel(model)
         self.proxy.setSortRole(SORT_ROLE)
         self.proxy.setFilterKeyColumn(-1)
         self.proxy.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        self.proxy.rowsInserted.connect(self._rows_arrived)  # shown rows, mapped
+        self.proxy.modelReset.connect(self._rows_arrived)
         self.title = QLabel()
         self.label = self.title  # same attribute as the placeholder tab it replaces
         self.toolbar = QToolBar()
@@ -165,10 +168,23 @@ class MediaPane(QWidget):
         rows = self.table.selectionModel().selectedRows()
         return rows[0].data(OBJECT_ROLE) if len(rows) == 1 else None
 
-    def select(self, video_id: str) -> None:
+    def select(self, video_id: str) -> bool:
+        """Select this media if its row is shown (loaded and not filtered out)."""
         row = self.model.row_of(video_id)
-        if row >= 0:
-            self.table.selectRow(self.proxy.mapFromSource(self.model.index(row, 0)).row())
+        shown = self.proxy.mapFromSource(self.model.index(row, 0)) if row >= 0 else None
+        if shown is None or not shown.isValid():
+            return False
+        self.table.selectRow(shown.row())
+        return True
+
+    def reveal(self, video_id: str) -> None:
+        """Select this media now, or as soon as a page that holds it arrives."""
+        self._reveal = "" if self.select(video_id) else video_id
+
+    def _rows_arrived(self, *_: object) -> None:
+        if self._reveal and self.select(self._reveal):
+            self.table.scrollTo(self.table.currentIndex())
+            self._reveal = ""
 
     def _selection(self, *_: object) -> None:
         self._update()

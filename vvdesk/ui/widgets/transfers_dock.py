@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, QTimer, Signal
-from PySide6.QtGui import QDropEvent, QKeySequence, QPainter
+from PySide6.QtGui import QAction, QDropEvent, QKeySequence, QPainter
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
@@ -55,6 +55,7 @@ class ProgressDelegate(QStyledItemDelegate):
 class TransfersDock(FileDropTarget, QDockWidget):
     cancel_requested = Signal(list)  # transfer ids (the selection)
     retry_requested = Signal(list)
+    show_requested = Signal(object)  # a done Transfer: show its media in the Media tab
     retry_all_requested = Signal()
     clear_requested = Signal()
     limit_changed = Signal(int)
@@ -90,9 +91,13 @@ class TransfersDock(FileDropTarget, QDockWidget):
         self.act_clear = pane_action(body, self.toolbar, "Clear finished", None,
                                      self.clear_requested.emit,
                                      "Remove done and cancelled uploads from the list")
+        self.act_show = QAction("Show in Media", self)
+        self.act_show.setToolTip("Select the uploaded media in the Media tab (double-click)")
+        self.act_show.triggered.connect(self._show_current)
+        self.view.doubleClicked.connect(lambda _i: self._show_current())
         self.view.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
-        self.view.addActions([self.act_cancel, self.act_retry, self.act_retry_all,
-                              self.act_clear])
+        self.view.addActions([self.act_show, self.act_cancel, self.act_retry,
+                              self.act_retry_all, self.act_clear])
         self.limit = QSpinBox(minimum=1, maximum=8, value=limit)
         self.limit.setToolTip("How many files upload at the same time")
         self.limit.valueChanged.connect(self.limit_changed.emit)
@@ -121,6 +126,11 @@ class TransfersDock(FileDropTarget, QDockWidget):
     def selected(self) -> list[Any]:
         return [r.data(OBJECT_ROLE) for r in self.view.selectionModel().selectedRows()]
 
+    def _show_current(self) -> None:
+        t = self.view.currentIndex().data(OBJECT_ROLE)
+        if t is not None and t.state.value == "done" and t.video_ids:
+            self.show_requested.emit(t)
+
     def _each(self, signal: Any) -> None:
         """One signal for the whole selection (Ctrl+A, Del: one step, not a thousand)."""
         ids = [t.transfer_id for t in self.selected()]
@@ -133,6 +143,7 @@ class TransfersDock(FileDropTarget, QDockWidget):
         sel = {t.state.value for t in self.selected()}
         self.act_cancel.setEnabled(bool(sel - {"done", "cancelled"}))
         self.act_retry.setEnabled(bool(sel & {"failed", "cancelled", "interrupted"}))
+        self.act_show.setEnabled(sel == {"done"})
         self.act_retry_all.setEnabled(counts["failed"] + counts["interrupted"] > 0)
         self.act_clear.setEnabled(counts["done"] + counts["cancelled"] > 0)
         self._summary_due.start()
