@@ -91,14 +91,17 @@ class JobManager(QObject):
         task = self._tasks.get(name)
         return task is not None and not task.done()
 
-    def task(self, name: str) -> asyncio.Task[Any] | None:
-        """The task last started under this name (done or not), if any."""
-        return self._tasks.get(name)
-
     def cancel(self, name: str) -> None:
         task = self._tasks.get(name)
         if task is not None:
             task.cancel()
+
+    async def stop(self, name: str) -> None:
+        """Cancel this job, if running, and wait until it has finished unwinding."""
+        task = self._tasks.get(name)
+        if task is not None and not task.done():
+            task.cancel()
+            await asyncio.gather(task, return_exceptions=True)
 
     async def shutdown(self) -> None:
         """Cancel every job and wait for them to finish unwinding."""

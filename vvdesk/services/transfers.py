@@ -105,10 +105,7 @@ class TransferService(QObject):
         after a drop must not lose the queue."""
         self._timer.stop()
         await self._pump.aclose()
-        writer = self._s.jobs.task(JOURNAL_JOB)
-        if writer is not None and not writer.done():
-            writer.cancel()  # what it had not written goes back to the pending sets
-            await asyncio.gather(writer, return_exceptions=True)
+        await self._s.jobs.stop(JOURNAL_JOB)  # what it had not written goes back to pending
         await self._write_pending()
 
     # user actions ----------------------------------------------------------------
