@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from typing import Any
 
 from PySide6.QtCore import QObject
@@ -12,7 +12,6 @@ from vvdesk.format import human_eta, human_size
 from vvdesk.models.keyed import Column, KeyedTableModel
 
 PROGRESS_COLUMN = 2
-SENDING = ("queued", "uploading", "stalled")  # bytes still to go
 
 
 def _progress(t: Any) -> str:
@@ -54,15 +53,15 @@ class TransferModel(KeyedTableModel):
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(key=lambda t: t.transfer_id, parent=parent)
-        self.counts: Counter[str] = Counter()  # state value → rows (updated before signals)
+        self.counts: Counter[Any] = Counter()  # state → rows (updated before signals)
 
     def append(self, rows: Iterable[Any]) -> None:
         latest = {t.transfer_id: t for t in rows}
         for key, row in latest.items():
             old = self.row_for(key)
             if old is not None:
-                self.counts[old.state.value] -= 1
-            self.counts[row.state.value] += 1
+                self.counts[old.state] -= 1
+            self.counts[row.state] += 1
         super().append(latest.values())
 
     def remove_many(self, keys: Iterable[str]) -> None:
@@ -70,18 +69,18 @@ class TransferModel(KeyedTableModel):
         for key in keys:
             old = self.row_for(key)
             if old is not None:
-                self.counts[old.state.value] -= 1
+                self.counts[old.state] -= 1
         super().remove_many(keys)
 
     def clear(self) -> None:
         self.counts.clear()
         super().clear()
 
-    def unsent(self) -> tuple[int, int, float]:
-        """Over the uploads still to send: bytes sent, bytes in all, summed rate (B/s)."""
+    def unsent(self, sending: Collection[Any]) -> tuple[int, int, float]:
+        """Over the uploads in these states: bytes sent, bytes in all, summed rate (B/s)."""
         sent = size = 0
         rate = 0.0
         for t in self._rows:
-            if t.state.value in SENDING:
+            if t.state in sending:
                 sent, size, rate = sent + min(t.sent, t.size), size + t.size, rate + t.rate
         return sent, size, rate

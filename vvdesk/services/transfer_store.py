@@ -32,6 +32,9 @@ class TState(StrEnum):
 ACTIVE = frozenset({TState.UPLOADING, TState.STALLED, TState.IMPORTING})
 RETRYABLE = frozenset({TState.FAILED, TState.CANCELLED, TState.INTERRUPTED})
 FINISHED = frozenset({TState.DONE, TState.CANCELLED})
+PENDING = ACTIVE | {TState.QUEUED}  # not settled yet: the queue is busy while any is
+SENDING = PENDING - {TState.IMPORTING}  # bytes still to go
+RETRY_ALL = RETRYABLE - {TState.CANCELLED}  # what "Retry/resume all" takes up again
 
 
 @dataclass(frozen=True)

@@ -22,7 +22,10 @@ from vvdesk.services.session import ApiSession
 from vvdesk.services.transfer_store import (
     ACTIVE,
     FINISHED,
+    PENDING,
+    RETRY_ALL,
     RETRYABLE,
+    SENDING,
     Transfer,
     TransferStore,
     TState,
@@ -83,8 +86,7 @@ class TransferService(QObject):
             return await self._store.load()
 
         def ok(rows: list[Transfer]) -> None:
-            cut_off = [t for t in rows if t.state in (TState.QUEUED, TState.UPLOADING,
-                                                      TState.STALLED)
+            cut_off = [t for t in rows if t.state in SENDING
                        or (t.state is TState.IMPORTING and not t.job_id)]
             for t in rows:
                 self._store_row(t, persist=False)  # as they were: no journal write
@@ -162,7 +164,7 @@ class TransferService(QObject):
         self._set_many(again)
         self._pump_queue()
 
-    def retry_all(self, states: frozenset[TState] = RETRYABLE - {TState.CANCELLED}) -> None:
+    def retry_all(self, states: frozenset[TState] = RETRY_ALL) -> None:
         self.retry(*(t.transfer_id for t in self.transfers() if t.state in states))
 
     def clear_finished(self) -> None:
@@ -205,7 +207,7 @@ class TransferService(QObject):
 
     def _check_idle(self) -> None:
         """Say once when the last queued or running upload has settled (walk-away users)."""
-        if any(self._counts[s] for s in (TState.QUEUED, *ACTIVE)):
+        if any(self._counts[s] for s in PENDING):
             return
         done, failed = self._since_idle
         if done or failed:

@@ -27,6 +27,14 @@ from PySide6.QtWidgets import (
 from vvdesk.format import human_eta, human_size
 from vvdesk.models.keyed import OBJECT_ROLE
 from vvdesk.models.transfers import PROGRESS_COLUMN, TransferModel, fraction
+from vvdesk.services.transfer_store import (
+    FINISHED,
+    PENDING,
+    RETRY_ALL,
+    RETRYABLE,
+    SENDING,
+    TState,
+)
 from vvdesk.ui.widgets.actions import pane_action
 from vvdesk.ui.widgets.drops import FileDropTarget, accept_files
 
@@ -128,7 +136,7 @@ class TransfersDock(FileDropTarget, QDockWidget):
 
     def _show_current(self) -> None:
         t = self.view.currentIndex().data(OBJECT_ROLE)
-        if t is not None and t.state.value == "done" and t.video_ids:
+        if t is not None and t.state is TState.DONE and t.video_ids:
             self.show_requested.emit(t)
 
     def _each(self, signal: Any) -> None:
@@ -137,27 +145,28 @@ class TransfersDock(FileDropTarget, QDockWidget):
         if ids:
             signal.emit(ids)
 
+    def _count(self, states: frozenset[TState]) -> int:
+        return sum(self.model.counts[s] for s in states)
+
     def _update(self, *_: object) -> None:
         """Runs on every row change: reads the model's per-state counts, not every row."""
-        counts = self.model.counts
-        sel = {t.state.value for t in self.selected()}
-        self.act_cancel.setEnabled(bool(sel - {"done", "cancelled"}))
-        self.act_retry.setEnabled(bool(sel & {"failed", "cancelled", "interrupted"}))
-        self.act_show.setEnabled(sel == {"done"})
-        self.act_retry_all.setEnabled(counts["failed"] + counts["interrupted"] > 0)
-        self.act_clear.setEnabled(counts["done"] + counts["cancelled"] > 0)
+        sel = {t.state for t in self.selected()}
+        self.act_cancel.setEnabled(bool(sel - FINISHED))
+        self.act_retry.setEnabled(bool(sel & RETRYABLE))
+        self.act_show.setEnabled(sel == {TState.DONE})
+        self.act_retry_all.setEnabled(self._count(RETRY_ALL) > 0)
+        self.act_clear.setEnabled(self._count(FINISHED) > 0)
         self._summary_due.start()
 
     def _update_summary(self) -> None:
-        counts = self.model.counts
-        active = sum(counts[s] for s in ("queued", "uploading", "stalled", "importing"))
+        active = self._count(PENDING)
         text = f"{active} active" if active else "idle"
-        if counts["queued"] + counts["uploading"] + counts["stalled"]:
-            sent, size, rate = self.model.unsent()
+        if self._count(SENDING):
+            sent, size, rate = self.model.unsent(SENDING)
             text += f" · {human_size(sent)} of {human_size(size)}"
             if rate > 0:
                 text += f" · about {human_eta((size - sent) / rate)} left"
-        if waiting := counts["interrupted"]:
+        if waiting := self.model.counts[TState.INTERRUPTED]:
             text += f" · {waiting} interrupted — Retry/resume all to continue"
         self.summary.setText(text)
 
