@@ -39,6 +39,14 @@ def write_file(path: Path, size: int) -> Path:
     return path
 
 
+def small_files(folder: Path, n: int, words: int) -> Path:
+    """A folder of n tiny, distinct .jpg files (many rows, next to no bytes)."""
+    folder.mkdir()
+    for i in range(n):
+        (folder / f"f{i:04d}.jpg").write_bytes(i.to_bytes(4, "little") * words)
+    return folder
+
+
 class Harness:
     """A TransferService on its own session and journal (like one app run)."""
 
@@ -251,10 +259,7 @@ def test_a_drop_of_many_files_arrives_as_one_batch_and_clears_as_one(make, sandb
                                                                      until, tmp_path):
     from vvdesk.models.transfers import TransferModel
 
-    folder = tmp_path / "stills"
-    folder.mkdir()
-    for i in range(1500):
-        (folder / f"still_{i:04d}.jpg").write_bytes(i.to_bytes(4, "little") * 16)
+    folder = small_files(tmp_path / "stills", 1500, 16)
     sandbox.add_fault(method="POST", path=r"/videos/upload$", latency=30.0, times=2)
     h = make(limit=2)
     model = TransferModel()
@@ -309,10 +314,7 @@ def test_a_long_queue_comes_back_after_a_restart_in_one_piece(make, sandbox, aru
         await real_save(self, rows)
 
     monkeypatch.setattr(TransferStore, "save", slow_save)
-    folder = tmp_path / "batch"
-    folder.mkdir()
-    for i in range(600):
-        (folder / f"f{i:03d}.jpg").write_bytes(i.to_bytes(4, "little") * 8)
+    folder = small_files(tmp_path / "batch", 600, 8)
     sandbox.add_fault(method="POST", path=r"/videos/upload$", latency=30.0, times=1)
     first = make(limit=1)
     first.service.add_paths([str(folder)], None, "Playground")
