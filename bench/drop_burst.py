@@ -22,7 +22,7 @@ os.environ["QT_QPA_PLATFORM"] = "offscreen"
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from upload import KEY, Heartbeat  # bench/upload.py: the same key and heartbeat
+from upload import KEY, Heartbeat, app_loop  # bench/upload.py: key, heartbeat, loop
 
 FILES = int(os.environ.get("BENCH_DROP_FILES", 2000))
 UPLOADS = int(os.environ.get("BENCH_DROP_UPLOADS", 300))
@@ -108,11 +108,7 @@ async def burst(base_url: str, folder: Path, workdir: Path) -> dict[str, float]:
 
 
 def main() -> None:
-    import qasync
-    from PySide6.QtWidgets import QApplication
-
     from tests.sandbox_proc import SandboxProcess
-    from vvdesk import gc_guard
 
     work = Path(tempfile.mkdtemp(prefix="vvdesk-bench-drop-"))
     try:
@@ -122,10 +118,7 @@ def main() -> None:
             (folder / f"still_{i:05d}.jpg").write_bytes(os.urandom(2048))
         with SandboxProcess(work / "sandbox", api_key=KEY, seed_demo=False,
                             time_scale=1000.0) as sb:
-            app = QApplication.instance() or QApplication(sys.argv)
-            gc_guard.install(app)
-            loop = qasync.QEventLoop(app)
-            asyncio.set_event_loop(loop)
+            loop = app_loop()
             with loop:
                 r = loop.run_until_complete(burst(sb.base_url, folder, work))
         print(f"drop_files={FILES}")

@@ -103,6 +103,21 @@ class Heartbeat:
         return self.max_gap * 1000
 
 
+def app_loop() -> Any:
+    """vvdesk's loop as the app runs it: qasync on the (offscreen) QApplication, with
+    Python's GC on the GUI thread. Use it as a context manager."""
+    import qasync
+    from PySide6.QtWidgets import QApplication
+
+    from vvdesk import gc_guard
+
+    app = QApplication.instance() or QApplication(sys.argv)
+    gc_guard.install(app)
+    loop = qasync.QEventLoop(app)
+    asyncio.set_event_loop(loop)
+    return loop
+
+
 def write_file(path: Path) -> None:
     with path.open("wb") as f:
         for _ in range(SIZE // BLOCK):
@@ -199,11 +214,7 @@ async def vvdesk_upload(base_url: str, path: Path, kind: str, workdir: Path) -> 
 
 
 def main() -> None:
-    import qasync
-    from PySide6.QtWidgets import QApplication
-
     from tests.sandbox_proc import SandboxProcess
-    from vvdesk import gc_guard
 
     work = Path(tempfile.mkdtemp(prefix="vvdesk-bench-upload-"))
     runs: dict[str, list[dict[str, float]]] = {k: [] for k in ("curl", *PUMPS)}
@@ -213,10 +224,7 @@ def main() -> None:
         with SandboxProcess(work / "sandbox", api_key=KEY, seed_demo=False,
                             time_scale=1000.0) as sb:
             print(f"warmup_curl_mb_s={curl_mb_s(sb.base_url, big):.1f}", flush=True)
-            app = QApplication.instance() or QApplication(sys.argv)
-            gc_guard.install(app)
-            loop = qasync.QEventLoop(app)
-            asyncio.set_event_loop(loop)
+            loop = app_loop()
             kinds = ["curl", *PUMPS]
             with loop:
                 for r in range(ROUNDS):
