@@ -9,7 +9,7 @@ import pytest
 import videovector as vv
 
 from vvdesk.api.errors import ProblemKind, UserFacingError, describe
-from vvdesk.api.probe import check_base_url
+from vvdesk.vocab import check_base_url
 
 
 @pytest.mark.parametrize(("exc", "kind", "words"), [

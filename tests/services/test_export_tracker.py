@@ -10,10 +10,10 @@ import pytest
 
 from tests.conftest import TEST_KEY
 from vvdesk.api.client import make_client
-from vvdesk.api.subpath import normalize_subpath, subpath_problem
 from vvdesk.services.export_tracker import MAX_SINGLE_FETCHES, ExportTracker, RateWindow
 from vvdesk.services.journal import Journal
 from vvdesk.services.session import ApiSession
+from vvdesk.vocab import normalize_subpath, subpath_problem
 
 DEMO_INDEX = "idx_demo_archive"
 

@@ -104,9 +104,10 @@ def count_calls(monkeypatch: pytest.MonkeyPatch, obj: Any, name: str) -> list[An
 def test_unknown_status_is_shown_as_it_comes(qapp):
     from videovector._types import Video, VideoStatus
 
-    from vvdesk.models.media import MediaModel, in_progress
+    from vvdesk.models.media import MediaModel
     from vvdesk.models.segments import SegmentModel
     from vvdesk.ui.widgets.media_details import MediaDetails
+    from vvdesk.vocab import media_in_progress as in_progress
 
     model = MediaModel()
     odd = Video(video_id="vid_x", title="Odd", video_uri="gs://b/x.mp4",

@@ -9,45 +9,14 @@ response bodies are a documented gap, so they are read leniently into plain dict
 from __future__ import annotations
 
 import uuid
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any
 
-from vvdesk.api.subpath import subpath_problem
+from vvdesk.vocab import EXPORT_FIELDS, IMPORT_FIELDS, AutomationKind
 
 if TYPE_CHECKING:
     from videovector import AsyncVideoVector
 
-Kind = Literal["import", "export"]
-DEBOUNCE_CHOICES = ("5m", "10m", "1h", "1d")
-IMPORT_FIELDS = ("enabled", "paused", "connector_id", "source_prefix", "file_pattern",
-                 "recursive", "debounce_interval", "prompt_preset")
-EXPORT_FIELDS = ("enabled", "paused", "destination_connector_id", "destination_subpath")
-
-
-def import_problems(cfg: dict[str, Any]) -> dict[str, str]:
-    """Field → why it cannot be sent, for an import automation body."""
-    problems: dict[str, str] = {}
-    if not cfg.get("connector_id"):
-        problems["connector_id"] = "Choose the connector to watch."
-    if str(cfg.get("source_prefix", "")).startswith("/"):
-        problems["source_prefix"] = "The folder is relative to the bucket: remove the leading “/”."
-    if not str(cfg.get("file_pattern", "")).strip():
-        problems["file_pattern"] = "Enter a file pattern, for example *.mp4 or *.{mp4,mov}."
-    if cfg.get("debounce_interval") not in DEBOUNCE_CHOICES:
-        problems["debounce_interval"] = "Choose one of 5m, 10m, 1h or 1d."
-    preset = cfg.get("prompt_preset") or {}
-    if not (isinstance(preset, dict) and preset.get("prompt_id")):
-        problems["prompt_preset"] = "Choose the prompt to run on new media."
-    return problems
-
-
-def export_problems(cfg: dict[str, Any]) -> dict[str, str]:
-    """Field → why it cannot be sent, for an export automation body."""
-    problems: dict[str, str] = {}
-    if not cfg.get("destination_connector_id"):
-        problems["destination_connector_id"] = "Choose the connector that receives exports."
-    if why := subpath_problem(str(cfg.get("destination_subpath") or "")):
-        problems["destination_subpath"] = why
-    return problems
+Kind = AutomationKind
 
 
 def body_for(kind: Kind, cfg: dict[str, Any]) -> dict[str, Any]:

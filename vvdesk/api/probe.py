@@ -8,11 +8,10 @@ so this one call goes through httpx directly (same headers, no retries: the user
 from __future__ import annotations
 
 import asyncio
-import ipaddress
 from dataclasses import dataclass
-from urllib.parse import urlsplit
 
 from vvdesk.api.errors import ApiProblem, ProblemKind, describe_transport
+from vvdesk.vocab import check_base_url
 
 
 @dataclass(frozen=True)
@@ -20,30 +19,6 @@ class ProbeResult:
     ok: bool
     message: str
     problem: ApiProblem | None = None
-
-
-def is_loopback(host: str) -> bool:
-    if host in ("localhost", ""):
-        return host == "localhost"
-    try:
-        return ipaddress.ip_address(host.strip("[]")).is_loopback
-    except ValueError:
-        return False
-
-
-def check_base_url(url: str) -> str | None:
-    """Why this base URL cannot hold an API key, or None when it is fine."""
-    parts = urlsplit(url.strip())
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        return "Enter a full address such as https://api.vectormethods.com/api/v2."
-    if parts.username or parts.password or parts.query or parts.fragment:
-        return "The address must not contain a user name, a query or a fragment."
-    if parts.scheme == "http" and not is_loopback(parts.hostname):
-        return ("Plain http would send the API key unencrypted; use https "
-                "(http is allowed only for this computer, e.g. the sandbox).")
-    if not parts.path.rstrip("/").endswith("/api/v2"):
-        return "The address should end in /api/v2 (for example https://host/api/v2)."
-    return None
 
 
 def api_headers(api_key: str) -> dict[str, str]:

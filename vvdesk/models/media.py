@@ -7,13 +7,7 @@ from typing import Any
 from PySide6.QtCore import QModelIndex, QObject, QPersistentModelIndex, Qt
 
 from vvdesk.models.keyed import KEY_ROLE, Column, CursorPagedModel, text
-
-IN_PROGRESS = frozenset({"processing", "pending", "queued", "importing", "running",
-                         "uploading", "scanning"})
-
-
-def in_progress(status: Any) -> bool:
-    return text(status).lower() in IN_PROGRESS
+from vvdesk.vocab import media_in_progress
 
 
 def _created(v: Any) -> str:
@@ -41,7 +35,7 @@ class MediaModel(CursorPagedModel):
                 self.upsert(row.model_copy(update={"status": st.status}))
 
     def in_progress_ids(self) -> list[str]:
-        return [v.video_id for v in self.rows() if in_progress(v.status)]
+        return [v.video_id for v in self.rows() if media_in_progress(v.status)]
 
     def set_deletion(self, video_id: str, status: str) -> None:
         self._deleting[video_id] = status

@@ -8,12 +8,7 @@ from PySide6.QtCore import QModelIndex, QObject, Signal
 
 from vvdesk.format import when
 from vvdesk.models.keyed import AnyIndex, Column, KeyedTableModel
-
-TERMINAL = frozenset({"completed", "completed_with_failures", "failed", "cancelled"})
-
-
-def is_terminal(status: str | None) -> bool:
-    return (status or "").lower() in TERMINAL
+from vvdesk.vocab import run_is_terminal
 
 
 def segments(r: Any) -> str:
@@ -60,4 +55,4 @@ class RunListModel(KeyedTableModel):
             self.more_requested.emit()
 
     def running(self) -> list[str]:
-        return [r.run_id for r in self.rows() if not is_terminal(r.status)]
+        return [r.run_id for r in self.rows() if not run_is_terminal(r.status)]

@@ -28,10 +28,10 @@ from PySide6.QtCore import QObject, Signal
 from vvdesk.api.errors import ApiProblem, ProblemKind, describe
 from vvdesk.services.journal import Journal
 from vvdesk.services.session import ApiSession
+from vvdesk.vocab import export_is_terminal
 
 log = logging.getLogger(__name__)
 _TRY_AGAIN = re.compile(r"\s*Try again (in \d+ s|later)\.$")
-TERMINAL = frozenset({"completed", "failed"})
 MIN_INTERVAL_S = 1.0
 MAX_INTERVAL_S = 30.0
 BACKOFF = 1.6
@@ -51,10 +51,6 @@ CREATE TABLE IF NOT EXISTS tracked_exports (
     PRIMARY KEY (profile, export_id)
 );
 """
-
-
-def is_terminal(status: str | None) -> bool:
-    return (status or "").lower() in TERMINAL
 
 
 @dataclass
@@ -243,10 +239,10 @@ class ExportTracker(QObject):
             return False
         t.last_seen = now
         status = str(export.status or "")
-        if status == t.status and not is_terminal(status):
+        if status == t.status and not export_is_terminal(status):
             return False
         t.status = status
-        if is_terminal(status):
+        if export_is_terminal(status):
             await self._forget(export.export_id, status)
             self.finished.emit(export)
         else:

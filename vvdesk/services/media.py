@@ -12,6 +12,7 @@ from typing import Any
 from PySide6.QtCore import QObject, Signal
 
 from vvdesk.services.session import ApiSession
+from vvdesk.vocab import import_job_is_terminal, media_in_progress
 
 PLAYGROUND = ""  # scope id of the playground (media without an index)
 PAGE_SIZE = 50
@@ -80,8 +81,6 @@ class MediaService(QObject):
                 "Refreshing media status"))
 
     async def _poll(self) -> None:
-        from vvdesk.models.media import in_progress
-
         while self._watched:
             await asyncio.sleep(self.status_poll_s)
             ids = sorted(self._watched)
@@ -89,7 +88,7 @@ class MediaService(QObject):
                 result = await self._s.client.videos.batch_status(ids[i:i + STATUS_BATCH])
                 self.statuses.emit(list(result))
                 for st in result:
-                    if not in_progress(st.status):
+                    if not media_in_progress(st.status):
                         self._watched.discard(st.video_id)
                 self._watched -= set(ids[i:i + STATUS_BATCH]) - {st.video_id for st in result}
 
@@ -149,7 +148,7 @@ class MediaService(QObject):
             job = await self._s.client.videos.create(title=title, video_uri=uri,
                                                      index_id=index_id, idempotency_key=key)
             for _ in range(120):  # the media appears once the import is done
-                if (job.status or "").lower() in ("completed", "failed", "cancelled"):
+                if import_job_is_terminal(job.status):
                     break
                 await asyncio.sleep(0.5)
                 job = await jobs.retrieve(job.job_id)

@@ -5,10 +5,11 @@ from __future__ import annotations
 from PySide6.QtCore import QObject, Signal
 
 from vvdesk.api.errors import ApiProblem
-from vvdesk.api.probe import ProbeResult, check_base_url, test_connection
+from vvdesk.api.probe import ProbeResult, test_connection
 from vvdesk.secrets import SecretVault
 from vvdesk.services.jobs import JobManager
 from vvdesk.settings import Profile, Settings
+from vvdesk.vocab import check_base_url
 
 
 class ProfileService(QObject):

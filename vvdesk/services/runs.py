@@ -13,8 +13,8 @@ from typing import Any
 from PySide6.QtCore import QObject, Signal
 
 from vvdesk.api.errors import ProblemKind, describe
-from vvdesk.models.runs import is_terminal
 from vvdesk.services.session import ApiSession
+from vvdesk.vocab import run_is_terminal as is_terminal
 
 PAGE = 50
 WATCH_MIN_S = 1.0

@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from vvdesk.api.media_types import extension, media_type
+from vvdesk.vocab import extension, media_type
 
 UNSUPPORTED = "unsupported type"
 UNREADABLE = "unreadable"

@@ -1,7 +1,7 @@
 """Create an export: which runs (index exports; default all), and where it goes.
 
 Destination is a download or a connector with an optional sub-path; the sub-path rule
-(vvdesk/api/subpath.py) is checked as the user types and the reason shown inline.
+(vvdesk/vocab.py) is checked as the user types and the reason shown inline.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from vvdesk.api.subpath import normalize_subpath, subpath_problem
+from vvdesk.vocab import normalize_subpath, subpath_problem
 
 
 class CreateExportDialog(QDialog):

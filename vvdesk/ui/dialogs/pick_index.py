@@ -47,7 +47,7 @@ class PickIndexDialog(QDialog):
 
 def choose_files(parent: QWidget | None, start_dir: str = "") -> list[str]:
     """The Upload… file chooser (tests replace this)."""
-    from vvdesk.api.media_types import file_dialog_filter
+    from vvdesk.vocab import file_dialog_filter
 
     paths, _ = QFileDialog.getOpenFileNames(parent, "Upload media", start_dir,
                                             file_dialog_filter())

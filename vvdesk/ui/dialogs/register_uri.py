@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QFormLayout, QLineEdit, QWidget
 
-from vvdesk.api.media_types import media_type
 from vvdesk.ui.dialogs.ask import CheckedDialog
+from vvdesk.vocab import media_type
 
 SCHEMES = ("gs://", "s3://", "https://")
 

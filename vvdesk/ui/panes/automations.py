@@ -13,11 +13,11 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QScrollArea, QVBoxLayout, QWidget
 
-from vvdesk.api.automations import export_problems, import_problems
 from vvdesk.services.automations import AutomationService
 from vvdesk.services.connectors import ConnectorService
 from vvdesk.ui.dialogs import ask
 from vvdesk.ui.widgets.automation_forms import AutomationForm, ExportForm, ImportForm
+from vvdesk.vocab import export_problems, import_problems
 
 CHECKS = {"import": import_problems, "export": export_problems}
 

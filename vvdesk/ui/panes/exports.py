@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 from vvdesk.format import human_size
 from vvdesk.models.exports import ExportListModel, ExportScopeProxy, destination
 from vvdesk.models.keyed import OBJECT_ROLE, SORT_ROLE
+from vvdesk.vocab import EXPORT_RECREATABLE, export_is_completed, status_text
 
 
 def export_details(e: Any) -> str:
@@ -127,9 +128,9 @@ class ExportsPane(QWidget):
     def _update(self, *_: object) -> None:
         e = self.current_export()
         self.act_create.setEnabled(self.index is not None)
-        self.act_download.setEnabled(e is not None and e.status == "completed"
+        self.act_download.setEnabled(e is not None and export_is_completed(e.status)
                                      and e.destination_type != "connector")
-        self.act_again.setEnabled(e is not None and e.status in ("completed", "failed"))
+        self.act_again.setEnabled(e is not None and status_text(e.status) in EXPORT_RECREATABLE)
         self.details.setText(export_details(e) if e is not None else "")
 
     def _create(self) -> None:

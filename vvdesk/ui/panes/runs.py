@@ -20,9 +20,10 @@ from PySide6.QtWidgets import (
 
 from vvdesk.format import when
 from vvdesk.models.keyed import OBJECT_ROLE, SORT_ROLE
-from vvdesk.models.runs import RunListModel, is_terminal
+from vvdesk.models.runs import RunListModel
 from vvdesk.models.runs import media as media_text
 from vvdesk.models.runs import segments as segments_text
+from vvdesk.vocab import run_is_exportable, run_is_terminal
 
 
 def context_text(context: Any) -> str:
@@ -157,8 +158,8 @@ class RunsPane(QWidget):
     def _update_actions(self) -> None:
         run = self.current_run()
         self.act_start.setEnabled(self.index is not None or bool(self.video_ids))
-        self.act_cancel.setEnabled(run is not None and not is_terminal(run.status))
-        done = run is not None and run.status in ("completed", "completed_with_failures")
+        self.act_cancel.setEnabled(run is not None and not run_is_terminal(run.status))
+        done = run is not None and run_is_exportable(run.status)
         self.act_export.setEnabled(done)
         self.act_export_all.setEnabled(done and self.index is not None)
         if run is not None and self.details.toPlainText():

@@ -19,8 +19,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from vvdesk.api.automations import DEBOUNCE_CHOICES
 from vvdesk.format import when
+from vvdesk.vocab import DEBOUNCE_CHOICES
 
 ERROR_STYLE = "color: #b3261e;"
 DEBOUNCE_LABELS = {"5m": "5 minutes", "10m": "10 minutes", "1h": "1 hour", "1d": "1 day"}
