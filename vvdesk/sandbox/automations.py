@@ -24,6 +24,8 @@ from .connectors import check_relative_path, import_from_bucket
 from .context import Context
 from .db import Row
 from .errors import ApiError, invalid
+from .exports import create_index_export
+from .run_options import parse_options
 from .runs import new_run
 
 log = logging.getLogger("vvdesk.sandbox")
@@ -60,8 +62,6 @@ def _connector(ctx: Context, body: dict[str, Any], field: str, scope: str) -> Ro
 
 def validate_import(ctx: Context, body: dict[str, Any]) -> dict[str, Any]:
     """Checked import-automation config (422 naming the field)."""
-    from .routes_runs import parse_options  # route-level validator shared with execute
-
     connector = _connector(ctx, body, "connector_id", "import")
     prefix = body.get("source_prefix", "") or ""
     if not isinstance(prefix, str) or prefix.startswith("/") or ".." in prefix.split("/"):
@@ -173,8 +173,6 @@ def step_automation(ctx: Context, row: Row) -> None:
 
 def on_import_completed(ctx: Context, job: Row) -> None:
     """Start the preset prompt run for an automation import job."""
-    from .routes_runs import parse_options
-
     preset = job.doc.get("_preset")
     if not preset:
         return
@@ -196,8 +194,6 @@ def on_import_completed(ctx: Context, job: Row) -> None:
 
 def on_run_finished(ctx: Context, run: Row) -> None:
     """Trigger the index's export automation for a searchable finished run."""
-    from .routes_exports import create_index_export
-
     if run.parent is None or run.doc["status"] not in SEARCHABLE:
         return
     auto = ctx.store.get("automation", automation_id(run.parent, "export"))

@@ -26,9 +26,12 @@ from typing import Any
 from urllib.parse import quote
 
 from . import clock, simulate
+from .connectors import check_relative_path
 from .context import Context
 from .db import Row
+from .errors import invalid, not_found
 from .ids import new_id
+from .lookups import load_index, load_run
 
 SEARCHABLE = ("completed", "completed_with_failures")
 MAX_ATTEMPTS = 3
@@ -197,3 +200,46 @@ def fail_export(ctx: Context, row: Row, message: str) -> None:
     doc.update(status="failed", queue_status="failed", error_message=message, last_error=message,
                download_url=None, updated_at=now, completed_at=doc["completed_at"] or now)
     ctx.store.save(row)
+
+
+def check_subpath(value: Any, field: str = "destination_subpath") -> str | None:
+    """Relative POSIX sub-path: no ``..``, backslash, empty segment or leading ``/``."""
+    return check_relative_path(value, field)
+
+
+def resolve_destination(ctx: Context, body: dict[str, Any]) -> tuple[Row | None, str | None]:
+    """Connector row (404 when unknown) and checked subpath of a create body."""
+    connector_id = body.get("destination_connector_id")
+    subpath = check_subpath(body.get("destination_subpath"))
+    if connector_id in (None, ""):
+        if subpath is not None:
+            raise invalid("destination_subpath",
+                          "destination_subpath needs destination_connector_id")
+        return None, None
+    if not isinstance(connector_id, str):
+        raise invalid("destination_connector_id", "destination_connector_id must be a string")
+    connector = ctx.store.get("connector", connector_id)
+    if connector is None:
+        raise not_found("connector", connector_id)
+    if "export" not in connector.doc.get("scopes", []):
+        raise invalid("destination_connector_id", "connector lacks the 'export' scope")
+    return connector, subpath
+
+
+def create_index_export(ctx: Context, index_id: str, body: dict[str, Any]) -> Row:
+    """Validated index export (also used by export automations)."""
+    load_index(ctx, index_id)
+    connector, subpath = resolve_destination(ctx, body)
+    requested = body.get("prompt_run_ids")
+    if requested is not None:
+        if not isinstance(requested, list) or not all(isinstance(r, str) for r in requested):
+            raise invalid("prompt_run_ids", "prompt_run_ids must be a list of strings")
+        for run_id in requested:
+            run = load_run(ctx, run_id)
+            if run.parent != index_id:
+                raise invalid("prompt_run_ids", f"run '{run_id}' does not belong to the index")
+        run_ids = list(requested)
+    else:
+        run_ids = index_run_ids(ctx, index_id)
+    return new_export(ctx, export_type="index", target_id=index_id, run_ids=run_ids,
+                      connector=connector, subpath=subpath, requested_run_ids=requested or None)

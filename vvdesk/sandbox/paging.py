@@ -12,6 +12,7 @@ from typing import Any
 
 from starlette.requests import Request
 
+from .context import ctx_of
 from .errors import ApiError, invalid
 
 
@@ -63,3 +64,23 @@ def page_envelope(items: list[Any], limit: int, next_cursor: str | None) -> dict
             "next_cursor": next_cursor,
         },
     }
+
+
+def keyset_page(
+    request: Request, kind: str, parent: str | None, scope: str,
+    render: Any, *, descending: bool = True, parent2: Any = None,
+) -> dict[str, Any]:
+    """One ``{data, pagination}`` page over rows of ``kind`` under ``parent``."""
+    ctx = ctx_of(request)
+    limit = parse_limit(request, default=50, low=1, high=100) or 50
+    cursor = request.query_params.get("cursor")
+    after = decode_cursor(cursor, scope) if cursor else None
+    kwargs: dict[str, Any] = {"parent": parent}
+    if parent2 is not None:
+        kwargs["parent2"] = parent2
+    rows = ctx.store.query(kind, descending=descending, after_seq=after, limit=limit + 1,
+                           **kwargs)
+    more = len(rows) > limit
+    rows = rows[:limit]
+    next_cursor = encode_cursor(rows[-1].seq, scope) if more and rows else None
+    return page_envelope([render(r) for r in rows], limit, next_cursor)

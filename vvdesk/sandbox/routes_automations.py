@@ -13,7 +13,7 @@ from .automations import automation_id, save_config, validate_export, validate_i
 from .context import Context, ctx_of
 from .db import Row
 from .errors import ApiError
-from .routes_indexes import load_index
+from .lookups import load_index
 from .views import public
 from .web import json_object, respond
 

@@ -20,7 +20,7 @@ from .connectors import (
 )
 from .context import ctx_of
 from .errors import invalid
-from .routes_indexes import load_index
+from .lookups import load_index
 from .views import import_job_view, public
 from .web import idempotent, json_object, respond
 

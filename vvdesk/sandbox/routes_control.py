@@ -10,7 +10,7 @@ from . import clock
 from .context import ctx_of
 from .errors import invalid
 from .exports import fail_export
-from .routes_exports import load_export
+from .lookups import load_export
 from .views import public
 from .web import json_object, respond
 

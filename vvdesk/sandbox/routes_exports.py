@@ -9,68 +9,16 @@ from starlette.requests import Request
 from starlette.responses import Response, StreamingResponse
 from starlette.routing import Route
 
-from .connectors import check_relative_path
-from .context import Context, ctx_of
+from .context import ctx_of
 from .db import Row
-from .errors import ApiError, conflict, invalid, not_found
-from .exports import artifact_path, index_run_ids, new_export
+from .errors import ApiError, conflict, invalid
+from .exports import artifact_path, create_index_export, new_export, resolve_destination
+from .lookups import load_export, load_index, load_run
 from .paging import parse_limit
-from .routes_indexes import load_index
-from .routes_runs import load_run
 from .views import public
 from .web import idempotent, json_object, respond
 
 CHUNK = 64 * 1024
-
-
-def load_export(ctx: Context, export_id: str) -> Row:
-    row = ctx.store.get("export", export_id)
-    if row is None:
-        raise not_found("export", export_id)
-    return row
-
-
-def check_subpath(value: Any, field: str = "destination_subpath") -> str | None:
-    """Relative POSIX sub-path: no ``..``, backslash, empty segment or leading ``/``."""
-    return check_relative_path(value, field)
-
-
-def resolve_destination(ctx: Context, body: dict[str, Any]) -> tuple[Row | None, str | None]:
-    """Connector row (404 when unknown) and checked subpath of a create body."""
-    connector_id = body.get("destination_connector_id")
-    subpath = check_subpath(body.get("destination_subpath"))
-    if connector_id in (None, ""):
-        if subpath is not None:
-            raise invalid("destination_subpath",
-                          "destination_subpath needs destination_connector_id")
-        return None, None
-    if not isinstance(connector_id, str):
-        raise invalid("destination_connector_id", "destination_connector_id must be a string")
-    connector = ctx.store.get("connector", connector_id)
-    if connector is None:
-        raise not_found("connector", connector_id)
-    if "export" not in connector.doc.get("scopes", []):
-        raise invalid("destination_connector_id", "connector lacks the 'export' scope")
-    return connector, subpath
-
-
-def create_index_export(ctx: Context, index_id: str, body: dict[str, Any]) -> Row:
-    """Validated index export (also used by export automations)."""
-    load_index(ctx, index_id)
-    connector, subpath = resolve_destination(ctx, body)
-    requested = body.get("prompt_run_ids")
-    if requested is not None:
-        if not isinstance(requested, list) or not all(isinstance(r, str) for r in requested):
-            raise invalid("prompt_run_ids", "prompt_run_ids must be a list of strings")
-        for run_id in requested:
-            run = load_run(ctx, run_id)
-            if run.parent != index_id:
-                raise invalid("prompt_run_ids", f"run '{run_id}' does not belong to the index")
-        run_ids = list(requested)
-    else:
-        run_ids = index_run_ids(ctx, index_id)
-    return new_export(ctx, export_type="index", target_id=index_id, run_ids=run_ids,
-                      connector=connector, subpath=subpath, requested_run_ids=requested or None)
 
 
 async def export_index(request: Request) -> Response:

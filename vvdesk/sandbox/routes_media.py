@@ -9,13 +9,14 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from . import blobs, simulate
+from .checks import optional_str, require_str
 from .context import Context, ctx_of
 from .errors import invalid, not_found
+from .lookups import load_import_job, load_index
 from .media import make_source, new_import_job
 from .paging import parse_limit
-from .routes_indexes import load_index
 from .views import import_job_view, import_outputs
-from .web import idempotent, json_object, optional_str, query_bool, require_str, respond
+from .web import idempotent, json_object, query_bool, respond
 
 URI_SCHEMES = ("gs://", "s3://", "https://")
 PLACEHOLDER_SECONDS = 60.0
@@ -107,16 +108,9 @@ async def register(request: Request) -> Response:
     return idempotent(request, body, produce)
 
 
-def load_job(ctx: Context, job_id: str) -> Any:
-    row = ctx.store.get("import_job", job_id)
-    if row is None:
-        raise not_found("import_job", job_id)
-    return row
-
-
 async def get_job(request: Request) -> Response:
     ctx = ctx_of(request)
-    return respond(import_job_view(load_job(ctx, request.path_params["job_id"])))
+    return respond(import_job_view(load_import_job(ctx, request.path_params["job_id"])))
 
 
 def _offset_cursor(request: Request) -> int:
@@ -130,7 +124,7 @@ def _offset_cursor(request: Request) -> int:
 
 async def job_outputs(request: Request) -> Response:
     ctx = ctx_of(request)
-    row = load_job(ctx, request.path_params["job_id"])
+    row = load_import_job(ctx, request.path_params["job_id"])
     limit = parse_limit(request, default=100, low=1, high=100) or 100
     return respond(import_outputs(row.doc, _offset_cursor(request), limit))
 
@@ -138,7 +132,7 @@ async def job_outputs(request: Request) -> Response:
 async def job_files(request: Request) -> Response:
     """Per-source outcomes (``{items, next_cursor, total}``)."""
     ctx = ctx_of(request)
-    doc = load_job(ctx, request.path_params["job_id"]).doc
+    doc = load_import_job(ctx, request.path_params["job_id"]).doc
     done = int(doc["_done"])
     items = []
     for ordinal, src in enumerate(doc["_sources"]):

@@ -9,26 +9,12 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from .context import Context, ctx_of
-from .db import Row
 from .deletions import deletion_status, start_deletion
 from .errors import invalid, not_found
-from .paging import parse_limit
-from .routes_indexes import keyset_page
+from .lookups import latest_run_id, load_video
+from .paging import keyset_page, parse_limit
 from .views import public, segment_view, video_status_view, video_view
 from .web import json_object, query_bool, respond
-
-
-def load_video(ctx: Context, video_id: str) -> Row:
-    row = ctx.store.get("video", video_id)
-    if row is None:
-        raise not_found("video", video_id)
-    return row
-
-
-def latest_run_id(ctx: Context, video_id: str) -> str | None:
-    """Run of the most recently created segment of a media item."""
-    rows = ctx.store.query("segment", parent=video_id, limit=1)
-    return rows[0].parent2 if rows else None
 
 
 async def get_video(request: Request) -> Response:

@@ -11,9 +11,9 @@ import hashlib
 
 from . import blobs
 from .context import Context
+from .indexes import create_index_row
 from .media import create_media_row
-from .routes_indexes import create_index_row
-from .routes_prompts import create_prompt_row
+from .prompts import create_prompt_row
 from .runs import new_run, step_run
 from .views import RUN_TERMINAL
 

@@ -54,24 +54,6 @@ def query_bool(request: Request, name: str, default: bool | None) -> bool | None
     raise invalid(name, f"{name} must be true or false")
 
 
-def require_str(body: dict[str, Any], name: str, *, low: int = 1, high: int = 255) -> str:
-    value = body.get(name)
-    if not isinstance(value, str):
-        raise invalid(name, f"{name} is required and must be a string")
-    if not low <= len(value) <= high:
-        raise invalid(name, f"{name} must be {low}-{high} characters long")
-    return value
-
-
-def optional_str(body: dict[str, Any], name: str) -> str | None:
-    value = body.get(name)
-    if value is None:
-        return None
-    if not isinstance(value, str):
-        raise invalid(name, f"{name} must be a string")
-    return value
-
-
 def idempotent(
     request: Request, payload: Any, produce: Callable[[], tuple[int, Any]]
 ) -> JSONResponse:
