@@ -8,7 +8,7 @@ import httpx
 import pytest
 import videovector as vv
 
-from vvdesk.api.errors import ProblemKind, UserFacingError, describe
+from vvdesk.api.errors import INTERNAL, ProblemKind, UserFacingError, describe
 from vvdesk.vocab import check_base_url
 
 
@@ -48,7 +48,7 @@ def test_our_own_checks_are_shown_in_their_own_words():
     p = describe(UserFacingError("The credentials file is larger than 64 KiB."))
     assert p.kind is ProblemKind.INVALID
     assert str(p) == "The credentials file is larger than 64 KiB."
-    assert describe(ValueError("x")).message == "Unexpected error: ValueError."
+    assert describe(ValueError("x")).message == INTERNAL
 
 
 def test_transport_errors():

@@ -55,8 +55,13 @@ async def open_transport(client: AsyncVideoVector) -> None:
 def make_client(
     base_url: str, api_key: str, *, max_retries: int = 3, timeout: float = 60.0
 ) -> AsyncVideoVector:
-    """Build the SDK client. The key goes into the SDK's default headers and nowhere else."""
+    """Build the SDK client. The key goes into the SDK's default headers and nowhere else;
+    it is registered for redaction, so a server that echoes it back never shows it."""
     from videovector import AsyncVideoVector
+
+    from vvdesk.log import register_secret
+
+    register_secret(api_key)
 
     return AsyncVideoVector(
         api_key=api_key,

@@ -2,15 +2,20 @@
 
 Every message names what happened and the next step; the request id is kept so a
 support ticket can cite it. Nothing here ever includes the API key or a full URL
-with a query string.
+with a query string: server text (message and details) is redacted here, where it
+becomes an ApiProblem, so every banner, journal row and log line downstream is clean.
 """
 
 from __future__ import annotations
 
 import asyncio
+import errno
 import ssl
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import Any
+
+from vvdesk.log import redact
 
 
 class ProblemKind(StrEnum):
@@ -67,9 +72,30 @@ class UserFacingError(Exception):
         self.kind = kind
 
 
+# what the SDK says when it has nothing from the server (not worth showing as it is)
+_SDK_FILLERS = frozenset({"", "Unknown error", "API request failed", "Request failed.",
+                          "Request failed after max retries", "Download failed.",
+                          "Download request failed"})
+INTERNAL = ("Something went wrong inside vvdesk (the details are in the log file). Try "
+            "again; if it happens again, restart vvdesk.")
+UNREADABLE = ("The server sent an answer vvdesk cannot read (a value is missing or of the "
+              "wrong kind). Try again later; if it keeps happening, tell the server's admin.")
+
+
 def _server_message(exc: Exception) -> str:
-    text = str(getattr(exc, "message", "") or "").strip()
-    return "" if text in ("", "Unknown error", "API request failed") else text
+    text = redact(str(getattr(exc, "message", "") or "").strip())
+    return "" if text in _SDK_FILLERS else text
+
+
+def scrub(value: Any) -> Any:
+    """Server-sent details with every string redacted (keys, key-shaped tokens)."""
+    if isinstance(value, str):
+        return redact(value)
+    if isinstance(value, dict):
+        return {scrub(k): scrub(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [scrub(v) for v in value]
+    return value
 
 
 def describe(exc: BaseException) -> ApiProblem:
@@ -78,10 +104,16 @@ def describe(exc: BaseException) -> ApiProblem:
 
     if isinstance(exc, asyncio.CancelledError):
         return ApiProblem(ProblemKind.CANCELLED, "Cancelled.")
+    if isinstance(exc, BaseExceptionGroup) and exc.exceptions:
+        return describe(exc.exceptions[0])  # the first failure says what went wrong
     if isinstance(exc, UserFacingError):
         return ApiProblem(exc.kind, exc.message)
     if isinstance(exc, vv.VideoVectorError):
         return _describe_sdk(exc)
+    from pydantic import ValidationError as ModelError
+
+    if isinstance(exc, ModelError):
+        return ApiProblem(ProblemKind.BAD_RESPONSE, UNREADABLE)
     return describe_transport(exc)
 
 
@@ -91,7 +123,8 @@ def _describe_sdk(exc: Exception) -> ApiProblem:
     status = getattr(exc, "status_code", None)
     code = getattr(exc, "error_code", None)
     rid = getattr(exc, "request_id", None)
-    details = getattr(exc, "details", None) or None
+    details = scrub(getattr(exc, "details", None) or None)
+    rid = redact(rid) if isinstance(rid, str) else None
     said = _server_message(exc)
 
     def problem(kind: ProblemKind, text: str, **extra: object) -> ApiProblem:
@@ -131,7 +164,13 @@ def _describe_sdk(exc: Exception) -> ApiProblem:
     if code and "json" in code:
         return problem(ProblemKind.BAD_RESPONSE, "The server answered with something that is "
                        "not a VideoVector API response. Is the address right?")
-    return problem(ProblemKind.UNKNOWN, said or "The request failed.")
+    if status is None and not said:  # the SDK's "Request failed.": the exchange broke off
+        return problem(ProblemKind.OFFLINE, "The connection to the server broke before it "
+                       "answered. Check the network connection and try again.")
+    if said:
+        return problem(ProblemKind.UNKNOWN, f"The server refused: {said}")
+    return problem(ProblemKind.UNKNOWN, f"The server answered with an error"
+                   f"{f' (HTTP {status})' if status else ''}. Try again in a minute.")
 
 
 def describe_transport(exc: BaseException) -> ApiProblem:
@@ -164,5 +203,20 @@ def describe_transport(exc: BaseException) -> ApiProblem:
         return ApiProblem(ProblemKind.INVALID, "That is not a valid server address. It should "
                           "look like https://api.example.com/api/v2.")
     if isinstance(exc, OSError):
-        return ApiProblem(ProblemKind.UNKNOWN, f"A file or system error: {exc.strerror or exc}.")
-    return ApiProblem(ProblemKind.UNKNOWN, f"Unexpected error: {type(exc).__name__}.")
+        return describe_os_error(exc)
+    return ApiProblem(ProblemKind.UNKNOWN, INTERNAL)
+
+
+def describe_os_error(exc: OSError) -> ApiProblem:
+    """A local file or system failure, with what to do about it."""
+    if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+        return ApiProblem(ProblemKind.UNKNOWN, "The disk is full (no space left on the "
+                          "device). Free some space there, or choose a folder on another "
+                          "disk, then try again. Nothing partial was left behind.")
+    if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+        return ApiProblem(ProblemKind.UNKNOWN, "vvdesk is not allowed to write or read "
+                          "there. Choose another folder, or check its permissions, then "
+                          "try again.")
+    what = exc.strerror or str(exc) or "the system refused"
+    return ApiProblem(ProblemKind.UNKNOWN, f"A file or system operation failed ({what}). "
+                      "Check the file or folder and try again.")
