@@ -84,10 +84,31 @@ def file_dialog_filter() -> str:
 
 
 # export destination sub-path (contract §4.5) -----------------------------------------------
+MAX_PATH_CHARS = 1024  # a whole sub-path or folder prefix (the server answers 422 beyond)
+MAX_NAME_BYTES = 255  # one folder name, in UTF-8 bytes
+
+
+def path_text_problem(value: str, what: str = "The sub-path") -> str | None:
+    """Characters and lengths no file system takes: control characters (NUL, line
+    breaks, tabs), more than MAX_PATH_CHARS characters, a folder name over 255 bytes."""
+    if any(ord(c) < 0x20 or ord(c) == 0x7F for c in value):
+        return f"{what} contains an invisible control character (such as a line break or " \
+               "NUL). Type it again without it."
+    if len(value) > MAX_PATH_CHARS:
+        return f"{what} is {len(value):,} characters long; the limit is " \
+               f"{MAX_PATH_CHARS:,}. Shorten it."
+    if any(len(s.encode()) > MAX_NAME_BYTES for s in value.split("/")):
+        return f"A folder name in {what.lower()} is longer than {MAX_NAME_BYTES} bytes. " \
+               "Shorten it."
+    return None
+
+
 def subpath_problem(value: str) -> str | None:
     """Why `value` is not an acceptable destination sub-path, or None (empty is allowed)."""
     if value == "":
         return None
+    if why := path_text_problem(value):
+        return why
     if value.startswith("/"):
         return "The sub-path must be relative: remove the leading “/”."
     if "\\" in value:
@@ -122,10 +143,16 @@ def import_problems(cfg: dict[str, Any]) -> dict[str, str]:
     problems: dict[str, str] = {}
     if not cfg.get("connector_id"):
         problems["connector_id"] = "Choose the connector to watch."
-    if str(cfg.get("source_prefix", "")).startswith("/"):
+    prefix = str(cfg.get("source_prefix", "") or "")
+    if prefix.startswith("/"):
         problems["source_prefix"] = "The folder is relative to the bucket: remove the leading “/”."
-    if not str(cfg.get("file_pattern", "")).strip():
+    elif why := path_text_problem(prefix, "The folder"):
+        problems["source_prefix"] = why
+    pattern = str(cfg.get("file_pattern", "") or "")
+    if not pattern.strip():
         problems["file_pattern"] = "Enter a file pattern, for example *.mp4 or *.{mp4,mov}."
+    elif why := path_text_problem(pattern, "The file pattern"):
+        problems["file_pattern"] = why
     if cfg.get("debounce_interval") not in DEBOUNCE_CHOICES:
         problems["debounce_interval"] = "Choose one of 5m, 10m, 1h or 1d."
     preset = cfg.get("prompt_preset") or {}

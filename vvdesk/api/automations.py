@@ -11,7 +11,9 @@ from __future__ import annotations
 import uuid
 from typing import TYPE_CHECKING, Any
 
-from vvdesk.vocab import EXPORT_FIELDS, IMPORT_FIELDS, AutomationKind
+from vvdesk.api.errors import UserFacingError
+from vvdesk.api.ids import in_path
+from vvdesk.vocab import EXPORT_FIELDS, IMPORT_FIELDS, AutomationKind, automation_problems
 
 if TYPE_CHECKING:
     from videovector import AsyncVideoVector
@@ -34,9 +36,7 @@ class AutomationsApi:
 
     @staticmethod
     def _path(index_id: str, kind: Kind) -> str:
-        from urllib.parse import quote
-
-        return f"/indexes/{quote(index_id, safe='')}/automations/{kind}"
+        return f"/indexes/{in_path(index_id)}/automations/{kind}"
 
     async def get(self, index_id: str, kind: Kind) -> dict[str, Any] | None:
         """The saved automation, or None when the index has none yet (404)."""
@@ -50,6 +50,9 @@ class AutomationsApi:
             raise
 
     async def put(self, index_id: str, kind: Kind, cfg: dict[str, Any]) -> dict[str, Any]:
+        """Save the whole configuration; refused here (field named) when a rule says no."""
+        for field, why in automation_problems(kind, cfg).items():
+            raise UserFacingError(why, field=field)
         return dict(await self._http.put(self._path(index_id, kind), json=body_for(kind, cfg)))
 
     async def set_paused(self, index_id: str, kind: Kind, paused: bool) -> dict[str, Any]:

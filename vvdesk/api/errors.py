@@ -66,10 +66,12 @@ class UserFacingError(Exception):
     """A problem we found ourselves (before or instead of a request), already in plain
     words: `describe()` shows its message as it is, not as an unexpected error."""
 
-    def __init__(self, message: str, kind: ProblemKind = ProblemKind.INVALID) -> None:
+    def __init__(self, message: str, kind: ProblemKind = ProblemKind.INVALID, *,
+                 field: str | None = None) -> None:
         super().__init__(message)
         self.message = message
         self.kind = kind
+        self.field = field
 
 
 # what the SDK says when it has nothing from the server (not worth showing as it is)
@@ -107,7 +109,8 @@ def describe(exc: BaseException) -> ApiProblem:
     if isinstance(exc, BaseExceptionGroup) and exc.exceptions:
         return describe(exc.exceptions[0])  # the first failure says what went wrong
     if isinstance(exc, UserFacingError):
-        return ApiProblem(exc.kind, exc.message)
+        return ApiProblem(exc.kind, exc.message,
+                          details={"field": exc.field} if exc.field else None)
     if isinstance(exc, vv.VideoVectorError):
         return _describe_sdk(exc)
     from pydantic import ValidationError as ModelError

@@ -20,7 +20,7 @@ import logging
 from typing import Any
 
 from . import buckets, clock
-from .connectors import check_relative_path, import_from_bucket
+from .connectors import check_path_text, check_relative_path, import_from_bucket
 from .context import Context
 from .db import Row
 from .errors import ApiError, invalid
@@ -66,9 +66,11 @@ def validate_import(ctx: Context, body: dict[str, Any]) -> dict[str, Any]:
     prefix = body.get("source_prefix", "") or ""
     if not isinstance(prefix, str) or prefix.startswith("/") or ".." in prefix.split("/"):
         raise invalid("source_prefix", "source_prefix must be a relative key prefix")
+    check_path_text(prefix, "source_prefix")
     pattern = body.get("file_pattern", "*") or "*"
     if not isinstance(pattern, str):
         raise invalid("file_pattern", "file_pattern must be a glob string")
+    check_path_text(pattern, "file_pattern")
     debounce = body.get("debounce_interval")
     if debounce not in DEBOUNCE_SECONDS:
         raise invalid("debounce_interval", "debounce_interval must be one of 5m, 10m, 1h, 1d")

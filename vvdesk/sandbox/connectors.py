@@ -23,12 +23,28 @@ SECRET_FIELDS = ("aws_access_key_id", "aws_secret_access_key", "tenant_id", "cli
 PUBLIC_FIELDS = ("bucket", "region", "storage_account", "container", "gcp_project_id")
 
 
+MAX_PATH_CHARS = 1024  # a whole relative path
+MAX_NAME_BYTES = 255  # one folder name (UTF-8), what file systems take
+
+
+def check_path_text(value: str, field: str) -> None:
+    """No control characters (NUL breaks every file API) and lengths a file system takes."""
+    if any(ord(c) < 0x20 or ord(c) == 0x7F for c in value):
+        raise invalid(field, f"{field} must not contain control characters (such as NUL)")
+    if len(value) > MAX_PATH_CHARS:
+        raise invalid(field, f"{field} is longer than the limit of {MAX_PATH_CHARS} characters")
+    if any(len(s.encode()) > MAX_NAME_BYTES for s in value.split("/")):
+        raise invalid(field, f"a folder name in {field} is longer than the limit of "
+                      f"{MAX_NAME_BYTES} bytes")
+
+
 def check_relative_path(value: Any, field: str) -> str | None:
     """Shared rule for ``export_base_path``/``destination_subpath``/prefix-like paths."""
     if value is None or value == "":
         return None
     if not isinstance(value, str):
         raise invalid(field, f"{field} must be a string")
+    check_path_text(value, field)
     if value.startswith("/"):
         raise invalid(field, f"{field} must be relative (no leading '/')")
     if "\\" in value:

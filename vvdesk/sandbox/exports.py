@@ -178,7 +178,9 @@ def step_export(ctx: Context, row: Row) -> None:
     if not message:
         try:
             _deliver(ctx, doc, serialise(artifact_document(ctx, doc)))
-        except (OSError, RuntimeError) as exc:
+        except OSError as exc:  # its text names a server path: keep only the reason
+            message = f"Export delivery failed: {exc.strerror or 'the file could not be written'}"
+        except (RuntimeError, ValueError) as exc:
             message = f"Export delivery failed: {exc}"
     if message:
         doc.update(status="failed", queue_status="failed", error_message=message,

@@ -13,6 +13,7 @@ from typing import Any
 from PySide6.QtCore import QObject, Signal
 
 from vvdesk.api.errors import UserFacingError
+from vvdesk.api.ids import in_path
 from vvdesk.services.session import ApiSession
 
 GCS_CREDENTIALS_MAX = 64 * 1024
@@ -77,8 +78,8 @@ class ConnectorService(QObject):
 
     def test(self, connector_id: str) -> None:
         async def test() -> Any:
-            result = await self._s.client.connectors.test(connector_id)
-            self.connectors = [await self._s.client.connectors.retrieve(connector_id)
+            result = await self._s.client.connectors.test(in_path(connector_id))
+            self.connectors = [await self._s.client.connectors.retrieve(in_path(connector_id))
                                if c.connector_id == connector_id else c
                                for c in self.connectors]
             return result
@@ -93,7 +94,7 @@ class ConnectorService(QObject):
     def browse(self, connector_id: str, prefix: str, pattern: str, recursive: bool) -> None:
         async def browse() -> list[Any]:
             return await self._s.client.connectors.browse(
-                connector_id, prefix=prefix, pattern=pattern or "*", recursive=recursive)
+                in_path(connector_id), prefix=prefix, pattern=pattern or "*", recursive=recursive)
 
         self._s.jobs.run(f"connectors.browse:{connector_id}", browse(),
                          on_ok=lambda files: self.browsed.emit(connector_id, list(files)),
@@ -105,6 +106,8 @@ class ConnectorService(QObject):
             self.deleted.emit(connector_id)
             self.loaded.emit(self.connectors)
 
-        self._s.jobs.run(f"connectors.delete:{connector_id}",
-                         self._s.client.connectors.delete(connector_id), on_ok=ok,
+        async def delete() -> Any:
+            return await self._s.client.connectors.delete(in_path(connector_id))
+
+        self._s.jobs.run(f"connectors.delete:{connector_id}", delete(), on_ok=ok,
                          on_error=self._fail("Deleting the connector"), replace=False)

@@ -20,6 +20,7 @@ from typing import BinaryIO
 from PySide6.QtCore import QObject, Signal
 
 from vvdesk.api.errors import ApiProblem, ProblemKind
+from vvdesk.api.ids import in_path
 from vvdesk.services.exports import explain
 from vvdesk.services.session import ApiSession
 
@@ -116,7 +117,8 @@ class DownloadService(QObject):
         handle = await asyncio.to_thread(tmp.open, "xb")
         writer = _CountingWriter(handle)
         try:
-            stream = asyncio.ensure_future(self._s.client.exports.download(export_id, writer))
+            stream = asyncio.ensure_future(
+                self._s.client.exports.download(in_path(export_id), writer))
             try:
                 while not stream.done():
                     await asyncio.wait({stream}, timeout=PROGRESS_S)

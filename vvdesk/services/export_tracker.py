@@ -26,6 +26,7 @@ from typing import Any
 from PySide6.QtCore import QObject, Signal
 
 from vvdesk.api.errors import ApiProblem, ProblemKind, describe
+from vvdesk.api.ids import in_path
 from vvdesk.services.journal import Journal
 from vvdesk.services.session import ApiSession
 from vvdesk.vocab import export_is_terminal
@@ -216,7 +217,7 @@ class ExportTracker(QObject):
         for t in missing[:MAX_SINGLE_FETCHES]:
             await self._budget()
             try:
-                export = await self._s.poll_client.exports.retrieve(t.export_id)
+                export = await self._s.poll_client.exports.retrieve(in_path(t.export_id))
             except Exception as exc:
                 problem = describe(exc)
                 if problem.kind is ProblemKind.NOT_FOUND:

@@ -12,9 +12,11 @@ from typing import Any
 
 from PySide6.QtCore import QObject, Signal
 
-from vvdesk.api.errors import ApiProblem, ProblemKind
+from vvdesk.api.errors import ApiProblem, ProblemKind, UserFacingError
+from vvdesk.api.ids import in_path
 from vvdesk.services.export_tracker import ExportTracker
 from vvdesk.services.session import ApiSession
+from vvdesk.vocab import subpath_problem
 
 
 def explain(problem: ApiProblem, *, downloading: bool = False) -> ApiProblem:
@@ -63,16 +65,18 @@ class ExportService(QObject):
         client = self._s.client
 
         async def create() -> Any:
+            if subpath and (why := subpath_problem(subpath)):
+                raise UserFacingError(why, field="destination_subpath")
             if export_type == "index":
                 result = await client.exports.create_index_export(
-                    target_id, prompt_run_ids=prompt_run_ids or None,
+                    in_path(target_id), prompt_run_ids=prompt_run_ids or None,
                     destination_connector_id=connector_id, destination_subpath=subpath)
             else:
                 result = await client.exports.create_prompt_run_export(
-                    target_id, destination_connector_id=connector_id,
+                    in_path(target_id), destination_connector_id=connector_id,
                     destination_subpath=subpath)
             await self.tracker.add(result.export_id, export_type, target_id, result.status)
-            return await client.exports.retrieve(result.export_id)
+            return await client.exports.retrieve(in_path(result.export_id))
 
         what = "index" if export_type == "index" else "run"
         self._s.jobs.run(f"exports.create:{export_type}:{target_id}", create(),

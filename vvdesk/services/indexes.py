@@ -7,6 +7,7 @@ from typing import Any
 
 from PySide6.QtCore import QObject, Signal
 
+from vvdesk.api.ids import in_path
 from vvdesk.services.session import ApiSession
 
 DELETION_POLL_MIN_S = 0.5
@@ -47,12 +48,12 @@ class IndexService(QObject):
 
     def delete(self, index_id: str) -> None:
         async def delete() -> str:
-            result = await self._s.client.indexes.delete(index_id)
+            result = await self._s.client.indexes.delete(in_path(index_id))
             while result.status != "deleted":
                 self.deletion_progress.emit(index_id, result.status)
                 wait = result.retry_after_seconds or 1
                 await asyncio.sleep(min(max(wait, DELETION_POLL_MIN_S), DELETION_POLL_MAX_S))
-                result = await self._s.client.indexes.get_deletion(index_id)
+                result = await self._s.client.indexes.get_deletion(in_path(index_id))
             return index_id
 
         def ok(done_id: str) -> None:

@@ -11,6 +11,7 @@ from typing import Any
 
 from PySide6.QtCore import QObject, Signal
 
+from vvdesk.api.ids import in_path
 from vvdesk.services.session import ApiSession
 from vvdesk.vocab import import_job_is_terminal, media_in_progress
 
@@ -55,7 +56,7 @@ class MediaService(QObject):
             if scope == PLAYGROUND:
                 page = await client.videos.list_playground(limit=self.page_size, cursor=cursor)
             else:
-                page = await client.indexes.list_videos(scope, limit=self.page_size,
+                page = await client.indexes.list_videos(in_path(scope), limit=self.page_size,
                                                         cursor=cursor)
             more = page.next_cursor if page.has_more else None
             return scope, list(page.data), more, cursor is None
@@ -97,8 +98,8 @@ class MediaService(QObject):
         client = self._s.client
 
         async def fetch() -> tuple[Any, list[Any]]:
-            video, runs = await asyncio.gather(client.videos.retrieve(video_id),
-                                               client.videos.list_prompt_runs(video_id))
+            video, runs = await asyncio.gather(client.videos.retrieve(in_path(video_id)),
+                                               client.videos.list_prompt_runs(in_path(video_id)))
             return video, list(runs)
 
         self._s.jobs.run("media.details", fetch(), on_ok=lambda r: self.details_loaded.emit(*r),
@@ -109,7 +110,7 @@ class MediaService(QObject):
 
         async def fetch() -> tuple[str, list[Any], str | None, bool]:
             page = await client.videos.list_segments(
-                video_id, run_id=run_id or None, latest_run=None if run_id else True,
+                in_path(video_id), run_id=run_id or None, latest_run=None if run_id else True,
                 limit=self.page_size, cursor=cursor)
             more = page.next_cursor if page.has_more else None
             return video_id, list(page.data), more, cursor is None
@@ -122,12 +123,12 @@ class MediaService(QObject):
         client = self._s.client
 
         async def delete() -> str:
-            result = await client.videos.delete(video_id)
+            result = await client.videos.delete(in_path(video_id))
             while result.status != "deleted":
                 self.deletion_progress.emit(video_id, result.status)
                 wait = result.retry_after_seconds or 1
                 await asyncio.sleep(min(max(wait, DELETION_POLL_MIN_S), DELETION_POLL_MAX_S))
-                result = await client.videos.get_deletion(video_id)
+                result = await client.videos.get_deletion(in_path(video_id))
             return video_id
 
         def ok(done_id: str) -> None:
@@ -151,7 +152,7 @@ class MediaService(QObject):
                 if import_job_is_terminal(job.status):
                     break
                 await asyncio.sleep(0.5)
-                job = await jobs.retrieve(job.job_id)
+                job = await jobs.retrieve(in_path(job.job_id))
             return job
 
         def ok(job: Any) -> None:

@@ -13,6 +13,7 @@ from typing import Any
 from PySide6.QtCore import QObject, Signal
 
 from vvdesk.api.errors import ProblemKind, describe
+from vvdesk.api.ids import in_path
 from vvdesk.services.session import ApiSession
 from vvdesk.vocab import run_is_terminal as is_terminal
 
@@ -59,7 +60,7 @@ class RunService(QObject):
         index_id, cursor = self._index_id, self._cursor
 
         async def load() -> Any:
-            return await self._s.client.indexes.list_prompt_runs(index_id, limit=PAGE,
+            return await self._s.client.indexes.list_prompt_runs(in_path(index_id), limit=PAGE,
                                                                  cursor=cursor)
 
         def ok(page: Any) -> None:
@@ -78,7 +79,7 @@ class RunService(QObject):
         async def load() -> list[Any]:
             seen: dict[str, Any] = {}
             for vid in video_ids:
-                for run in await self._s.client.videos.list_prompt_runs(vid):
+                for run in await self._s.client.videos.list_prompt_runs(in_path(vid)):
                     seen[run.run_id] = run
             return sorted(seen.values(), key=lambda r: r.executed_at, reverse=True)
 
@@ -92,7 +93,7 @@ class RunService(QObject):
     # one run -------------------------------------------------------------------
     def load_details(self, run_id: str) -> None:
         async def load() -> Any:
-            return await self._s.client.prompt_runs.get_failed_segments(run_id)
+            return await self._s.client.prompt_runs.get_failed_segments(in_path(run_id))
 
         self._s.jobs.run("runs.details", load(),
                          on_ok=lambda m: self.details_loaded.emit(run_id, m),
@@ -100,7 +101,7 @@ class RunService(QObject):
 
     def cancel(self, run_id: str) -> None:
         async def cancel() -> Any:
-            return await self._s.client.prompt_runs.cancel(run_id)
+            return await self._s.client.prompt_runs.cancel(in_path(run_id))
 
         def ok(run: Any) -> None:
             self.changed.emit(run)
@@ -181,7 +182,7 @@ class RunService(QObject):
         missing = [rid for rid in self._watched if rid not in listed][:2]
         for rid in missing:
             try:
-                listed[rid] = await self._s.client.prompt_runs.retrieve(rid)
+                listed[rid] = await self._s.client.prompt_runs.retrieve(in_path(rid))
             except Exception:
                 self._watched.pop(rid, None)
         for rid in list(self._watched):
