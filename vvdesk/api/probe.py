@@ -9,9 +9,13 @@ from __future__ import annotations
 
 import asyncio
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from vvdesk.api.errors import ApiProblem, ProblemKind, describe_transport
 from vvdesk.vocab import check_base_url
+
+if TYPE_CHECKING:
+    import httpx
 
 
 @dataclass(frozen=True)
@@ -55,7 +59,7 @@ async def test_connection(base_url: str, api_key: str, *, timeout: float = 10.0)
     return _judge(response)
 
 
-def _judge(response) -> ProbeResult:
+def _judge(response: httpx.Response) -> ProbeResult:
     status = response.status_code
     rid = response.headers.get("x-request-id")
     looks_json = response.headers.get("content-type", "").startswith("application/json")

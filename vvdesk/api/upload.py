@@ -18,10 +18,10 @@ import os
 import threading
 import time
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, BinaryIO, cast
 
 if TYPE_CHECKING:
-    from videovector import AsyncVideoVector
+    from videovector import AsyncVideoVector, ImportJob
 
 READ_CHUNK = 1024 * 1024  # bytes per read: fewer loop turns than httpx's 64 KiB
 
@@ -79,7 +79,7 @@ class ProgressFile(io.RawIOBase):
             self.last_progress = time.monotonic()
         return data
 
-    def readinto(self, buffer: Any) -> int:
+    def readinto(self, buffer: Any) -> int:  # any writable buffer (bytearray, memoryview)
         data = self.read(len(buffer))
         buffer[: len(data)] = data
         return len(data)
@@ -94,8 +94,9 @@ async def open_progress_file(path: str | Path) -> ProgressFile:
 
 
 async def _upload(client: AsyncVideoVector, f: ProgressFile, title: str,
-                  index_id: str | None, key: str) -> Any:
-    return await client.videos.upload(file=f, title=title, index_id=index_id,
+                  index_id: str | None, key: str) -> ImportJob:
+    # ProgressFile is a binary file (read/seek/tell/fileno) but not a typing.BinaryIO subclass
+    return await client.videos.upload(file=cast("BinaryIO", f), title=title, index_id=index_id,
                                       idempotency_key=key)
 
 
@@ -107,7 +108,8 @@ class LoopPump:
     def __init__(self, client: AsyncVideoVector) -> None:
         self._client = client
 
-    async def upload(self, f: ProgressFile, title: str, index_id: str | None, key: str) -> Any:
+    async def upload(self, f: ProgressFile, title: str, index_id: str | None,
+                     key: str) -> ImportJob:
         return await _upload(self._client, f, title, index_id, key)
 
     async def aclose(self) -> None:
@@ -126,7 +128,7 @@ class ThreadPump:
         self._args = (base_url, api_key, max_retries)
         self._loop: asyncio.AbstractEventLoop | None = None
         self._thread: threading.Thread | None = None
-        self._client: Any = None
+        self._client: AsyncVideoVector | None = None
 
     @classmethod
     def like(cls, client: AsyncVideoVector) -> ThreadPump:
@@ -146,8 +148,10 @@ class ThreadPump:
             self._loop = loop
         return self._loop
 
-    async def upload(self, f: ProgressFile, title: str, index_id: str | None, key: str) -> Any:
+    async def upload(self, f: ProgressFile, title: str, index_id: str | None,
+                     key: str) -> ImportJob:
         loop = self._ensure()
+        assert self._client is not None  # made by _ensure
         fut = asyncio.run_coroutine_threadsafe(_upload(self._client, f, title, index_id, key),
                                                loop)
         try:
@@ -168,7 +172,8 @@ class ThreadPump:
             for t in tasks:
                 t.cancel()
             await asyncio.gather(*tasks, return_exceptions=True)
-            await client.close()
+            if client is not None:
+                await client.close()
 
         await asyncio.wrap_future(asyncio.run_coroutine_threadsafe(drain(), loop))
         loop.call_soon_threadsafe(loop.stop)

@@ -2,21 +2,24 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject
 
 from vvdesk.format import when
 from vvdesk.models.keyed import Column, KeyedTableModel
 
+if TYPE_CHECKING:
+    from videovector import Connector
 
-def _location(c: Any) -> str:
+
+def _location(c: Connector) -> str:
     if c.provider == "azure":
         return f"{c.storage_account or '?'}/{c.container or '?'}"
     return str(c.bucket or "")
 
 
-def _last_test(c: Any) -> str:
+def _last_test(c: Connector) -> str:
     if not c.last_tested_at:
         return "never tested"
     verdict = c.last_test_result or ""

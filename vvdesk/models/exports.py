@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, QSortFilterProxyModel, Qt
 
 from vvdesk.format import human_size, when
 from vvdesk.models.keyed import AnyIndex, Column, KeyedTableModel
 
+if TYPE_CHECKING:
+    from videovector import Export
 
-def destination(e: Any) -> str:
+
+def destination(e: Export) -> str:
     if getattr(e, "destination_type", None) == "connector":
         where = e.destination_uri or "/".join(
             p for p in (e.destination_base_path, e.destination_subpath) if p)
@@ -48,7 +51,7 @@ class ExportListModel(KeyedTableModel):
     def note(self, export_id: str) -> str:
         return self._notes.get(export_id, "")
 
-    def merge_listed(self, items: list[Any]) -> None:
+    def merge_listed(self, items: list[Export]) -> None:
         """A list call: update/add what it holds, keep the rest (older, or tracked)."""
         self.append(items)
 

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, Qt
 
 from vvdesk.models.keyed import AnyIndex, Column, KeyedTableModel
 
+if TYPE_CHECKING:
+    from videovector import Index
 
-def _name(ix: Any) -> str:
-    return ix.name + ("  (shared demo)" if getattr(ix, "is_default", False) else "")
+
+def _name(ix: Index) -> str:
+    return ix.name + ("  (shared demo)" if ix.is_default else "")
 
 
 class IndexListModel(KeyedTableModel):

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QModelIndex, QObject, QPersistentModelIndex, Qt
 
 from vvdesk.models.keyed import KEY_ROLE, Column, CursorPagedModel, text
 from vvdesk.vocab import media_in_progress
 
+if TYPE_CHECKING:
+    from videovector import Video, VideoStatus
 
-def _created(v: Any) -> str:
+
+def _created(v: Video) -> str:
     raw = text(getattr(v, "created_at", ""))
     return raw[:19].replace("T", " ")
 
@@ -27,7 +30,7 @@ class MediaModel(CursorPagedModel):
         super().__init__(key=lambda v: v.video_id, parent=parent)
         self._deleting: dict[str, str] = {}
 
-    def apply_statuses(self, statuses: list[Any]) -> None:
+    def apply_statuses(self, statuses: list[VideoStatus]) -> None:
         """Update status fields from POST /videos/batch/status, in place."""
         for st in statuses:
             row = self.row_for(st.video_id)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QModelIndex, QObject, Signal
 
@@ -10,14 +10,17 @@ from vvdesk.format import when
 from vvdesk.models.keyed import AnyIndex, Column, KeyedTableModel
 from vvdesk.vocab import run_is_terminal
 
+if TYPE_CHECKING:
+    from videovector import PromptRun
 
-def segments(r: Any) -> str:
+
+def segments(r: PromptRun) -> str:
     text = f"{r.completed_segments}/{r.total_segments}"
     return text + (f", {r.field_extraction_failures} failed" if r.field_extraction_failures
                    else "")
 
 
-def media(r: Any) -> str:
+def media(r: PromptRun) -> str:
     total = r.total_videos + r.total_audios + r.total_images
     done = r.completed_videos + r.completed_audios + r.completed_images
     failed = r.failed_videos + r.failed_audios + r.failed_images
@@ -39,7 +42,7 @@ class RunListModel(KeyedTableModel):
         self.has_more = False
         self._asked = False
 
-    def set_page(self, runs: list[Any], has_more: bool, *, first: bool) -> None:
+    def set_page(self, runs: list[PromptRun], has_more: bool, *, first: bool) -> None:
         if first:
             self.merge(runs)
         else:

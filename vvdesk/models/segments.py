@@ -2,19 +2,22 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject
 
 from vvdesk.models.keyed import Column, CursorPagedModel
 
+if TYPE_CHECKING:
+    from videovector import Segment
 
-def _t(seconds: Any) -> str:
+
+def _t(seconds: float | None) -> str:
     s = float(seconds or 0)
     return f"{int(s // 60)}:{s % 60:05.2f}"
 
 
-def _meta(s: Any) -> str:
+def _meta(s: Segment) -> str:
     """metadata_text; for a failed segment, why it failed."""
     if s.metadata_text:
         return str(s.metadata_text)

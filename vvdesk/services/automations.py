@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, Signal
 
 from vvdesk.api.automations import AutomationsApi, Kind
 from vvdesk.services.session import ApiSession
+
+if TYPE_CHECKING:
+    from videovector import Prompt
+
+    from vvdesk.api.errors import ApiProblem
+
+AutomationConfig = dict[str, Any]  # contract §6: the body is a documented gap, read leniently
 
 
 class AutomationService(QObject):
@@ -21,11 +29,11 @@ class AutomationService(QObject):
         self._s = session
         self._api = AutomationsApi(session.client)
 
-    def _fail(self, kind: str, action: str) -> Any:
+    def _fail(self, kind: str, action: str) -> Callable[[ApiProblem], None]:
         return self._s.reporter(self.failed, kind, action)
 
     def load(self, index_id: str) -> None:
-        async def load() -> tuple[str, Any, Any]:
+        async def load() -> tuple[str, AutomationConfig | None, AutomationConfig | None]:
             return (index_id, await self._api.get(index_id, "import"),
                     await self._api.get(index_id, "export"))
 
@@ -33,13 +41,13 @@ class AutomationService(QObject):
                          on_error=self._fail("", "Loading the automations"))
 
     def load_prompts(self) -> None:
-        async def load() -> list[Any]:
+        async def load() -> list[Prompt]:
             return list((await self._s.client.prompts.list(active_only=True)).prompts)
 
         self._s.jobs.run("automations.prompts", load(), on_ok=self.prompts_loaded.emit,
                          on_error=self._fail("", "Loading the prompts"))
 
-    def save(self, index_id: str, kind: Kind, cfg: dict[str, Any]) -> None:
+    def save(self, index_id: str, kind: Kind, cfg: AutomationConfig) -> None:
         self._s.jobs.run(f"automations.save:{index_id}:{kind}",
                          self._api.put(index_id, kind, cfg),
                          on_ok=lambda saved: self.saved.emit(index_id, kind, saved),

@@ -7,14 +7,20 @@ are never stored, logged or shown again (the server never returns them either).
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, Signal
 
 from vvdesk.api.errors import UserFacingError
 from vvdesk.api.ids import in_path
 from vvdesk.services.session import ApiSession
+
+if TYPE_CHECKING:
+    from videovector import CloudFile, Connector, DeleteResponse, TestConnectionResult
+
+    from vvdesk.api.errors import ApiProblem
 
 GCS_CREDENTIALS_MAX = 64 * 1024
 
@@ -30,27 +36,27 @@ class ConnectorService(QObject):
     def __init__(self, session: ApiSession, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._s = session
-        self.connectors: list[Any] = []
+        self.connectors: list[Connector] = []
 
-    def _fail(self, action: str) -> Any:
+    def _fail(self, action: str) -> Callable[[ApiProblem], None]:
         return self._s.reporter(self.failed, action)
 
     def refresh(self) -> None:
-        def ok(items: list[Any]) -> None:
+        def ok(items: list[Connector]) -> None:
             self.connectors = list(items)
             self.loaded.emit(self.connectors)
 
         self._s.jobs.run("connectors.refresh", self._s.client.connectors.list(), on_ok=ok,
                          on_error=self._fail("Loading the connectors"))
 
-    def with_scope(self, scope: str) -> list[Any]:
+    def with_scope(self, scope: str) -> list[Connector]:
         return [c for c in self.connectors if scope in (c.scopes or [])]
 
     def create(self, provider: str, fields: dict[str, Any]) -> None:
         """Create an s3/gcs/azure connector from the dialog's fields (secrets included)."""
         api = self._s.client.connectors
 
-        async def create() -> Any:
+        async def create() -> Connector:
             if provider == "gcs":
                 path = Path(fields.pop("credentials_path"))
                 data = await asyncio.to_thread(path.read_bytes)
@@ -67,7 +73,7 @@ class ConnectorService(QObject):
             creator = api.create_s3 if provider == "s3" else api.create_azure
             return await creator(**fields)
 
-        def ok(connector: Any) -> None:
+        def ok(connector: Connector) -> None:
             self.connectors = [c for c in self.connectors
                                if c.connector_id != connector.connector_id] + [connector]
             self.created.emit(connector)
@@ -77,14 +83,14 @@ class ConnectorService(QObject):
                          on_error=self._fail("Creating the connector"), replace=False)
 
     def test(self, connector_id: str) -> None:
-        async def test() -> Any:
+        async def test() -> TestConnectionResult:
             result = await self._s.client.connectors.test(in_path(connector_id))
             self.connectors = [await self._s.client.connectors.retrieve(in_path(connector_id))
                                if c.connector_id == connector_id else c
                                for c in self.connectors]
             return result
 
-        def ok(result: Any) -> None:
+        def ok(result: TestConnectionResult) -> None:
             self.tested.emit(connector_id, result)
             self.loaded.emit(self.connectors)
 
@@ -92,7 +98,7 @@ class ConnectorService(QObject):
                          on_error=self._fail("Testing the connector"))
 
     def browse(self, connector_id: str, prefix: str, pattern: str, recursive: bool) -> None:
-        async def browse() -> list[Any]:
+        async def browse() -> list[CloudFile]:
             return await self._s.client.connectors.browse(
                 in_path(connector_id), prefix=prefix, pattern=pattern or "*", recursive=recursive)
 
@@ -101,7 +107,7 @@ class ConnectorService(QObject):
                          on_error=self._fail("Browsing the connector"))
 
     def delete(self, connector_id: str) -> None:
-        def ok(_: Any) -> None:
+        def ok(_: DeleteResponse) -> None:
             self.connectors = [c for c in self.connectors if c.connector_id != connector_id]
             self.deleted.emit(connector_id)
             self.loaded.emit(self.connectors)

@@ -15,7 +15,7 @@ import os
 import re
 import uuid
 from pathlib import Path
-from typing import BinaryIO
+from typing import BinaryIO, cast
 
 from PySide6.QtCore import QObject, Signal
 
@@ -117,8 +117,9 @@ class DownloadService(QObject):
         handle = await asyncio.to_thread(tmp.open, "xb")
         writer = _CountingWriter(handle)
         try:
+            # _CountingWriter is the write() the SDK needs, not a typing.BinaryIO subclass
             stream = asyncio.ensure_future(
-                self._s.client.exports.download(in_path(export_id), writer))
+                self._s.client.exports.download(in_path(export_id), cast("BinaryIO", writer)))
             try:
                 while not stream.done():
                     await asyncio.wait({stream}, timeout=PROGRESS_S)

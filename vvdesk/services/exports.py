@@ -8,7 +8,8 @@ same export again), rate limited (429 with when), failed (the server's error_mes
 from __future__ import annotations
 
 import dataclasses
-from typing import Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, Signal
 
@@ -17,6 +18,9 @@ from vvdesk.api.ids import in_path
 from vvdesk.services.export_tracker import ExportTracker
 from vvdesk.services.session import ApiSession
 from vvdesk.vocab import subpath_problem
+
+if TYPE_CHECKING:
+    from videovector import Connector, Export
 
 
 def explain(problem: ApiProblem, *, downloading: bool = False) -> ApiProblem:
@@ -35,7 +39,7 @@ def explain(problem: ApiProblem, *, downloading: bool = False) -> ApiProblem:
     return dataclasses.replace(problem, message=text)
 
 
-def export_params(export: Any) -> dict[str, Any]:
+def export_params(export: Export) -> dict[str, Any]:
     """What to send to create the same export again."""
     params = dict(getattr(export, "export_params", None) or {})
     return {
@@ -56,7 +60,7 @@ class ExportService(QObject):
         self._s = session
         self.tracker = tracker
 
-    def _fail(self, action: str) -> Any:
+    def _fail(self, action: str) -> Callable[[ApiProblem], None]:
         return self._s.reporter(self.failed, action, transform=explain)
 
     def create(self, export_type: str, target_id: str, *, prompt_run_ids: list[str] | None = None,
@@ -64,7 +68,7 @@ class ExportService(QObject):
         """Create an index export (optionally of some runs) or a prompt-run export."""
         client = self._s.client
 
-        async def create() -> Any:
+        async def create() -> Export:
             if subpath and (why := subpath_problem(subpath)):
                 raise UserFacingError(why, field="destination_subpath")
             if export_type == "index":
@@ -83,17 +87,17 @@ class ExportService(QObject):
                          on_ok=self.created.emit,
                          on_error=self._fail(f"Exporting the {what}"), replace=False)
 
-    def recreate(self, export: Any) -> None:
+    def recreate(self, export: Export) -> None:
         """Create the same export again (after it failed or its file expired)."""
         p = export_params(export)
         self.create(export.export_type, export.target_id, prompt_run_ids=p["prompt_run_ids"],
                     connector_id=p["connector_id"], subpath=p["subpath"])
 
     def load_connectors(self) -> None:
-        async def load() -> list[Any]:
+        async def load() -> list[Connector]:
             return await self._s.client.connectors.list()
 
-        def ok(items: list[Any]) -> None:
+        def ok(items: list[Connector]) -> None:
             usable = [c for c in items if "export" in [str(s) for s in (c.scopes or [])]]
             self.connectors_loaded.emit(usable, "" if usable
                                         else "No connectors with export scope.")

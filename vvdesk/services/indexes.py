@@ -3,12 +3,18 @@
 from __future__ import annotations
 
 import asyncio
-from typing import Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Signal
 
 from vvdesk.api.ids import in_path
 from vvdesk.services.session import ApiSession
+
+if TYPE_CHECKING:
+    from videovector import Index
+
+    from vvdesk.api.errors import ApiProblem
 
 DELETION_POLL_MIN_S = 0.5
 DELETION_POLL_MAX_S = 10.0
@@ -25,14 +31,14 @@ class IndexService(QObject):
         super().__init__(parent)
         self._s = session
 
-    def _fail(self, action: str) -> Any:
+    def _fail(self, action: str) -> Callable[[ApiProblem], None]:
         return self._s.reporter(self.failed, action)
 
     def refresh(self, include_defaults: bool = True) -> None:
-        async def load() -> list[Any]:
+        async def load() -> list[Index]:
             return await self._s.client.indexes.list(include_defaults=include_defaults)
 
-        def ok(items: list[Any]) -> None:
+        def ok(items: list[Index]) -> None:
             self._s.mark_ok()
             self.loaded.emit(items)
 
@@ -40,7 +46,7 @@ class IndexService(QObject):
                          on_error=self._fail("Loading the indexes"))
 
     def create(self, name: str) -> None:
-        async def create() -> Any:
+        async def create() -> Index:
             return await self._s.client.indexes.create(name=name)
 
         self._s.jobs.run(f"indexes.create:{name}", create(), on_ok=self.created.emit,

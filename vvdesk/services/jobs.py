@@ -9,14 +9,17 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Callable, Coroutine
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from PySide6.QtCore import QObject, Signal
 
+if TYPE_CHECKING:
+    from vvdesk.api.errors import ApiProblem
+
 log = logging.getLogger(__name__)
 
-OkHandler = Callable[[Any], None]
-ErrorHandler = Callable[[Any], None]  # receives an ApiProblem
+T = TypeVar("T")
+ErrorHandler = Callable[["ApiProblem"], None]
 
 
 class JobManager(QObject):
@@ -31,9 +34,9 @@ class JobManager(QObject):
     def run(
         self,
         name: str,
-        coro: Coroutine[Any, Any, Any],
+        coro: Coroutine[Any, Any, T],
         *,
-        on_ok: OkHandler | None = None,
+        on_ok: Callable[[T], object] | None = None,
         on_error: ErrorHandler | None = None,
         replace: bool = True,
     ) -> asyncio.Task[Any] | None:
@@ -57,7 +60,7 @@ class JobManager(QObject):
         return task
 
     def _finished(
-        self, name: str, task: asyncio.Task[Any], on_ok: OkHandler | None,
+        self, name: str, task: asyncio.Task[T], on_ok: Callable[[T], object] | None,
         on_error: ErrorHandler | None,
     ) -> None:
         if self._tasks.get(name) is task:

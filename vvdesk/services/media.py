@@ -7,13 +7,21 @@ Media still being processed are refreshed with one POST /videos/batch/status per
 from __future__ import annotations
 
 import asyncio
-from typing import Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Signal
 
 from vvdesk.api.ids import in_path
 from vvdesk.services.session import ApiSession
 from vvdesk.vocab import import_job_is_terminal, media_in_progress
+
+if TYPE_CHECKING:
+    from videovector import ImportJob, PromptRun, Segment, Video
+
+    from vvdesk.api.errors import ApiProblem
+
+    Page = tuple[str, list[Video], str | None, bool]  # scope, videos, next cursor, first
 
 PLAYGROUND = ""  # scope id of the playground (media without an index)
 PAGE_SIZE = 50
@@ -41,7 +49,7 @@ class MediaService(QObject):
         self.scope: str | None = None
         self._watched: set[str] = set()
 
-    def _fail(self, action: str) -> Any:
+    def _fail(self, action: str) -> Callable[[ApiProblem], None]:
         return self._s.reporter(self.failed, action)
 
     # lists -----------------------------------------------------------------------
@@ -52,7 +60,7 @@ class MediaService(QObject):
             return
         client = self._s.client
 
-        async def fetch() -> tuple[str, list[Any], str | None, bool]:
+        async def fetch() -> Page:
             if scope == PLAYGROUND:
                 page = await client.videos.list_playground(limit=self.page_size, cursor=cursor)
             else:
@@ -61,7 +69,7 @@ class MediaService(QObject):
             more = page.next_cursor if page.has_more else None
             return scope, list(page.data), more, cursor is None
 
-        def ok(result: tuple[str, list[Any], str | None, bool]) -> None:
+        def ok(result: Page) -> None:
             self._s.mark_ok()
             if result[0] == self.scope:
                 self.page_loaded.emit(*result)
@@ -97,7 +105,7 @@ class MediaService(QObject):
     def details(self, video_id: str) -> None:
         client = self._s.client
 
-        async def fetch() -> tuple[Any, list[Any]]:
+        async def fetch() -> tuple[Video, list[PromptRun]]:
             video, runs = await asyncio.gather(client.videos.retrieve(in_path(video_id)),
                                                client.videos.list_prompt_runs(in_path(video_id)))
             return video, list(runs)
@@ -108,7 +116,7 @@ class MediaService(QObject):
     def segments(self, video_id: str, run_id: str | None, cursor: str | None = None) -> None:
         client = self._s.client
 
-        async def fetch() -> tuple[str, list[Any], str | None, bool]:
+        async def fetch() -> tuple[str, list[Segment], str | None, bool]:
             page = await client.videos.list_segments(
                 in_path(video_id), run_id=run_id or None, latest_run=None if run_id else True,
                 limit=self.page_size, cursor=cursor)
@@ -144,7 +152,7 @@ class MediaService(QObject):
 
         key = f"vvdesk-register:{uuid.uuid4().hex}"
 
-        async def create() -> Any:
+        async def create() -> ImportJob:
             jobs = self._s.client.import_jobs
             job = await self._s.client.videos.create(title=title, video_uri=uri,
                                                      index_id=index_id, idempotency_key=key)
@@ -155,7 +163,7 @@ class MediaService(QObject):
                 job = await jobs.retrieve(in_path(job.job_id))
             return job
 
-        def ok(job: Any) -> None:
+        def ok(job: ImportJob) -> None:
             self.registered.emit(job)
             self.refresh_if(index_id)
 

@@ -8,14 +8,24 @@ it, an interval that starts short and backs off while nothing changes.
 from __future__ import annotations
 
 import asyncio
-from typing import Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, Signal
 
-from vvdesk.api.errors import ProblemKind, describe
+from vvdesk.api.errors import ApiProblem, ProblemKind, describe
 from vvdesk.api.ids import in_path
 from vvdesk.services.session import ApiSession
 from vvdesk.vocab import run_is_terminal as is_terminal
+
+if TYPE_CHECKING:
+    from videovector import (
+        AsyncPage,
+        Prompt,
+        PromptRun,
+        PromptRunCostEstimate,
+        PromptRunFailedSegmentsManifest,
+    )
 
 PAGE = 50
 WATCH_MIN_S = 1.0
@@ -44,26 +54,26 @@ class RunService(QObject):
         self._wake = asyncio.Event()
         self._interval = WATCH_MIN_S
 
-    def _fail(self, action: str) -> Any:
+    def _fail(self, action: str) -> Callable[[ApiProblem], None]:
         return self._s.reporter(self.failed, action)
 
     # lists ---------------------------------------------------------------------
     def load_index(self, index_id: str) -> None:
         self._index_id, self._cursor = index_id, None
-        self._page(first=True)
+        self._page(index_id, first=True)
 
     def fetch_more(self) -> None:
         if self._index_id and self._cursor:
-            self._page(first=False)
+            self._page(self._index_id, first=False)
 
-    def _page(self, first: bool) -> None:
-        index_id, cursor = self._index_id, self._cursor
+    def _page(self, index_id: str, first: bool) -> None:
+        cursor = self._cursor
 
-        async def load() -> Any:
+        async def load() -> AsyncPage[PromptRun]:
             return await self._s.client.indexes.list_prompt_runs(in_path(index_id), limit=PAGE,
                                                                  cursor=cursor)
 
-        def ok(page: Any) -> None:
+        def ok(page: AsyncPage[PromptRun]) -> None:
             if index_id != self._index_id:
                 return
             self._s.mark_ok()
@@ -76,14 +86,14 @@ class RunService(QObject):
     def load_media(self, video_ids: list[str]) -> None:
         self._index_id, self._cursor = None, None
 
-        async def load() -> list[Any]:
-            seen: dict[str, Any] = {}
+        async def load() -> list[PromptRun]:
+            seen: dict[str, PromptRun] = {}
             for vid in video_ids:
                 for run in await self._s.client.videos.list_prompt_runs(in_path(vid)):
                     seen[run.run_id] = run
             return sorted(seen.values(), key=lambda r: r.executed_at, reverse=True)
 
-        def ok(runs: list[Any]) -> None:
+        def ok(runs: list[PromptRun]) -> None:
             self.loaded.emit(runs, False, True)
             self.watch([r for r in runs if not is_terminal(r.status)])
 
@@ -92,7 +102,7 @@ class RunService(QObject):
 
     # one run -------------------------------------------------------------------
     def load_details(self, run_id: str) -> None:
-        async def load() -> Any:
+        async def load() -> PromptRunFailedSegmentsManifest:
             return await self._s.client.prompt_runs.get_failed_segments(in_path(run_id))
 
         self._s.jobs.run("runs.details", load(),
@@ -100,10 +110,10 @@ class RunService(QObject):
                          on_error=lambda p: self.details_loaded.emit(run_id, p))
 
     def cancel(self, run_id: str) -> None:
-        async def cancel() -> Any:
+        async def cancel() -> PromptRun:
             return await self._s.client.prompt_runs.cancel(in_path(run_id))
 
-        def ok(run: Any) -> None:
+        def ok(run: PromptRun) -> None:
             self.changed.emit(run)
             self.watch([run])
 
@@ -112,14 +122,14 @@ class RunService(QObject):
 
     # starting ------------------------------------------------------------------
     def load_prompts(self) -> None:
-        async def load() -> list[Any]:
+        async def load() -> list[Prompt]:
             return list((await self._s.client.prompts.list()).prompts)
 
         self._s.jobs.run("runs.prompts", load(), on_ok=self.prompts_loaded.emit,
                          on_error=self._fail("Loading prompts"))
 
     def create_prompt(self, name: str, instructions: str) -> None:
-        async def create() -> Any:
+        async def create() -> Prompt:
             return await self._s.client.prompts.create(
                 name=name, prompt_text=instructions, json_schema=SIMPLE_SCHEMA)
 
@@ -127,7 +137,7 @@ class RunService(QObject):
                          on_error=self._fail(f"Creating prompt “{name}”"), replace=False)
 
     def estimate(self, request: dict[str, Any]) -> None:
-        async def estimate() -> Any:
+        async def estimate() -> PromptRunCostEstimate:
             return await self._s.client.prompt_runs.estimate(**request)
 
         self._s.jobs.run("runs.estimate", estimate(),
@@ -135,10 +145,10 @@ class RunService(QObject):
                          on_error=self._fail("Estimating the run"))
 
     def execute(self, request: dict[str, Any]) -> None:
-        async def execute() -> Any:
+        async def execute() -> PromptRun:
             return await self._s.client.prompt_runs.execute(**request)
 
-        def ok(run: Any) -> None:
+        def ok(run: PromptRun) -> None:
             self.started.emit(run)
             self.watch([run])
 
@@ -146,7 +156,7 @@ class RunService(QObject):
                          on_error=self._fail("Starting the run"), replace=False)
 
     # watcher -------------------------------------------------------------------
-    def watch(self, runs: list[Any]) -> None:
+    def watch(self, runs: list[PromptRun]) -> None:
         fresh = [r for r in runs if not is_terminal(r.status)]
         if not fresh:
             return

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from enum import StrEnum
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, Signal, SignalInstance
 
 from vvdesk.services.jobs import JobManager
 
@@ -55,7 +55,7 @@ class ApiSession(QObject):
         if state is ConnState.AUTH_FAILED:
             self.auth_failed.emit()
 
-    def mark_ok(self, _result: Any = None) -> None:
+    def mark_ok(self, _result: object = None) -> None:
         self._set_state(ConnState.CONNECTED)
 
     def note_problem(self, problem: ApiProblem) -> None:
@@ -66,8 +66,9 @@ class ApiSession(QObject):
         elif kind in ("offline", "timeout", "tls"):
             self._set_state(ConnState.OFFLINE, problem.message)
 
-    def reporter(self, signal: Any, *head: Any,
-                 transform: Callable[[ApiProblem], Any] | None = None) -> Callable[[Any], None]:
+    def reporter(self, signal: SignalInstance, *head: object,
+                 transform: Callable[[ApiProblem], ApiProblem] | None = None,
+                 ) -> Callable[[ApiProblem], None]:
         """The error handler every service uses: update the connection state from the
         problem, then emit `signal(*head, problem)` (optionally transformed)."""
 

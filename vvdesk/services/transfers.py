@@ -13,7 +13,7 @@ import time
 from collections import Counter
 from collections.abc import Awaitable, Callable
 from functools import partial
-from typing import Any
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
@@ -30,6 +30,13 @@ from vvdesk.services.transfer_store import (
     TransferStore,
     TState,
 )
+
+if TYPE_CHECKING:
+    from videovector import ImportJob
+
+    from vvdesk.api.errors import ApiProblem
+    from vvdesk.api.upload import LoopPump, ProgressFile, ThreadPump
+    from vvdesk.services.scan import ScanResult
 
 TICK_MS = 250
 STALL_AFTER_S = 15.0
@@ -51,7 +58,8 @@ class TransferService(QObject):
     failed = Signal(str, object)  # action, ApiProblem
     drained = Signal(int, int)  # the queue went idle: uploads done, failed since it last was
 
-    def __init__(self, session: ApiSession, store: TransferStore, pump: Any, *,
+    def __init__(self, session: ApiSession, store: TransferStore,
+                 pump: LoopPump | ThreadPump, *,
                  limit: int = 2, stall_after: float = STALL_AFTER_S,
                  parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -59,7 +67,7 @@ class TransferService(QObject):
         self.limit = max(1, limit)
         self.stall_after = stall_after
         self._items: dict[str, Transfer] = {}
-        self._files: dict[str, Any] = {}  # transfer_id → ProgressFile while uploading
+        self._files: dict[str, ProgressFile] = {}  # transfer_id → file while uploading
         self._meters: dict[str, RateMeter] = {}
         self._uploading: set[str] = set()
         self._dirty: set[str] = set()
@@ -118,10 +126,10 @@ class TransferService(QObject):
         queued = [t.path for t in self._items.values()
                   if t.index_id == index_id and t.state not in FINISHED]
 
-        async def expand() -> Any:
+        async def expand() -> ScanResult:
             return await asyncio.to_thread(scan, list(paths), queued)
 
-        def ok(result: Any) -> None:
+        def ok(result: ScanResult) -> None:
             self._set_many([Transfer.new(self._s.profile_name, f.path, f.size, index_id,
                                          target_name) for f in result.files])
             self.scanned.emit(target_name, len(result.files), list(result.skipped))
@@ -181,7 +189,7 @@ class TransferService(QObject):
         self._pump_queue()
 
     # machinery -------------------------------------------------------------------
-    def _fail(self, action: str) -> Any:
+    def _fail(self, action: str) -> Callable[[ApiProblem], None]:
         return self._s.reporter(self.failed, action)
 
     def _set(self, t: Transfer, persist: bool = True) -> None:
@@ -311,10 +319,12 @@ class TransferService(QObject):
             await asyncio.to_thread(f.close)
         await self._poll(transfer_id, job)
 
-    async def _poll(self, transfer_id: str, job: Any = None) -> None:
+    async def _poll(self, transfer_id: str, job: ImportJob | None = None) -> None:
         """Poll the import job to a terminal state, then page its outputs for video ids."""
         jobs_api = self._s.client.import_jobs
         job_id = self._items[transfer_id].job_id
+        if job_id is None:
+            raise LocalFailure("The server gave no import job for this upload. Retry it.")
         wait = POLL_FIRST_S
         while job is None or (job.status or "").lower() not in TERMINAL_JOB:
             if job is not None:
@@ -341,7 +351,7 @@ class TransferService(QObject):
         self._set(done)
         self.finished.emit(done)
 
-    def _failed(self, transfer_id: str, problem: Any) -> None:
+    def _failed(self, transfer_id: str, problem: ApiProblem) -> None:
         t = self._items.get(transfer_id)
         if t is None:
             return
