@@ -112,7 +112,7 @@ class ConnectorService(QObject):
             self.deleted.emit(connector_id)
             self.loaded.emit(self.connectors)
 
-        async def delete() -> Any:
+        async def delete() -> DeleteResponse:
             return await self._s.client.connectors.delete(in_path(connector_id))
 
         self._s.jobs.run(f"connectors.delete:{connector_id}", delete(), on_ok=ok,
