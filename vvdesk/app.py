@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from dataclasses import dataclass
 from typing import Any
 
-from PySide6.QtCore import QObject
+from PySide6.QtCore import QObject, QTimer
 
 from vvdesk import gc_guard
 from vvdesk.log import register_secret
@@ -22,6 +23,7 @@ from vvdesk.ui.main_window import MainWindow
 
 log = logging.getLogger(__name__)
 SANDBOX_LABEL = "Sandbox (local)"
+NO_ANSWER_WARN_S = 15.0  # log a warning when a new session has had no answer by then
 
 
 @dataclass
@@ -64,9 +66,11 @@ class VvdeskApp(QObject):
         from vvdesk.api.client import preload_sdk
         from vvdesk.secrets import SecretVault
 
+        started = time.monotonic()
         sdk = asyncio.ensure_future(preload_sdk())  # overlaps the keyring probe
         self.vault = await SecretVault.open()
         await sdk
+        log.info("startup: SDK and keyring ready after %.2f s", time.monotonic() - started)
         from vvdesk.services.profiles import ProfileService
 
         if self.vault.keyring_problem:
@@ -87,6 +91,8 @@ class VvdeskApp(QObject):
         from vvdesk.api.client import make_client, open_transport, preload_sdk
         from vvdesk.services.session import ApiSession
 
+        started = time.monotonic()
+        log.info("connect: to %s", "the local sandbox" if name is None else f"profile {name!r}")
         await preload_sdk()
         await self._disconnect()
         if name is None:
@@ -97,11 +103,14 @@ class VvdeskApp(QObject):
         else:
             profile = self.settings.profile(name)
             if profile is None:
+                log.warning("connect: there is no profile named %r", name)
                 self.window.show_problem("Connecting", f"There is no profile named “{name}”.")
                 return False
             label, base_url = name, profile.base_url
             key = await self.vault.get(name)
             if not key:
+                log.warning("connect: no API key for profile %r (keyring: %s)", name,
+                            self.vault.keyring_problem or "available")
                 self.window.set_connection(label, "no key")
                 self.window.banner.show_message(
                     f"No API key is available for “{name}”. Enter it in Profiles.", "error",
@@ -116,7 +125,22 @@ class VvdeskApp(QObject):
                                   is_sandbox=name is None, parent=self)
         self._bind_session()
         gc_guard.settle()  # this session's objects stay out of GUI-thread collections
+        log.info("connect: session for %s at %s ready after %.2f s; waiting for the first "
+                 "answer", label, base_url, time.monotonic() - started)
+        self._watch_first_answer(self.session)
         return True
+
+    def _watch_first_answer(self, session: Any) -> None:
+        """Say so in the log when a session stays without any answer (nothing asked, or the
+        server is silent): that is what a window stuck at “Connecting…” looks like."""
+
+        def check() -> None:
+            if self.session is session and session.state.value == "connecting":
+                log.warning("connect: no answer from %s at %s %.0f s after connecting; "
+                            "nothing may have asked it anything", session.profile_name,
+                            session.base_url, NO_ANSWER_WARN_S)
+
+        QTimer.singleShot(int(NO_ANSWER_WARN_S * 1000), session, check)
 
     async def _ensure_sandbox(self) -> Any:
         from vvdesk.services.sandbox import SandboxLauncher, default_data_dir
@@ -130,6 +154,7 @@ class VvdeskApp(QObject):
                 self._sandbox_endpoint = await self.launcher.start()
             return self._sandbox_endpoint
         except (OSError, RuntimeError) as exc:
+            log.error("connect: the local sandbox did not start: %s", exc)
             self.window.set_connection(SANDBOX_LABEL, "failed")
             self.window.show_problem("Starting the local sandbox", str(exc))
             return None

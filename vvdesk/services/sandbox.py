@@ -10,12 +10,16 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import functools
+import logging
 import os
 import secrets
 import signal
 import sys
+import time
 from dataclasses import dataclass
 from pathlib import Path
+
+log = logging.getLogger(__name__)
 
 START_TIMEOUT_S = 40.0
 _PR_SET_PDEATHSIG = 1
@@ -48,6 +52,15 @@ def default_data_dir() -> Path:
     return Path(platformdirs.user_data_dir("vvdesk", appauthor=False)) / "sandbox"
 
 
+def _tail(path: Path, limit: int = 2000) -> str:
+    try:
+        with path.open("rb") as f:
+            f.seek(max(0, f.seek(0, os.SEEK_END) - limit))
+            return f.read().decode(errors="replace")
+    except OSError as exc:
+        return f"(cannot read it: {exc})"
+
+
 class SandboxLauncher:
     def __init__(self, data_dir: Path, *, seed_demo: bool = True, time_scale: float = 1.0):
         self.data_dir = data_dir
@@ -65,6 +78,9 @@ class SandboxLauncher:
             args.append("--seed-demo")
         log_path = self.data_dir / "sandbox.log"
         log_file = await asyncio.to_thread(open, log_path, "ab")
+        started = time.monotonic()
+        log.info("sandbox: starting %s -m vvdesk.sandbox (data in %s, its log: %s)",
+                 sys.executable, self.data_dir, log_path)
         try:
             self._proc = await asyncio.create_subprocess_exec(
                 *args, stdout=asyncio.subprocess.PIPE, stderr=log_file,
@@ -73,24 +89,35 @@ class SandboxLauncher:
             )
         finally:
             log_file.close()
-        assert self._proc.stdout is not None
+        proc = self._proc
+        assert proc.stdout is not None
         try:
-            line = await asyncio.wait_for(self._proc.stdout.readline(), START_TIMEOUT_S)
+            line = await asyncio.wait_for(proc.stdout.readline(), START_TIMEOUT_S)
         except TimeoutError:
             line = b""
         url = line.decode(errors="replace").strip()
         if not url.startswith("http://127.0.0.1:"):
             await self.stop()
+            log.error("sandbox: no address after %.1f s (exit status %s; first line %r); the "
+                      "end of its log:\n%s", time.monotonic() - started, proc.returncode,
+                      url[:200], await asyncio.to_thread(_tail, log_path))
             raise RuntimeError(
                 f"The local sandbox server did not start. Its log is at {log_path}."
             )
+        log.info("sandbox: process %d answers at %s after %.2f s", proc.pid, url,
+                 time.monotonic() - started)
         self._drain = asyncio.ensure_future(self._drain_stdout())
         return SandboxEndpoint(url, key)
 
     async def _drain_stdout(self) -> None:
-        assert self._proc is not None and self._proc.stdout is not None
-        while await self._proc.stdout.readline():
+        proc = self._proc
+        assert proc is not None and proc.stdout is not None
+        while await proc.stdout.readline():
             pass
+        code = await proc.wait()
+        if self._proc is proc:  # not stopped by us
+            log.error("sandbox: process %d ended by itself (exit status %s); its log is at %s",
+                      proc.pid, code, self.data_dir / "sandbox.log")
 
     @property
     def running(self) -> bool:
@@ -99,6 +126,7 @@ class SandboxLauncher:
     async def stop(self) -> None:
         proc, self._proc = self._proc, None
         if proc is not None and proc.returncode is None:
+            log.info("sandbox: stopping process %d", proc.pid)
             with contextlib.suppress(ProcessLookupError):
                 proc.terminate()
             try:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+import time
 from collections.abc import Callable
 from enum import StrEnum
 from typing import TYPE_CHECKING
@@ -9,6 +11,8 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QObject, Signal, SignalInstance
 
 from vvdesk.services.jobs import JobManager
+
+log = logging.getLogger(__name__)
 
 if TYPE_CHECKING:
     from videovector import AsyncVideoVector
@@ -47,13 +51,29 @@ class ApiSession(QObject):
         self.jobs = JobManager(self)
         self.state = ConnState.CONNECTING
         self.detail = ""
+        self._opened = time.monotonic()
+        self._answered = False
 
     def _set_state(self, state: ConnState, detail: str = "") -> None:
         if (state, detail) != (self.state, self.detail):
+            self._log_change(state, detail)
             self.state, self.detail = state, detail
             self.state_changed.emit(state.value, detail)
         if state is ConnState.AUTH_FAILED:
             self.auth_failed.emit()
+
+    def _log_change(self, state: ConnState, detail: str) -> None:
+        """Every change of the connection state goes to the log; the first answer with the
+        time it took since the session was opened."""
+        if state is ConnState.CONNECTED and not self._answered:
+            self._answered = True
+            log.info("connection %s: first answer from %s after %.2f s", self.profile_name,
+                     self.base_url, time.monotonic() - self._opened)
+            return
+        level = logging.INFO if state in (ConnState.CONNECTED, ConnState.CLOSED) else (
+            logging.WARNING)
+        log.log(level, "connection %s: %s -> %s%s", self.profile_name, self.state.value,
+                state.value, f" ({detail})" if detail else "")
 
     def mark_ok(self, _result: object = None) -> None:
         self._set_state(ConnState.CONNECTED)
