@@ -11,20 +11,43 @@ import os
 import sys
 import time
 
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
+
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
-    from vvdesk import __version__
-
     p = argparse.ArgumentParser(prog="vvdesk", description="Desktop client for VideoVector.")
     p.add_argument("--sandbox", action="store_true",
                    help="connect to the embedded local sandbox server (default without profiles)")
     p.add_argument("--profile", metavar="NAME", help="connect to this saved profile")
     p.add_argument("--time-scale", type=float, default=1.0,
                    help="sandbox only: simulate processing this many times faster")
-    p.add_argument("--log-level", default="INFO",
-                   choices=["DEBUG", "INFO", "WARNING", "ERROR"])
-    p.add_argument("--version", action="version", version=f"vvdesk {__version__}")
+    p.add_argument("--log-level", default="INFO", type=str.upper, choices=LOG_LEVELS,
+                   metavar="LEVEL", help="debug, info (default), warning or error")
+    p.add_argument("--self-test", action="store_true",
+                   help="start headless on a fresh local sandbox in a temporary folder, "
+                        "connect, list indexes, upload, export and download; print one "
+                        "line per step; exit 0 when all pass")
+    p.add_argument("--version", action="store_true",
+                   help="print the versions of vvdesk, the VideoVector SDK and Qt, then exit")
     return p.parse_args(argv)
+
+
+def version_text() -> str:
+    """vvdesk, SDK, Qt and Python versions, one per line (what a bug report needs)."""
+    import platform
+
+    import PySide6
+    from PySide6.QtCore import qVersion
+
+    from vvdesk import __version__
+
+    try:
+        from videovector._version import __version__ as sdk_version
+    except ImportError:  # never expected; --version must still answer
+        sdk_version = "not found"
+    return "\n".join([f"vvdesk {__version__}", f"VideoVector SDK {sdk_version}",
+                      f"Qt {qVersion()} (PySide6 {PySide6.__version__})",
+                      f"Python {platform.python_version()}"])
 
 
 def _report(event: str) -> None:
@@ -34,6 +57,15 @@ def _report(event: str) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
+    if args.version:
+        print(version_text())
+        return 0
+    selftest = None
+    if args.self_test:
+        from vvdesk.selftest import TIME_SCALE, SelfTest
+
+        selftest = SelfTest.prepare()  # before Qt: it picks the offscreen platform
+        args.sandbox, args.profile, args.time_scale = True, None, TIME_SCALE
     report = bool(os.environ.get("VVDESK_STARTUP_REPORT"))
 
     from PySide6.QtCore import QSettings
@@ -64,6 +96,8 @@ def main(argv: list[str] | None = None) -> int:
     window.show()
     _paint_now(app, window)  # the frame is on screen while the rest is built and imported
     window.build_content()
+    if selftest is not None:
+        selftest.passed("window", f"Qt platform {app.platformName()}")
     if report:
         from vvdesk.startup_probe import report_first_rows
 
@@ -81,15 +115,21 @@ def main(argv: list[str] | None = None) -> int:
     vapp = VvdeskApp(Options(sandbox=args.sandbox, profile=args.profile,
                              time_scale=args.time_scale), settings, window)
 
-    async def start() -> None:
+    async def start() -> int:
+        if selftest is not None:
+            setup_logging(args.log_level, selftest.log_dir)
+            return await selftest.run(vapp)  # uncaught exceptions: logged, not a dialog
         setup_logging(args.log_level)
         install_excepthook()
         _install_signal_handlers(vapp)
         await vapp.run()
+        return 0
 
     with loop:
-        loop.run_until_complete(start())
-    return 0
+        status = loop.run_until_complete(start())
+    if selftest is not None:
+        selftest.finish(status)
+    return status
 
 
 def _paint_now(app: object, window: object, budget_s: float = 0.5) -> None:
