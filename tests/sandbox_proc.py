@@ -64,7 +64,7 @@ class SandboxProcess:
         except queue.Empty:
             self.stop()
             raise RuntimeError("sandbox did not print its URL in time") from None
-        if not line.startswith("http://"):
+        if not line.startswith(("http://", "https://")):
             self.stop()
             log = (self.data_dir / "sandbox-stderr.log").read_text(errors="replace")[-2000:]
             raise RuntimeError(f"sandbox failed to start (first line: {line!r}); stderr:\n{log}")

@@ -20,6 +20,8 @@ import uvicorn
 
 from .app import build_app
 from .context import Settings
+from .ratelimit import DEFAULT_PER_HOUR, DEFAULT_PER_MINUTE
+from .tls import ensure_certificates
 
 KEY_ENV = "VV_SANDBOX_API_KEY"
 
@@ -34,6 +36,12 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--seed-demo", action="store_true")
     parser.add_argument("--time-scale", type=float, default=1.0)
     parser.add_argument("--log-level", default="warning")
+    parser.add_argument("--https", action="store_true",
+                        help="serve TLS with a certificate from DIR/tls (made at first start)")
+    parser.add_argument("--rate-limit-per-minute", type=int, default=DEFAULT_PER_MINUTE,
+                        help="requests per minute per API key and category")
+    parser.add_argument("--rate-limit-per-hour", type=int, default=DEFAULT_PER_HOUR,
+                        help="requests per hour per API key and category")
     return parser.parse_args(argv)
 
 
@@ -63,20 +71,27 @@ class QuietServer(uvicorn.Server):
 
 async def serve(args: argparse.Namespace, api_key: str) -> None:
     settings = Settings(data_dir=args.data_dir.resolve(), api_key=api_key,
-                        time_scale=args.time_scale, seed_demo=args.seed_demo)
+                        time_scale=args.time_scale, seed_demo=args.seed_demo, https=args.https,
+                        rate_per_minute=args.rate_limit_per_minute,
+                        rate_per_hour=args.rate_limit_per_hour)
     app = build_app(settings)
+    tls: dict[str, str] = {}
+    if args.https:
+        files = ensure_certificates(settings.data_dir)
+        tls = {"ssl_certfile": str(files.server_cert), "ssl_keyfile": str(files.server_key)}
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.bind((args.host, args.port))
     port = sock.getsockname()[1]
     config = uvicorn.Config(app, log_level=args.log_level, access_log=False,
-                            lifespan="on", timeout_graceful_shutdown=3)
+                            lifespan="on", timeout_graceful_shutdown=3, **tls)
     server = QuietServer(config)
     task = asyncio.create_task(server.serve(sockets=[sock]))
     while not server.started and not task.done():
         await asyncio.sleep(0.02)
     if server.started:
-        sys.stdout.write(f"http://{args.host}:{port}/api/v2\n")
+        scheme = "https" if args.https else "http"
+        sys.stdout.write(f"{scheme}://{args.host}:{port}/api/v2\n")
         sys.stdout.flush()
     await task
 
@@ -86,6 +101,9 @@ def main(argv: list[str] | None = None) -> int:
     api_key = args.api_key or os.environ.get(KEY_ENV)
     if not api_key:
         sys.stderr.write(f"an API key is required (--api-key or {KEY_ENV})\n")
+        return 2
+    if args.rate_limit_per_minute < 1 or args.rate_limit_per_hour < 1:
+        sys.stderr.write("rate limits must be at least 1\n")
         return 2
     if args.time_scale <= 0:
         sys.stderr.write("--time-scale must be positive\n")

@@ -24,8 +24,11 @@ from . import (
     routes_media,
     routes_prompts,
     routes_runs,
+    routes_usage,
     routes_videos,
+    routes_webhooks,
     seed,
+    webhooks,
     worker,
 )
 from .clock import SimClock
@@ -38,7 +41,8 @@ log = logging.getLogger("vvdesk.sandbox")
 
 ROUTE_MODULES = [
     routes_auth, routes_indexes, routes_media, routes_videos, routes_prompts, routes_runs,
-    routes_exports, routes_connectors, routes_automations, routes_control,
+    routes_exports, routes_connectors, routes_automations, routes_control, routes_usage,
+    routes_webhooks,
 ]
 
 
@@ -78,6 +82,7 @@ def build_context(settings: Settings) -> Context:
     store = Store(settings.data_dir / "sandbox.sqlite3")
     ctx = Context(settings=settings, store=store, clock=SimClock(settings.time_scale))
     automations.install(ctx, worker.STEPS)
+    webhooks.install(ctx, worker.STEPS)
     return ctx
 
 
@@ -106,4 +111,4 @@ def build_app(settings: Settings) -> Gateway:
         lifespan=lifespan,
     )
     app.state.ctx = ctx
-    return Gateway(app, settings.api_key, ctx.faults)
+    return Gateway(app, settings.api_key, ctx.faults, ctx.limiter)

@@ -12,7 +12,9 @@ from starlette.requests import Request
 
 from .clock import SimClock
 from .db import Store
+from .download_tokens import DownloadLog
 from .faults import FaultBook
+from .ratelimit import DEFAULT_PER_HOUR, DEFAULT_PER_MINUTE, RateLimiter
 
 
 @dataclass
@@ -23,6 +25,9 @@ class Settings:
     api_key: str
     time_scale: float = 1.0
     seed_demo: bool = False
+    https: bool = False
+    rate_per_minute: int = DEFAULT_PER_MINUTE
+    rate_per_hour: int = DEFAULT_PER_HOUR
 
 
 @dataclass
@@ -31,6 +36,7 @@ class Hooks:
 
     import_completed: list[Callable[[Any, Any], None]] = field(default_factory=list)
     run_finished: list[Callable[[Any, Any], None]] = field(default_factory=list)
+    export_finished: list[Callable[[Any, Any], None]] = field(default_factory=list)
 
 
 @dataclass
@@ -43,6 +49,12 @@ class Context:
     faults: FaultBook = field(default_factory=FaultBook)
     hooks: Hooks = field(default_factory=Hooks)
     paused: bool = False  # simulation on hold (control API): jobs keep their current state
+    limiter: RateLimiter = field(init=False)
+    download_log: DownloadLog = field(default_factory=DownloadLog)
+
+    def __post_init__(self) -> None:
+        self.limiter = RateLimiter.create(self.store, self.settings.rate_per_minute,
+                                          self.settings.rate_per_hour)
 
     @property
     def key_hash(self) -> str:

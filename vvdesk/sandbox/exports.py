@@ -189,6 +189,8 @@ def step_export(ctx: Context, row: Row) -> None:
         doc.update(status="completed", queue_status="succeeded")
     doc.update(completed_at=now, updated_at=now)
     ctx.store.save(row, next_at=None)
+    for hook in ctx.hooks.export_finished:
+        hook(ctx, row)
 
 
 def fail_export(ctx: Context, row: Row, message: str) -> None:

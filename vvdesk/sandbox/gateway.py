@@ -1,24 +1,33 @@
-"""Outermost ASGI layer: request ids, API-key auth and fault injection.
+"""Outermost ASGI layer: request ids, API-key auth, rate limits and fault injection.
 
 It wraps the whole Starlette app so *every* response (including 404/405 and
 errors raised before routing) carries ``X-Request-ID`` and uses the envelope.
+Two requests need no API key: ``GET /webhooks/events`` (public) and a minted export
+URL (``GET /exports/{id}/download?token=…``, the route checks the token).
 """
 
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import hmac
 import json
+import re
 import uuid
 from typing import Any
+from urllib.parse import parse_qs
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from .errors import envelope
 from .faults import FaultBook, FaultRule
+from .ratelimit import RateLimiter, category_of
 
 API_PREFIX = "/api/v2"
 CONTROL_PREFIX = "/api/v2/_sandbox"
+PUBLIC_GETS = ("/api/v2/webhooks/events",)
+UNMETERED = (CONTROL_PREFIX, "/api/v2/rate-limit/")  # status stays readable when exhausted
+TOKEN_DOWNLOAD = re.compile(r"^/api/v2/exports/[^/]+/download$")
 
 
 class DropConnection(Exception):
@@ -40,10 +49,13 @@ async def send_json(send: Send, status: int, body: Any, headers: dict[str, str])
 class Gateway:
     """Request id + auth + faults in front of the router."""
 
-    def __init__(self, app: ASGIApp, api_key: str, faults: FaultBook) -> None:
+    def __init__(self, app: ASGIApp, api_key: str, faults: FaultBook,
+                 limiter: RateLimiter | None = None) -> None:
         self.app = app
         self.api_key = api_key.encode()
+        self.key_hash = hashlib.sha256(self.api_key).hexdigest()
         self.faults = faults
+        self.limiter = limiter
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -60,12 +72,24 @@ class Gateway:
             await send(message)
 
         path: str = scope["path"]
-        if path.startswith(API_PREFIX) and not self._authorised(scope):
+        keyless = self._keyless(scope)
+        if path.startswith(API_PREFIX) and not keyless and not self._authorised(scope):
             body = envelope(
                 "authentication_invalid_api_key", "Missing or invalid API key", {}, request_id
             )
             await send_json(send_with_id, 401, body, {})
             return
+        if self.limiter and not keyless and path.startswith(API_PREFIX) \
+                and not path.startswith(UNMETERED):
+            refusal = self.limiter.hit(self.key_hash,
+                                       category_of(scope["method"], path[len(API_PREFIX):]))
+            if refusal is not None:
+                body = envelope("resource_rate_quota_exceeded",
+                                f"Too many requests: {refusal.limit} per {refusal.window} "
+                                f"allowed for {refusal.category}", refusal.details(), request_id)
+                await send_json(send_with_id, 429, body,
+                                {"Retry-After": str(refusal.retry_after)})
+                return
         rule = None
         if not path.startswith(CONTROL_PREFIX):
             rule = self.faults.match(scope["method"], path)
@@ -73,6 +97,16 @@ class Gateway:
             await self.app(scope, receive, send_with_id)
             return
         await self._faulty(rule, scope, receive, send_with_id, request_id)
+
+    @staticmethod
+    def _keyless(scope: Scope) -> bool:
+        path, method = scope["path"], scope["method"]
+        if method == "GET" and path in PUBLIC_GETS:
+            return True
+        query = scope.get("query_string", b"").decode("latin-1")
+        # the route checks the token whenever the parameter is there (same parser)
+        return (method == "GET" and bool(TOKEN_DOWNLOAD.match(path))
+                and "token" in parse_qs(query, keep_blank_values=True))
 
     def _authorised(self, scope: Scope) -> bool:
         for name, value in scope.get("headers", []):

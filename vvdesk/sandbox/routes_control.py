@@ -6,7 +6,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from . import clock
+from . import clock, download_tokens
 from .context import ctx_of
 from .errors import invalid
 from .exports import fail_export
@@ -77,7 +77,42 @@ async def expire_export(request: Request) -> Response:
     return respond({"export_id": row.id, "expired": True})
 
 
+async def set_rate_limits(request: Request) -> Response:
+    """``{category?, per_minute, per_hour}``: change what is enforced (and reported)."""
+    ctx = ctx_of(request)
+    body = await json_object(request)
+    categories = [body["category"]] if "category" in body else list(ctx.limiter.limits)
+    if any(c not in ctx.limiter.limits for c in categories):
+        raise invalid("category", f"category must be one of {sorted(ctx.limiter.limits)}")
+    values = {}
+    for name in ("per_minute", "per_hour"):
+        value = body.get(name)
+        if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+            raise invalid(name, f"{name} must be a whole number >= 1")
+        values[name] = value
+    for category in categories:
+        ctx.limiter.set_limits(category, values["per_minute"], values["per_hour"])
+    return respond(ctx.limiter.status(ctx.key_hash))
+
+
+async def set_download_urls(request: Request) -> Response:
+    """``{ttl_seconds}``: lifetime of the download URLs minted from now on."""
+    ctx = ctx_of(request)
+    ttl = (await json_object(request)).get("ttl_seconds")
+    if not isinstance(ttl, (int, float)) or isinstance(ttl, bool) or ttl <= 0:
+        raise invalid("ttl_seconds", "ttl_seconds must be a positive number")
+    ctx.store.set_setting(download_tokens.TTL_SETTING, str(float(ttl)))
+    return respond({"ttl_seconds": float(ttl)})
+
+
+async def download_log(request: Request) -> Response:
+    return respond(ctx_of(request).download_log.entries)
+
+
 ROUTES = [
+    Route("/_sandbox/rate-limits", set_rate_limits, methods=["POST"]),
+    Route("/_sandbox/download-urls", set_download_urls, methods=["POST"]),
+    Route("/_sandbox/download-log", download_log, methods=["GET"]),
     Route("/_sandbox/info", info, methods=["GET"]),
     Route("/_sandbox/simulation", set_simulation, methods=["POST"]),
     Route("/_sandbox/faults", add_fault, methods=["POST"]),

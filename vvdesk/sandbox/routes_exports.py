@@ -9,7 +9,8 @@ from starlette.requests import Request
 from starlette.responses import Response, StreamingResponse
 from starlette.routing import Route
 
-from .context import ctx_of
+from . import download_tokens
+from .context import Context, ctx_of
 from .db import Row
 from .errors import ApiError, conflict, invalid
 from .exports import artifact_path, create_index_export, new_export, resolve_destination
@@ -82,9 +83,22 @@ def _refuse_download(row: Row) -> None:
                        {"export_id": row.id})
 
 
+def _check_token(ctx: Context, request: Request, export_id: str) -> None:
+    """A minted URL's token (the gateway let it in without an API key): 403 unless valid."""
+    token = request.query_params["token"]
+    why = download_tokens.check(ctx.store, token, export_id)
+    ctx.download_log.note(export_id, dict(request.headers), why or "accepted")
+    if why is not None:
+        raise ApiError(403, "authorization_invalid_download_token",
+                       "This download link is not valid (it may have expired); ask for a "
+                       "new one", {"export_id": export_id, "reason": why})
+
+
 async def download(request: Request) -> Response:
     """Exactly §4.3: 200, application/json, Content-Length, no compression."""
     ctx = ctx_of(request)
+    if "token" in request.query_params:
+        _check_token(ctx, request, request.path_params["export_id"])
     row = load_export(ctx, request.path_params["export_id"])
     _refuse_download(row)
     path = artifact_path(ctx, row.id)
@@ -110,14 +124,23 @@ async def download(request: Request) -> Response:
 
 
 async def download_url(request: Request) -> Response:
-    """Never mints over plain http: exactly five keys, ``download_url`` null."""
+    """Exactly five keys; a minted URL (``download_tokens``) only over https for a
+    downloadable export, else ``download_url`` null (never minted over plain http)."""
     ctx = ctx_of(request)
-    doc = load_export(ctx, request.path_params["export_id"]).doc
+    row = load_export(ctx, request.path_params["export_id"])
+    doc = row.doc
+    url = None
+    downloadable = (doc["destination_type"] == "download" and doc["status"] == "completed"
+                    and doc["queue_status"] == "succeeded" and not doc["_expired"])
+    if ctx.settings.https and downloadable and request.url.hostname:
+        token = download_tokens.mint(ctx.store, row.id)
+        url = download_tokens.minted_url("https", request.url.hostname, request.url.port,
+                                         row.id, token)
     return respond({
         "export_id": doc["export_id"], "status": doc["status"],
         "destination_type": doc["destination_type"],
         "destination_connector_id": doc["destination_connector_id"],
-        "download_url": None,
+        "download_url": url,
     })
 
 

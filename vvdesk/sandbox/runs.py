@@ -208,3 +208,5 @@ def cancel_run(ctx: Context, row: Row) -> None:
                              "observed_at": now, "completed_at": now}
         doc["status"] = "cancelled"
         ctx.store.save(row, next_at=None)
+    for hook in ctx.hooks.run_finished:
+        hook(ctx, row)
