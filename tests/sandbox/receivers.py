@@ -61,7 +61,7 @@ def receiver(**kwargs: object) -> Iterator[Receiver]:
     rec = Receiver(**kwargs)  # type: ignore[arg-type]
 
     class Handler(BaseHTTPRequestHandler):
-        def do_POST(self) -> None:  # noqa: N802 (http.server's naming)
+        def do_POST(self) -> None:
             body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
             with rec.lock:
                 rec.requests.append(Received(self.path, {k.lower(): v for k, v in
