@@ -48,6 +48,16 @@ def load_import_job(ctx: Context, job_id: str) -> Row:
     return _load(ctx, "import_job", job_id, "import_job")
 
 
+def load_webhook(ctx: Context, webhook_id: str) -> Row:
+    """Webhook or 404 ``resource_webhook_not_found``."""
+    return _load(ctx, "webhook", webhook_id, "webhook")
+
+
+def load_delivery(ctx: Context, delivery_id: str) -> Row:
+    """Webhook delivery or 404 ``resource_webhook_delivery_not_found``."""
+    return _load(ctx, "webhook_delivery", delivery_id, "webhook_delivery")
+
+
 def latest_run_id(ctx: Context, video_id: str) -> str | None:
     """Run of the most recently created segment of a media item."""
     rows = ctx.store.query("segment", parent=video_id, limit=1)

@@ -9,29 +9,16 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from . import clock, idempotency, webhooks
+from .checks import require_str
 from .context import Context, ctx_of
-from .db import Row
-from .errors import conflict, invalid, not_found
+from .errors import conflict, invalid
 from .ids import new_id
+from .lookups import load_delivery, load_webhook
 from .paging import parse_limit
 from .views import public
-from .web import json_object, require_str, respond
+from .web import json_object, respond
 
 FIELDS = {"name", "url", "events", "index_ids", "metadata"}
-
-
-def load_webhook(ctx: Context, webhook_id: str) -> Row:
-    row = ctx.store.get("webhook", webhook_id)
-    if row is None:
-        raise not_found("webhook", webhook_id)
-    return row
-
-
-def load_delivery(ctx: Context, delivery_id: str) -> Row:
-    row = ctx.store.get("webhook_delivery", delivery_id)
-    if row is None:
-        raise not_found("webhook_delivery", delivery_id)
-    return row
 
 
 def _events(value: Any) -> list[str]:
