@@ -2,7 +2,7 @@
 
 Makes BENCH_DROP_FILES (default 2000) small .jpg files in one folder, starts a local
 sandbox, and drops the folder through the app's TransferService with its row model and
-transfers dock (as vvdesk/wiring/transfers.py connects them) on a qasync loop. A 5 ms
+transfers dock (as vvdesk/controllers/transfers.py connects them) on a qasync loop. A 5 ms
 heartbeat on the loop records the longest GUI stall while the drop is queued, while the
 first BENCH_DROP_UPLOADS (default 300) files upload, and while the rest are cancelled and
 cleared. Prints ``name=value`` lines. Target: every stall <= 100 ms.

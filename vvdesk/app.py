@@ -1,8 +1,9 @@
 """Composition root: settings, secret vault, sandbox, one session per profile, the window.
 
-With vvdesk/wiring/ (one module per feature), the only place that wires services to
-widgets. Everything slow (SDK import, keyring,
-sandbox start) happens here, after the window has painted.
+`build_session` is the one place that makes a connection's services, models, panes and
+feature controllers, in the order written there, each with what it needs as typed
+arguments. Everything slow (SDK import, keyring, sandbox start) happens here, after the
+window has painted.
 """
 
 from __future__ import annotations
@@ -11,15 +12,34 @@ import asyncio
 import logging
 import time
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QTimer
 
 from vvdesk import gc_guard
+from vvdesk.controllers.exports import NOTIFY as NOTIFY_KEY
+from vvdesk.controllers.exports import flag
 from vvdesk.log import register_secret
 from vvdesk.services.jobs import JobManager
+from vvdesk.services.notifier import Notifier
 from vvdesk.settings import Settings
 from vvdesk.ui.main_window import MainWindow
+
+if TYPE_CHECKING:
+    from vvdesk.controllers.automations import AutomationsController
+    from vvdesk.controllers.connection import ConnectionController
+    from vvdesk.controllers.connectors import ConnectorsController
+    from vvdesk.controllers.exports import ExportsController
+    from vvdesk.controllers.indexes import IndexesController
+    from vvdesk.controllers.media import MediaController
+    from vvdesk.controllers.profiles import ProfilesController
+    from vvdesk.controllers.runs import RunsController
+    from vvdesk.controllers.transfers import TransfersController
+    from vvdesk.secrets import SecretVault
+    from vvdesk.services.journal import Journal
+    from vvdesk.services.sandbox import SandboxEndpoint, SandboxLauncher
+    from vvdesk.services.session import ApiSession
+    from vvdesk.ui.notify import NotifyView
 
 log = logging.getLogger(__name__)
 SANDBOX_LABEL = "Sandbox (local)"
@@ -33,6 +53,98 @@ class Options:
     time_scale: float = 1.0
 
 
+@dataclass
+class SessionControllers:
+    """The feature controllers of one connection (tests reach features through these)."""
+
+    connection: ConnectionController
+    indexes: IndexesController
+    media: MediaController
+    runs: RunsController
+    transfers: TransfersController
+    exports: ExportsController
+    connectors: ConnectorsController
+    automations: AutomationsController
+
+    async def close(self) -> None:
+        """Undo every link, newest feature first; wait for what must finish (uploads)."""
+        self.automations.close()
+        self.connectors.close()
+        self.exports.close()
+        await self.transfers.aclose()
+        self.runs.close()
+        self.media.close()
+        self.indexes.close()
+        self.connection.close()
+
+
+def build_session(session: ApiSession, window: MainWindow, settings: Settings,
+                  journal: Journal, notifier: Notifier,
+                  notices: NotifyView) -> SessionControllers:
+    """Make one connection's services, models, panes and controllers, in this order."""
+    from vvdesk.api.upload import make_pump
+    from vvdesk.controllers import transfers as transfer_options
+    from vvdesk.controllers.automations import AutomationsController
+    from vvdesk.controllers.connection import ConnectionController
+    from vvdesk.controllers.connectors import ConnectorsController
+    from vvdesk.controllers.exports import ExportsController
+    from vvdesk.controllers.indexes import IndexesController
+    from vvdesk.controllers.media import MediaController
+    from vvdesk.controllers.runs import RunsController
+    from vvdesk.controllers.transfers import TransfersController
+    from vvdesk.models.exports import ExportListModel
+    from vvdesk.models.media import MediaModel
+    from vvdesk.models.runs import RunListModel
+    from vvdesk.models.segments import SegmentModel
+    from vvdesk.models.transfers import TransferModel
+    from vvdesk.services.automations import AutomationService
+    from vvdesk.services.connectors import ConnectorService
+    from vvdesk.services.downloads import DownloadService
+    from vvdesk.services.export_tracker import ExportTracker
+    from vvdesk.services.exports import ExportService
+    from vvdesk.services.indexes import IndexService
+    from vvdesk.services.media import MediaService
+    from vvdesk.services.runs import RunService
+    from vvdesk.services.transfer_store import TransferStore
+    from vvdesk.services.transfers import TransferService
+    from vvdesk.ui.panes.automations import AutomationsPane
+    from vvdesk.ui.panes.exports import ExportsPane
+    from vvdesk.ui.panes.media import MediaPane
+    from vvdesk.ui.panes.runs import RunsPane
+    from vvdesk.ui.widgets.transfers_dock import TransfersDock
+
+    s = session
+    connection = ConnectionController(s, window)
+    indexes = IndexesController(s, window, settings, IndexService(s, s))
+
+    media_model, segment_model = MediaModel(s), SegmentModel(s)
+    media = MediaController(window, MediaService(s, s), media_model, segment_model,
+                            MediaPane(media_model, segment_model))
+
+    run_model = RunListModel(s)
+    runs = RunsController(s, window, RunService(s, s), run_model, RunsPane(run_model), media)
+
+    limit = int(settings.value(transfer_options.LIMIT_KEY, 2) or 2)
+    pump = make_pump(s.client, str(settings.value(transfer_options.PUMP_KEY, "loop") or "loop"))
+    uploads = TransferService(s, TransferStore(journal, s.profile_name), pump, limit=limit,
+                              parent=s)
+    transfer_model = TransferModel(s)
+    transfers = TransfersController(window, settings, uploads, transfer_model,
+                                    TransfersDock(transfer_model, limit), media, notifier)
+
+    tracker = ExportTracker(s, journal, parent=s)
+    export_model = ExportListModel(s)
+    exports = ExportsController(s, window, settings, ExportService(s, tracker, s), tracker,
+                                DownloadService(s, s), export_model, ExportsPane(export_model),
+                                runs, notifier, notices)
+
+    connectors = ConnectorsController(window, ConnectorService(s, s))
+    automations = AutomationsController(window, AutomationService(s, s), AutomationsPane(),
+                                        connectors)
+    return SessionControllers(connection, indexes, media, runs, transfers, exports,
+                              connectors, automations)
+
+
 class VvdeskApp(QObject):
     def __init__(self, options: Options, settings: Settings, window: MainWindow) -> None:
         super().__init__()
@@ -40,15 +152,18 @@ class VvdeskApp(QObject):
         self.settings = settings
         self.window = window
         self.jobs = JobManager(self)
-        self.vault: Any = None
-        self.profiles: Any = None
-        self.launcher: Any = None
-        self._sandbox_endpoint: Any = None  # base URL + key of the running child
-        self.session: Any = None
-        self.ctx: Any = None  # SessionContext of the connected profile
+        self.notifier = Notifier(self)  # app-wide: outlives a profile switch
+        self.notifier.tray_enabled = flag(settings.value(NOTIFY_KEY), True)
+        self.notify_view: NotifyView | None = None
+        self.journal: Journal | None = None
+        self.vault: SecretVault | None = None
+        self.profiles: ProfilesController | None = None
+        self.launcher: SandboxLauncher | None = None
+        self._sandbox_endpoint: SandboxEndpoint | None = None
+        self.session: ApiSession | None = None
+        self.controllers: SessionControllers | None = None  # of the connected session
         self._quit = asyncio.Event()
         window.closing.connect(self._quit.set)
-        window.profiles_requested.connect(self.open_profiles)
         window.connect_requested.connect(self.switch_to)
         self.jobs.failed.connect(window.show_problem)
 
@@ -64,21 +179,30 @@ class VvdeskApp(QObject):
 
     async def start(self) -> None:
         from vvdesk.api.client import preload_sdk
+        from vvdesk.controllers.profiles import ProfilesController
         from vvdesk.secrets import SecretVault
+        from vvdesk.services.journal import Journal, default_journal_path
+        from vvdesk.services.profiles import ProfileService
+        from vvdesk.ui.notify import NotifyView
 
         started = time.monotonic()
         sdk = asyncio.ensure_future(preload_sdk())  # overlaps the keyring probe
         self.vault = await SecretVault.open()
         await sdk
         log.info("startup: SDK and keyring ready after %.2f s", time.monotonic() - started)
-        from vvdesk.services.profiles import ProfileService
-
         if self.vault.keyring_problem:
             log.info("keyring unavailable: %s", self.vault.keyring_problem)
-        self.profiles = ProfileService(self.settings, self.vault, self.jobs, self)
+        self.journal = Journal(default_journal_path())
+        self.notify_view = NotifyView(self.window, lambda: self.notifier.tray_enabled)
+        self.notifier.message.connect(self.notify_view.show)
+        self.notifier.withdrawn.connect(self.notify_view.withdraw)
+        self.profiles = ProfilesController(
+            ProfileService(self.settings, self.vault, self.jobs, self), self.window,
+            self.switch_to)
         await self.connect(self._initial_profile())
 
     def _initial_profile(self) -> str | None:
+        """--sandbox, --profile, else the last connection (the sandbox when it was that)."""
         if self.options.sandbox:
             return None
         if self.options.profile:
@@ -107,6 +231,7 @@ class VvdeskApp(QObject):
                 self.window.show_problem("Connecting", f"There is no profile named “{name}”.")
                 return False
             label, base_url = name, profile.base_url
+            assert self.vault is not None
             key = await self.vault.get(name)
             if not key:
                 log.warning("connect: no API key for profile %r (keyring: %s)", name,
@@ -116,33 +241,36 @@ class VvdeskApp(QObject):
                     f"No API key is available for “{name}”. Enter it in Profiles.", "error",
                     "Open Profiles…", self.open_profiles)
                 return False
-            self.settings.last_profile = name
+        self.settings.last_profile = name or ""  # "" = the sandbox: a restart comes back here
         register_secret(key)
         client, poll_client = make_client(base_url, key), make_client(base_url, key,
                                                                       max_retries=0)
         await asyncio.gather(open_transport(client), open_transport(poll_client))
         self.session = ApiSession(label, base_url, client, poll_client=poll_client,
                                   is_sandbox=name is None, parent=self)
-        self._bind_session()
+        assert self.journal is not None and self.notify_view is not None
+        self.controllers = build_session(self.session, self.window, self.settings,
+                                         self.journal, self.notifier, self.notify_view)
         gc_guard.settle()  # this session's objects stay out of GUI-thread collections
         log.info("connect: session for %s at %s ready after %.2f s; waiting for the first "
                  "answer", label, base_url, time.monotonic() - started)
         self._watch_first_answer(self.session)
         return True
 
-    def _watch_first_answer(self, session: Any) -> None:
+    def _watch_first_answer(self, session: ApiSession) -> None:
         """Say so in the log when a session stays without any answer (nothing asked, or the
         server is silent): that is what a window stuck at “Connecting…” looks like."""
+        from vvdesk.services.session import ConnState
 
         def check() -> None:
-            if self.session is session and session.state.value == "connecting":
+            if self.session is session and session.state is ConnState.CONNECTING:
                 log.warning("connect: no answer from %s at %s %.0f s after connecting; "
                             "nothing may have asked it anything", session.profile_name,
                             session.base_url, NO_ANSWER_WARN_S)
 
         QTimer.singleShot(int(NO_ANSWER_WARN_S * 1000), session, check)
 
-    async def _ensure_sandbox(self) -> Any:
+    async def _ensure_sandbox(self) -> SandboxEndpoint | None:
         from vvdesk.services.sandbox import SandboxLauncher, default_data_dir
 
         self.window.set_connection(SANDBOX_LABEL, "starting")
@@ -159,21 +287,14 @@ class VvdeskApp(QObject):
             self.window.show_problem("Starting the local sandbox", str(exc))
             return None
 
-    def _bind_session(self) -> None:
-        from vvdesk.wiring import SessionContext, Wiring, bind_all
-
-        self.ctx = SessionContext(self.session, self.window, self.settings, self.jobs, Wiring())
-        bind_all(self.ctx)
-
     async def _disconnect(self) -> None:
-        """Stop the session's work first, then let features release what they hold."""
-        from vvdesk.wiring import unbind_all
-
-        if self.ctx is not None:
-            ctx, self.ctx = self.ctx, None
-            await ctx.session.jobs.shutdown()
-            for cleanup in unbind_all(ctx):
-                await cleanup
+        """Stop the session's work, undo its controllers, close its clients: nothing of
+        the old connection fires or stays on screen afterwards."""
+        if self.controllers is not None and self.session is not None:
+            controllers, self.controllers = self.controllers, None
+            await self.session.jobs.shutdown()
+            await controllers.close()
+            self.window.banner.dismiss()  # whatever it said was about that connection
         if self.session is not None:
             session, self.session = self.session, None
             await session.close()
@@ -186,18 +307,18 @@ class VvdeskApp(QObject):
         self.jobs.run("connect", self.connect(name))
 
     def open_profiles(self) -> None:
-        from vvdesk.ui.dialogs.profiles import ProfileDialog
-
-        if self.profiles is None:
-            return
-        dlg = ProfileDialog(self.profiles, self.window)
-        dlg.connect_requested.connect(self.switch_to)
-        dlg.open()
-        self._profile_dialog = dlg
+        if self.profiles is not None:
+            self.profiles.open()
 
     async def shutdown(self) -> None:
         await self._disconnect()
         await self.jobs.shutdown()
+        if self.profiles is not None:
+            self.profiles.close()
+        if self.notify_view is not None:
+            self.notify_view.close()
+        if self.journal is not None:
+            self.journal.close()
         if self.launcher is not None:
             await self.launcher.stop()
         gc_guard.thaw()

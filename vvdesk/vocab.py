@@ -8,9 +8,40 @@ reason next to the field; the server still answers 422 for anything that slips t
 from __future__ import annotations
 
 import ipaddress
+from enum import StrEnum
 from pathlib import PurePath
 from typing import Any, Literal
 from urllib.parse import urlsplit
+
+
+# outcomes ---------------------------------------------------------------------------------
+class ProblemKind(StrEnum):
+    """What kind of failure an ApiProblem is (vvdesk/api/errors.py): code branches on
+    this, never on the message."""
+
+    AUTH = "auth"
+    FORBIDDEN = "forbidden"
+    NOT_FOUND = "not_found"
+    CONFLICT = "conflict"
+    INVALID = "invalid"
+    RATE_LIMITED = "rate_limited"
+    SERVER = "server"
+    OFFLINE = "offline"
+    TIMEOUT = "timeout"
+    TLS = "tls"
+    BAD_RESPONSE = "bad_response"
+    CANCELLED = "cancelled"
+    UNKNOWN = "unknown"
+
+
+class NoticeAction(StrEnum):
+    """The one thing a notice (banner, tray message) offers to do; the UI picks its label."""
+
+    NONE = ""
+    DOWNLOAD = "download"
+    EXPORT_AGAIN = "export_again"
+    OPEN_PROFILES = "open_profiles"
+
 
 # statuses -------------------------------------------------------------------------------
 RUN_TERMINAL = frozenset({"completed", "completed_with_failures", "failed", "cancelled"})

@@ -17,7 +17,6 @@ from tests.sandbox_proc import SandboxProcess
 from tests.ui.helpers import add_profile, running_app, shoot
 from vvdesk.app import Options
 from vvdesk.ui.dialogs import ask
-from vvdesk.ui.dialogs.browse_connector import BrowseConnectorDialog
 from vvdesk.ui.dialogs.connectors import ConnectorsDialog
 from vvdesk.ui.dialogs.new_connector import NewConnectorDialog
 
@@ -80,7 +79,7 @@ S3 = {"name": "Archive bucket", "bucket": "archive-in", "region": "eu-west-1",
 
 def open_connectors(app) -> ConnectorsDialog:
     app.window.act_connectors.trigger()
-    return app.ctx.services["_automations_state"]["dialog"]  # owned by the window
+    return app.controllers.connectors.dialog  # owned by the window
 
 
 def test_connector_create_test_browse_then_import_automation_with_pause_and_resume(
@@ -107,7 +106,7 @@ def test_connector_create_test_browse_then_import_automation_with_pause_and_resu
 
         put_file(bucket / "incoming", "old-1.mp4")
         connector_id = dlg.model.rows()[0].connector_id
-        browser = BrowseConnectorDialog(app.ctx.services["connectors"], connector_id, "")
+        browser = app.controllers.connectors.browser(connector_id, "")
         qtbot.addWidget(browser)
         until(lambda: browser.tree.topLevelItemCount() == 1, "the bucket listing")
         browser.tree.setCurrentItem(browser.tree.topLevelItem(0))
@@ -248,7 +247,9 @@ def test_invalid_fields_get_inline_errors_and_server_422_lands_on_its_field(
         other = next(ix for ix in w.index_model.rows() if ix.index_id != index.index_id)
         monkeypatch.setattr(ask, "unsaved_changes", lambda *a: "cancel")
         w.indexes.select(other.index_id)
-        assert w.indexes.current_index().index_id == index.index_id
+        until(lambda: w.indexes.current_index().index_id == index.index_id,
+              "the selection back on the edited index")
+        assert w.current_index().index_id == index.index_id
         assert imp.pattern.text() == "*.mov"
         monkeypatch.setattr(ask, "unsaved_changes", lambda *a: "discard")
         w.indexes.select(other.index_id)

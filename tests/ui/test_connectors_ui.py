@@ -48,7 +48,7 @@ def server_connectors(sandbox: Any, arun: Any) -> dict[str, Any]:
 
 def open_connectors(app: Any) -> ConnectorsDialog:
     app.window.act_connectors.trigger()
-    return app.ctx.services["_automations_state"]["dialog"]
+    return app.controllers.connectors.dialog
 
 
 def fill(dlg: NewConnectorDialog, name: str, fields: dict[str, str], *,
@@ -174,7 +174,7 @@ def test_azure_connector_secret_is_masked_cleared_and_never_shown(
         assert secret not in repr(created)
         assert secret not in repr(conns.model.rows())
         assert all(secret not in cell for row in shown for cell in row)
-        assert secret not in repr(app.ctx.services["connectors"].connectors)
+        assert secret not in repr(app.controllers.connectors.service.connectors)
         assert secret not in conns.result.text()
     assert secret not in caplog.text
 
@@ -210,7 +210,7 @@ def test_delete_asks_first_declining_keeps_it_accepting_removes_it(
         assert conns.result.text() == "Connector deleted."
         assert conn.connector_id not in server_connectors(sandbox, arun)
         assert all(c.connector_id != conn.connector_id
-                   for c in app.ctx.services["connectors"].connectors)
+                   for c in app.controllers.connectors.service.connectors)
 
 
 @pytest.mark.parametrize(("provider", "setup", "words"), [

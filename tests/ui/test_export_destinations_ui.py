@@ -134,7 +134,7 @@ def test_expired_export_says_so_and_offers_the_same_export_again(
             answer(monkeypatch, DownloadDialog, (str(out), "expired.json"))
             assert exports.act_download.isEnabled()
             exports.act_download.trigger()
-            dlg = app.ctx.services["download_dialogs"][first]
+            dlg = app.controllers.exports.download_dialogs[first]
             await until_async(lambda: "expired" in dlg.state.text(), "the expiry explained")
             assert "Create the same export again" in dlg.state.text()
             assert "410" not in dlg.state.text()
@@ -157,7 +157,7 @@ def test_expired_export_says_so_and_offers_the_same_export_again(
                               "the new export's Export ready notice")
             assert w.banner.action.text() == "Download…" and w.banner.action.isVisible()
             w.banner.action.click()
-            done = app.ctx.services["download_dialogs"][again.export_id]
+            done = app.controllers.exports.download_dialogs[again.export_id]
             await until_async(lambda: done.open_btn.isVisible(), "the download to finish")
             assert (out / "expired.json").read_bytes() == await sdk_bytes(
                 sandbox, again.export_id)
@@ -177,7 +177,7 @@ def test_rate_limited_export_list_backs_off_says_when_and_recovers(
         async with live_app(qtbot, settings, Options(profile="local")) as app:
             w = await open_index(app)
             exports = w.tab_panes["Exports"]
-            tracker = app.ctx.services["export_tracker"]
+            tracker = app.controllers.exports.tracker
             await until_async(lambda: (tracker.cycles >= 1
                                        and not app.session.jobs.is_running(tracker.JOB)),
                               "the startup list to finish")

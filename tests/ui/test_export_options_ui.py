@@ -14,7 +14,7 @@ def test_auto_download_and_notify_options(qtbot, arun, settings, sandbox):
     add_profile(arun, settings, "local", sandbox.base_url, sandbox.api_key)
     with running_app(qtbot, arun, settings, Options(profile="local")) as app:
         pane = app.window.tab_panes["Exports"]
-        notifier = app.ctx.services["notifier"]
+        notifier = app.notifier
         assert pane.notify.isChecked() and notifier.tray_enabled  # defaults
         assert not pane.auto_download.isChecked()
         pane.notify.setChecked(False)
@@ -22,5 +22,5 @@ def test_auto_download_and_notify_options(qtbot, arun, settings, sandbox):
         assert notifier.tray_enabled is False
     with running_app(qtbot, arun, settings, Options(profile="local")) as app:
         pane = app.window.tab_panes["Exports"]
-        assert not pane.notify.isChecked() and not app.ctx.services["notifier"].tray_enabled
+        assert not pane.notify.isChecked() and not app.notifier.tray_enabled
         assert pane.auto_download.isChecked()

@@ -92,7 +92,7 @@ async def export_index(app: Any, monkeypatch: Any, outcome: str = "Export ready"
 
 
 def shown(app: Any) -> list[tuple[str, str]]:
-    return app.ctx.services["notify_view"].shown
+    return app.notify_view.shown
 
 
 def test_run_then_export_then_download_equals_the_server_file(
@@ -172,7 +172,7 @@ def test_run_then_export_then_download_equals_the_server_file(
             out = isolated / "out"
             answer(monkeypatch, DownloadDialog, (str(out), "my-run.json"))
             w.banner.action.click()
-            dialogs = app.ctx.services["download_dialogs"]
+            dialogs = app.controllers.exports.download_dialogs
             dlg = dialogs[export.export_id]
             await until_async(lambda: dlg.open_btn.isVisible(), "the download to finish")
             target = out / "my-run.json"
@@ -280,7 +280,7 @@ def test_tracking_resumes_after_restart_and_downloads(
             async with live_app(qtbot, settings, Options(profile="slowish")) as app:
                 w = await open_index(app)
                 w.tab_panes["Exports"].act_create.trigger()
-                tracker = app.ctx.services["export_tracker"]
+                tracker = app.controllers.exports.tracker
                 await until_async(lambda: tracker.tracked_ids(), "the export to be tracked")
                 ids.extend(tracker.tracked_ids())
 
@@ -291,7 +291,7 @@ def test_tracking_resumes_after_restart_and_downloads(
         async def scenario() -> None:
 
             async with live_app(qtbot, settings, Options(profile="slowish")) as app:
-                tracker = app.ctx.services["export_tracker"]
+                tracker = app.controllers.exports.tracker
                 await until_async(
                     lambda: (
                         export_id in tracker.tracked_ids()
@@ -307,7 +307,7 @@ def test_tracking_resumes_after_restart_and_downloads(
                 assert (folder / f"{export_id}.json").read_bytes() == await sdk_bytes(
                     sb, export_id
                 )
-                model = app.ctx.services["exports_model"]
+                model = app.controllers.exports.model
                 await until_async(lambda: model.note(export_id) == "saved", "the saved note")
 
         arun(scenario(), 120)
@@ -330,7 +330,7 @@ def test_dropped_download_leaves_nothing_and_can_be_retried(
             )
             try:
                 w.banner.action.click()
-                dlg = app.ctx.services["download_dialogs"][export.export_id]
+                dlg = app.controllers.exports.download_dialogs[export.export_id]
                 await until_async(lambda: dlg.retry_btn.isVisible(), "the download to fail")
             finally:
                 sandbox.clear_faults()
@@ -361,7 +361,7 @@ def test_cancelled_download_says_so_and_leaves_nothing(
             sandbox.add_fault(path=r"/exports/[^/]+/download$", method="GET", latency=10)
             try:
                 w.banner.action.click()
-                dlg = app.ctx.services["download_dialogs"][export.export_id]
+                dlg = app.controllers.exports.download_dialogs[export.export_id]
                 await asyncio.sleep(0.5)
                 started = asyncio.get_running_loop().time()
                 dlg.cancel_btn.click()

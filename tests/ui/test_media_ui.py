@@ -145,7 +145,7 @@ def test_archive_media_filter_refresh_details_segments_and_copy(
         pane.filter.clear()
         assert set(ARCHIVE) <= set(shown(pane))
         # F5 reloads from the server (a first page again), without duplicating rows
-        service = app.ctx.services["media"]
+        service = app.controllers.media.service
         pages: list[Any] = []
         service.page_loaded.connect(lambda *a: pages.append(a))
         n = pane.model.rowCount()
@@ -204,7 +204,7 @@ def test_archive_media_filter_refresh_details_segments_and_copy(
         segment = seg.index(ok_row, 0).data(OBJECT_ROLE)
         assert segment.metadata
         assert json.loads(QApplication.clipboard().text()) == segment.metadata
-        dock = app.ctx.services["transfers_dock"]
+        dock = app.controllers.transfers.dock
         assert 120 <= dock.height() <= 240  # not half the window when empty
         shoot(w, "media-pane.png")
 
@@ -215,7 +215,7 @@ def test_paging_loads_the_rest_once(qtbot, arun, until, settings, sandbox, sdk, 
     assert len(ids) == 60
     add_profile(arun, settings, "local", sandbox.base_url, sandbox.api_key)
     with running_app(qtbot, arun, settings, Options(profile="local")) as app:
-        client = app.ctx.session.client
+        client = app.session.client
         calls = count_calls(monkeypatch, client.indexes, "list_videos")
         pane = show_index(app, until, index.index_id, 50)
         arun(asyncio.sleep(0.3))
@@ -243,7 +243,7 @@ def test_register_uri_then_delete_with_confirmation(
     with running_app(qtbot, arun, settings, Options(profile="local")) as app:
         w = app.window
         pane = show_index(app, until, index.index_id, 0)
-        service = app.ctx.services["media"]
+        service = app.controllers.media.service
         jobs: list[Any] = []
         service.registered.connect(jobs.append)
         assert pane.act_register.isEnabled()
@@ -254,7 +254,7 @@ def test_register_uri_then_delete_with_confirmation(
         video = next(v for v in pane.model.rows() if v.title == "Remote clip")
         assert video.video_uri == "s3://archive-in/remote/clip.mp4"
         # delete: declining keeps the row and sends nothing
-        deletes = count_calls(monkeypatch, app.ctx.session.client.videos, "delete")
+        deletes = count_calls(monkeypatch, app.session.client.videos, "delete")
         pane.select(video.video_id)
         assert pane.act_delete.isEnabled()
         monkeypatch.setattr(ask, "confirm", lambda *a, **k: False)
@@ -293,7 +293,7 @@ def test_in_progress_media_refresh_by_batch_status(qtbot, arun, until, settings,
             arun(client.close())
         add_profile(arun, settings, "slow", slow.base_url, slow.api_key)
         with running_app(qtbot, arun, settings, Options(profile="slow")) as app:
-            videos = app.ctx.session.client.videos
+            videos = app.session.client.videos
             batches = count_calls(monkeypatch, videos, "batch_status")
             singles = count_calls(monkeypatch, videos, "retrieve")
             pane = show_index(app, until, "idx_demo_archive", 4)
@@ -326,7 +326,7 @@ def test_drop_on_media_table_queues_for_the_index(qtbot, arun, until, settings, 
     add_profile(arun, settings, "local", sandbox.base_url, sandbox.api_key)
     with running_app(qtbot, arun, settings, Options(profile="local")) as app:
         pane = show_index(app, until, index.index_id, 0)
-        transfers = app.ctx.services["transfers"]
+        transfers = app.controllers.transfers.service
         assert drop(pane.table.viewport(), [clip])
         until(lambda: transfers.transfers(), "the file queued")
         t = transfers.transfers()[0]
@@ -342,7 +342,7 @@ def test_transfers_dock_starts_small_and_keeps_the_users_size(qtbot, arun, setti
     with running_app(qtbot, arun, settings, Options(profile="local")) as app:
         w = app.window
         w.resize(1100, 800)
-        dock = app.ctx.services["transfers_dock"]
+        dock = app.controllers.transfers.dock
         assert 120 <= dock.height() <= 240
         w.resizeDocks([dock], [400], QtC.Orientation.Vertical)
         arun(asyncio.sleep(0.1))
@@ -352,4 +352,4 @@ def test_transfers_dock_starts_small_and_keeps_the_users_size(qtbot, arun, setti
     with running_app(qtbot, arun, settings, Options(profile="local")) as app:
         app.window.resize(1100, 800)
         arun(asyncio.sleep(0.1))
-        assert abs(app.ctx.services["transfers_dock"].height() - chosen) <= 20
+        assert abs(app.controllers.transfers.dock.height() - chosen) <= 20

@@ -9,6 +9,7 @@ from pathlib import Path
 import keyring
 import pytest
 
+from vvdesk.controllers.profiles import ProfilesController
 from vvdesk.secrets import SERVICE, SecretVault
 from vvdesk.services.jobs import JobManager
 from vvdesk.services.profiles import ProfileService
@@ -16,9 +17,11 @@ from vvdesk.ui.dialogs import ask
 from vvdesk.ui.dialogs.profiles import ProfileDialog
 
 
-def make_dialog(qtbot, arun, settings) -> ProfileDialog:
-    vault = arun(SecretVault.open())
-    dlg = ProfileDialog(ProfileService(settings, vault, JobManager()))
+def make_dialog(qtbot, arun, settings, vault: SecretVault | None = None) -> ProfileDialog:
+    vault = vault or arun(SecretVault.open())
+    profiles = ProfilesController(ProfileService(settings, vault, JobManager()), None,
+                                  lambda _name: None)
+    dlg = profiles.make_dialog()
     qtbot.addWidget(dlg)
     dlg.show()
     return dlg
@@ -134,7 +137,8 @@ def test_wrong_url_unreachable_host_tls_and_not_an_api(qtbot, arun, until, setti
 
 @pytest.mark.usefixtures("no_keyring")
 def test_without_keyring_offers_session_only_key(qtbot, arun, until, settings, sandbox):
-    dlg = make_dialog(qtbot, arun, settings)
+    vault = arun(SecretVault.open())
+    dlg = make_dialog(qtbot, arun, settings, vault)
     assert dlg.banner.isVisible()
     assert "No system keyring" in dlg.banner.text()
     assert not dlg.remember.isEnabled() and not dlg.remember.isChecked()
@@ -142,8 +146,8 @@ def test_without_keyring_offers_session_only_key(qtbot, arun, until, settings, s
     dlg.save_btn.click()
     until(lambda: settings.profile("Temp") is not None, "the profile")
     assert "this session only" in dlg.result.text()
-    assert dlg.service.vault.is_session_only("Temp")
-    assert arun(dlg.service.vault.get("Temp")) == sandbox.api_key
+    assert vault.is_session_only("Temp")
+    assert arun(vault.get("Temp")) == sandbox.api_key
     assert sandbox.api_key not in settings_text(settings)
     # a new app session (fresh vault) no longer has the key: nothing went to disk
     assert arun(_fresh_get("Temp")) is None

@@ -37,7 +37,7 @@ def drop(widget, paths, pos: QPoint | None = None) -> bool:
 
 
 def states(app) -> dict[str, str]:
-    return {t.name: t.state.value for t in app.ctx.services["transfers"].transfers()}
+    return {t.name: t.state.value for t in app.controllers.transfers.service.transfers()}
 
 
 def test_drop_folder_on_index_queues_media_and_summarises_skips(
@@ -67,12 +67,12 @@ def test_drop_folder_on_index_queues_media_and_summarises_skips(
                            "a.mp4": ALREADY_QUEUED}
         assert summaries[0].tree.topLevelItemCount() == 3
         until(lambda: states(app) == {"a.mp4": "done", "b.wav": "done"}, "both uploaded", 30)
-        shown = app.ctx.services["notify_view"].shown
+        shown = app.notify_view.shown
         until(lambda: ("Uploads finished", "2 files uploaded") in shown, "the notification")
         # double-click a finished upload: its media, selected, in its index's Media tab
         w.tabs.setCurrentWidget(w.tab_panes["Runs"])
         w.indexes.select("idx_demo_archive")
-        dock = app.ctx.services["transfers_dock"]
+        dock = app.controllers.transfers.dock
         row = next(i for i, t in enumerate(dock.model.rows()) if t.name == "b.wav")
         cell = dock.view.visualRect(dock.model.index(row, 0)).center()
         qtbot.mouseClick(dock.view.viewport(), Qt.MouseButton.LeftButton, pos=cell)
@@ -86,7 +86,7 @@ def test_drop_folder_on_index_queues_media_and_summarises_skips(
         media = w.tab_panes["Media"]
         until(lambda: sorted(v.title for v in media.model.rows()) == ["a.mp4", "b.wav"],
               "the media table of the index to refresh")
-        assert all(t.index_name == "Drops" for t in app.ctx.services["transfers"].transfers())
+        assert all(t.index_name == "Drops" for t in app.controllers.transfers.service.transfers())
         # a plain-text drag is refused
         mime_text = QMimeData()
         mime_text.setText("hello")
@@ -113,10 +113,10 @@ def test_drop_on_queue_asks_for_index_and_shows_progress(
     with running_app(qtbot, arun, settings, Options(profile="local")) as app:
         w = app.window
         w.resize(1100, 700)
-        dock = app.ctx.services["transfers_dock"]
+        dock = app.controllers.transfers.dock
         assert drop(dock, [big])
         assert asked == [1]
-        service = app.ctx.services["transfers"]
+        service = app.controllers.transfers.service
         until(lambda: service.transfers() and 0 < service.transfers()[0].sent < big_size
               and service.transfers()[0].rate > 0, "upload under way", 20)
         text = dock.model.index(0, 2).data()
@@ -151,8 +151,8 @@ def test_killed_app_brings_the_upload_back_as_interrupted_and_resumes_it(
     sandbox.clear_faults()
 
     with running_app(qtbot, arun, settings, Options(profile="local")) as app:
-        service = app.ctx.services["transfers"]
-        dock = app.ctx.services["transfers_dock"]
+        service = app.controllers.transfers.service
+        dock = app.controllers.transfers.dock
         until(lambda: states(app) == {"night-shift.mp4": "interrupted"}, "the journal", 10)
         assert "closed before this upload finished" in service.transfers()[0].error
         assert dock.act_retry_all.isEnabled()
@@ -223,8 +223,8 @@ def test_queue_cancel_del_retry_ctrl_r_clear_and_the_limit_is_remembered(
     sandbox.add_fault(method="POST", path=r"/videos/upload$", latency=30.0)
     try:
         with running_app(qtbot, arun, settings, Options(profile="local")) as app:
-            dock = app.ctx.services["transfers_dock"]
-            service = app.ctx.services["transfers"]
+            dock = app.controllers.transfers.dock
+            service = app.controllers.transfers.service
             assert dock.limit.value() == 2 == service.limit
             dock.limit.setValue(3)
             assert service.limit == 3
@@ -251,5 +251,5 @@ def test_queue_cancel_del_retry_ctrl_r_clear_and_the_limit_is_remembered(
         sandbox.clear_faults()
     assert media_titles(sandbox, arun, "idx_demo_archive").count("reel-07.mp4") == 1
     with running_app(qtbot, arun, settings, Options(profile="local")) as app:
-        assert app.ctx.services["transfers_dock"].limit.value() == 3
-        assert app.ctx.services["transfers"].limit == 3
+        assert app.controllers.transfers.dock.limit.value() == 3
+        assert app.controllers.transfers.service.limit == 3

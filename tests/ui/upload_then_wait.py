@@ -22,7 +22,7 @@ def patch_start(path: str, index_id: str, index_name: str, marker: Path) -> None
 
     async def start(self: vvapp.VvdeskApp) -> None:
         await original(self)
-        service = self.ctx.services["transfers"]
+        service = self.controllers.transfers.service
         service.add_paths([path], index_id, index_name)
         while not any(t.state is TState.UPLOADING and t.sent > 0
                       for t in service.transfers()):

@@ -12,26 +12,10 @@ import asyncio
 import errno
 import ssl
 from dataclasses import dataclass
-from enum import StrEnum
 from typing import Any
 
 from vvdesk.log import redact
-
-
-class ProblemKind(StrEnum):
-    AUTH = "auth"
-    FORBIDDEN = "forbidden"
-    NOT_FOUND = "not_found"
-    CONFLICT = "conflict"
-    INVALID = "invalid"
-    RATE_LIMITED = "rate_limited"
-    SERVER = "server"
-    OFFLINE = "offline"
-    TIMEOUT = "timeout"
-    TLS = "tls"
-    BAD_RESPONSE = "bad_response"
-    CANCELLED = "cancelled"
-    UNKNOWN = "unknown"
+from vvdesk.vocab import ProblemKind
 
 
 @dataclass(frozen=True)

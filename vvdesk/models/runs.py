@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QModelIndex, QObject, Signal
+from PySide6.QtCore import QObject
 
 from vvdesk.format import when
-from vvdesk.models.keyed import AnyIndex, Column, KeyedTableModel
+from vvdesk.models.keyed import Column, CursorPagedModel
 from vvdesk.vocab import run_is_terminal
 
 if TYPE_CHECKING:
@@ -27,7 +27,10 @@ def media(r: PromptRun) -> str:
     return f"{done}/{total}" + (f", {failed} failed" if failed else "")
 
 
-class RunListModel(KeyedTableModel):
+class RunListModel(CursorPagedModel):
+    """Runs of an index (cursor pages: the view asks `more_wanted(cursor)`) or of the
+    selected media (one list, no cursor)."""
+
     columns = [
         Column("Prompt", lambda r: r.prompt_name, tooltip=lambda r: f"run id: {r.run_id}"),
         Column("Status", lambda r: r.status),
@@ -35,27 +38,9 @@ class RunListModel(KeyedTableModel):
         Column("Media", media),
         Column("Executed", lambda r: when(r.executed_at), sort=lambda r: r.executed_at),
     ]
-    more_requested = Signal()
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(key=lambda r: r.run_id, parent=parent)
-        self.has_more = False
-        self._asked = False
-
-    def set_page(self, runs: list[PromptRun], has_more: bool, *, first: bool) -> None:
-        if first:
-            self.merge(runs)
-        else:
-            self.append(runs)
-        self.has_more, self._asked = has_more, False
-
-    def canFetchMore(self, parent: AnyIndex = QModelIndex()) -> bool:  # noqa: B008
-        return not parent.isValid() and self.has_more and not self._asked
-
-    def fetchMore(self, parent: AnyIndex = QModelIndex()) -> None:  # noqa: B008
-        if self.canFetchMore(parent):
-            self._asked = True
-            self.more_requested.emit()
 
     def running(self) -> list[str]:
         return [r.run_id for r in self.rows() if not run_is_terminal(r.status)]

@@ -32,6 +32,7 @@ class ConnectorService(QObject):
     tested = Signal(str, object)  # connector_id, TestConnectionResult
     browsed = Signal(str, list)  # connector_id, list[CloudFile]
     failed = Signal(str, object)  # action, ApiProblem
+    browse_failed = Signal(str, object)  # connector_id, ApiProblem (not in `failed`)
 
     def __init__(self, session: ApiSession, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -104,7 +105,7 @@ class ConnectorService(QObject):
 
         self._s.jobs.run(f"connectors.browse:{connector_id}", browse(),
                          on_ok=lambda files: self.browsed.emit(connector_id, list(files)),
-                         on_error=self._fail("Browsing the connector"))
+                         on_error=self._s.reporter(self.browse_failed, connector_id))
 
     def delete(self, connector_id: str) -> None:
         def ok(_: DeleteResponse) -> None:

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, Signal
 
-from vvdesk.api.errors import ApiProblem, ProblemKind, UserFacingError
+from vvdesk.api.errors import ApiProblem, ProblemKind, UserFacingError, describe
 from vvdesk.api.ids import in_path
 from vvdesk.services.export_tracker import ExportTracker
 from vvdesk.services.session import ApiSession
@@ -51,7 +51,6 @@ def export_params(export: Export) -> dict[str, Any]:
 
 class ExportService(QObject):
     created = Signal(object)  # Export
-    connectors_loaded = Signal(list, str)  # export-scope connectors, why empty ("" if fine)
     failed = Signal(str, object)  # what the user tried, ApiProblem
 
     def __init__(self, session: ApiSession, tracker: ExportTracker,
@@ -66,26 +65,36 @@ class ExportService(QObject):
     def create(self, export_type: str, target_id: str, *, prompt_run_ids: list[str] | None = None,
                connector_id: str | None = None, subpath: str | None = None) -> None:
         """Create an index export (optionally of some runs) or a prompt-run export."""
+        self._s.jobs.run(f"exports.create:{export_type}:{target_id}",
+                         self.create_export(export_type, target_id,
+                                            prompt_run_ids=prompt_run_ids,
+                                            connector_id=connector_id, subpath=subpath),
+                         on_ok=self.created.emit, on_error=self.report(export_type),
+                         replace=False)
+
+    async def create_export(self, export_type: str, target_id: str, *,
+                            prompt_run_ids: list[str] | None = None,
+                            connector_id: str | None = None,
+                            subpath: str | None = None) -> Export:
+        """Create the export, track it (journal + poller); the Export as it is now."""
         client = self._s.client
+        if subpath and (why := subpath_problem(subpath)):
+            raise UserFacingError(why, field="destination_subpath")
+        if export_type == "index":
+            result = await client.exports.create_index_export(
+                in_path(target_id), prompt_run_ids=prompt_run_ids or None,
+                destination_connector_id=connector_id, destination_subpath=subpath)
+        else:
+            result = await client.exports.create_prompt_run_export(
+                in_path(target_id), destination_connector_id=connector_id,
+                destination_subpath=subpath)
+        await self.tracker.add(result.export_id, export_type, target_id, result.status)
+        return await client.exports.retrieve(in_path(result.export_id))
 
-        async def create() -> Export:
-            if subpath and (why := subpath_problem(subpath)):
-                raise UserFacingError(why, field="destination_subpath")
-            if export_type == "index":
-                result = await client.exports.create_index_export(
-                    in_path(target_id), prompt_run_ids=prompt_run_ids or None,
-                    destination_connector_id=connector_id, destination_subpath=subpath)
-            else:
-                result = await client.exports.create_prompt_run_export(
-                    in_path(target_id), destination_connector_id=connector_id,
-                    destination_subpath=subpath)
-            await self.tracker.add(result.export_id, export_type, target_id, result.status)
-            return await client.exports.retrieve(in_path(result.export_id))
-
+    def report(self, export_type: str) -> Callable[[ApiProblem], None]:
+        """The error handler of a create: connection state, export wording, `failed`."""
         what = "index" if export_type == "index" else "run"
-        self._s.jobs.run(f"exports.create:{export_type}:{target_id}", create(),
-                         on_ok=self.created.emit,
-                         on_error=self._fail(f"Exporting the {what}"), replace=False)
+        return self._fail(f"Exporting the {what}")
 
     def recreate(self, export: Export) -> None:
         """Create the same export again (after it failed or its file expired)."""
@@ -93,16 +102,13 @@ class ExportService(QObject):
         self.create(export.export_type, export.target_id, prompt_run_ids=p["prompt_run_ids"],
                     connector_id=p["connector_id"], subpath=p["subpath"])
 
-    def load_connectors(self) -> None:
-        async def load() -> list[Connector]:
-            return await self._s.client.connectors.list()
-
-        def ok(items: list[Connector]) -> None:
-            usable = [c for c in items if "export" in [str(s) for s in (c.scopes or [])]]
-            self.connectors_loaded.emit(usable, "" if usable
-                                        else "No connectors with export scope.")
-
-        def bad(problem: ApiProblem) -> None:
-            self.connectors_loaded.emit([], f"No connectors with export scope ({problem}).")
-
-        self._s.jobs.run("exports.connectors", load(), on_ok=ok, on_error=bad)
+    async def export_connectors(self) -> tuple[list[Connector], str]:
+        """Connectors an export may go to, and why there are none ("" if there are)."""
+        try:
+            items = await self._s.client.connectors.list()
+        except Exception as exc:  # the dialog still offers a download
+            problem = describe(exc)
+            self._s.note_problem(problem)
+            return [], f"No connectors with export scope ({problem})."
+        usable = [c for c in items if "export" in [str(s) for s in (c.scopes or [])]]
+        return usable, "" if usable else "No connectors with export scope."

@@ -26,6 +26,7 @@ class IndexService(QObject):
     deletion_progress = Signal(str, str)  # index_id, draining|deleting|deleted
     deleted = Signal(str)
     failed = Signal(str, object)  # what the user tried, ApiProblem
+    load_failed = Signal(object)  # ApiProblem: the list could not be loaded (also in failed)
 
     def __init__(self, session: ApiSession, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -42,8 +43,13 @@ class IndexService(QObject):
             self._s.mark_ok()
             self.loaded.emit(items)
 
-        self._s.jobs.run("indexes.refresh", load(), on_ok=ok,
-                         on_error=self._fail("Loading the indexes"))
+        report = self._fail("Loading the indexes")
+
+        def bad(problem: ApiProblem) -> None:
+            report(problem)
+            self.load_failed.emit(problem)
+
+        self._s.jobs.run("indexes.refresh", load(), on_ok=ok, on_error=bad)
 
     def create(self, name: str) -> None:
         async def create() -> Index:

@@ -9,7 +9,6 @@ from vvdesk.api.probe import ProbeResult, test_connection
 from vvdesk.secrets import SecretVault
 from vvdesk.services.jobs import JobManager
 from vvdesk.settings import Profile, Settings
-from vvdesk.vocab import check_base_url
 
 
 class ProfileService(QObject):
@@ -27,14 +26,6 @@ class ProfileService(QObject):
 
     def profiles(self) -> list[Profile]:
         return self.settings.profiles()
-
-    def validate(self, name: str, base_url: str, replacing: str | None) -> str | None:
-        """Why the profile cannot be saved as entered, or None."""
-        if not name.strip():
-            return "Give the profile a name."
-        if name.strip() != replacing and self.settings.profile(name.strip()):
-            return f"A profile named “{name.strip()}” already exists."
-        return check_base_url(base_url)
 
     def test(self, base_url: str, api_key: str) -> None:
         self._jobs.run("profiles.test", test_connection(base_url, api_key),

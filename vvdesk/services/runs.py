@@ -36,13 +36,10 @@ SIMPLE_SCHEMA = {"type": "object",
 
 
 class RunService(QObject):
-    loaded = Signal(list, bool, bool)  # runs, has_more, first page
+    loaded = Signal(list, object, bool)  # runs, next page's cursor or None, first page
     changed = Signal(object)  # a PromptRun that moved
     details_loaded = Signal(str, object)  # run_id, failed-segments manifest
-    prompts_loaded = Signal(list)
     prompt_created = Signal(object)
-    estimated = Signal(dict, object)  # request, PromptRunCostEstimate
-    started = Signal(object)  # PromptRun
     failed = Signal(str, object)
 
     def __init__(self, session: ApiSession, parent: QObject | None = None) -> None:
@@ -62,8 +59,9 @@ class RunService(QObject):
         self._index_id, self._cursor = index_id, None
         self._page(index_id, first=True)
 
-    def fetch_more(self) -> None:
-        if self._index_id and self._cursor:
+    def fetch_more(self, cursor: str) -> None:
+        """The next page of the index's runs (the model asks with the cursor it holds)."""
+        if self._index_id and cursor and cursor == self._cursor:
             self._page(self._index_id, first=False)
 
     def _page(self, index_id: str, first: bool) -> None:
@@ -78,7 +76,7 @@ class RunService(QObject):
                 return
             self._s.mark_ok()
             self._cursor = page.next_cursor if page.has_more else None
-            self.loaded.emit(list(page.data), bool(page.has_more), first)
+            self.loaded.emit(list(page.data), self._cursor, first)
             self.watch([r for r in page.data if not is_terminal(r.status)])
 
         self._s.jobs.run("runs.page", load(), on_ok=ok, on_error=self._fail("Loading runs"))
@@ -94,7 +92,7 @@ class RunService(QObject):
             return sorted(seen.values(), key=lambda r: r.executed_at, reverse=True)
 
         def ok(runs: list[PromptRun]) -> None:
-            self.loaded.emit(runs, False, True)
+            self.loaded.emit(runs, None, True)
             self.watch([r for r in runs if not is_terminal(r.status)])
 
         self._s.jobs.run("runs.page", load(), on_ok=ok,
@@ -121,12 +119,8 @@ class RunService(QObject):
                          on_error=self._fail("Cancelling the run"), replace=False)
 
     # starting ------------------------------------------------------------------
-    def load_prompts(self) -> None:
-        async def load() -> list[Prompt]:
-            return list((await self._s.client.prompts.list()).prompts)
-
-        self._s.jobs.run("runs.prompts", load(), on_ok=self.prompts_loaded.emit,
-                         on_error=self._fail("Loading prompts"))
+    async def prompts(self) -> list[Prompt]:
+        return list((await self._s.client.prompts.list()).prompts)
 
     def create_prompt(self, name: str, instructions: str) -> None:
         async def create() -> Prompt:
@@ -136,24 +130,18 @@ class RunService(QObject):
         self._s.jobs.run(f"runs.prompt:{name}", create(), on_ok=self.prompt_created.emit,
                          on_error=self._fail(f"Creating prompt “{name}”"), replace=False)
 
-    def estimate(self, request: dict[str, Any]) -> None:
-        async def estimate() -> PromptRunCostEstimate:
-            return await self._s.client.prompt_runs.estimate(**request)
+    async def estimate(self, request: dict[str, Any]) -> PromptRunCostEstimate:
+        return await self._s.client.prompt_runs.estimate(**request)
 
-        self._s.jobs.run("runs.estimate", estimate(),
-                         on_ok=lambda e: self.estimated.emit(request, e),
-                         on_error=self._fail("Estimating the run"))
+    async def start(self, request: dict[str, Any]) -> PromptRun:
+        """Execute the run and watch it until it settles."""
+        run = await self._s.client.prompt_runs.execute(**request)
+        self.watch([run])
+        return run
 
-    def execute(self, request: dict[str, Any]) -> None:
-        async def execute() -> PromptRun:
-            return await self._s.client.prompt_runs.execute(**request)
-
-        def ok(run: PromptRun) -> None:
-            self.started.emit(run)
-            self.watch([run])
-
-        self._s.jobs.run("runs.execute", execute(), on_ok=ok,
-                         on_error=self._fail("Starting the run"), replace=False)
+    def report(self, action: str) -> Callable[[ApiProblem], None]:
+        """The error handler for a flow's job: connection state, then `failed`."""
+        return self._fail(action)
 
     # watcher -------------------------------------------------------------------
     def watch(self, runs: list[PromptRun]) -> None:

@@ -8,12 +8,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QTimer, Signal
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import QLabel, QMainWindow, QProgressBar, QWidget
 
 from vvdesk import __version__
 from vvdesk.settings import Settings
+from vvdesk.vocab import ProblemKind
+
+AUTH_TOPIC = "auth"  # the banner about a refused key
 
 TABS = ("Media", "Runs", "Exports", "Automations")
 
@@ -24,8 +27,11 @@ class MainWindow(QMainWindow):
     connectors_requested = Signal()
     closing = Signal()
     # Cross-pane selection: the media pane emits the selected video ids (other panes,
-    # e.g. runs, follow it); the index stays available via indexes.current_index().
+    # e.g. runs, follow it); the index stays available via current_index().
     media_selected = Signal(list)
+    # The index every pane and action works on, once the panes agreed to leave the last
+    # one (unsaved edits): listen to this, never to the list's own current_changed.
+    index_changed = Signal(object)
 
     def __init__(self, settings: Settings, parent: QWidget | None = None, *,
                  deferred: bool = False) -> None:
@@ -52,7 +58,6 @@ class MainWindow(QMainWindow):
         self._state = state
         self.content_built = False
         self._reverting = False
-        self._auth_banner = False
         self._current_index: Any | None = None
         if not deferred:
             self.build_content()
@@ -144,7 +149,7 @@ class MainWindow(QMainWindow):
         self.tab_panes[title] = pane
         if old is not None and old is not pane:
             old.deleteLater()
-        pane.set_index(self.indexes.current_index())  # type: ignore[attr-defined]
+        pane.set_index(self._current_index)  # type: ignore[attr-defined]
 
     def _set_icon(self) -> None:
         from PySide6.QtGui import QIcon
@@ -178,18 +183,25 @@ class MainWindow(QMainWindow):
         self.busy.setVisible(busy)
 
     def show_problem(self, action: str, problem: Any) -> None:
-        """An error in plain words: banner + status bar. A rejected key stays on top:
-        it is the cause of everything else failing, so later errors don't hide it."""
+        """An error in plain words: banner + status bar. A refused key is said once, by
+        show_key_refused (it is the cause of everything else failing), so neither the
+        first job that met it nor later errors take its place."""
         text = f"{action} failed: {problem}"
         self.statusBar().showMessage(text, 10000)
-        kind = getattr(getattr(problem, "kind", None), "value", None)
-        if kind == "auth":
-            self._auth_banner = True
-            self.banner.show_message(text, "error", "Open Profiles…",
-                                     self.profiles_requested.emit)
-        elif not (self._auth_banner and self.banner.isVisible()):
-            self._auth_banner = False
+        if getattr(problem, "kind", None) is ProblemKind.AUTH:
+            return
+        if not (self.banner.topic == AUTH_TOPIC and self.banner.isVisible()):
             self.banner.show_message(text, "error")
+
+    def show_key_refused(self, profile: str, detail: str = "") -> None:
+        said = detail or "The API key was not accepted. Check the key in Profiles."
+        self.banner.show_message(f"Connecting to “{profile}” failed: {said}", "error",
+                                 "Open Profiles…", self.profiles_requested.emit,
+                                 topic=AUTH_TOPIC)
+
+    def current_index(self) -> Any | None:
+        """The index the panes show (the list's highlight agrees with it)."""
+        return self._current_index
 
     def may_leave(self) -> bool:
         """Ask every pane with unsaved edits (confirm_leave) whether we may move on."""
@@ -199,15 +211,29 @@ class MainWindow(QMainWindow):
         if self._reverting:
             return
         if not self.may_leave():
-            self._reverting = True  # put the selection back where the edits belong
-            previous = self._current_index
-            if previous is not None:
-                self.indexes.select(previous.index_id)
-            self._reverting = False
+            # Put the highlight back where the edits belong, once the click that moved it
+            # has finished (a view selects the clicked row after announcing it current).
+            self._reverting = True
+            QTimer.singleShot(0, self._revert_selection)
             return
         self._current_index = index
         for pane in self.tab_panes.values():
             pane.set_index(index)
+        self.index_changed.emit(index)
+
+    def _revert_selection(self) -> None:
+        previous = self._current_index
+        if previous is not None:
+            self.indexes.select(previous.index_id)
+        self._reverting = False
+
+    def forget_index(self) -> None:
+        """The list was emptied (another connection): no pane may keep the old index."""
+        self.indexes.view.clearSelection()
+        self._current_index = None
+        for pane in self.tab_panes.values():
+            pane.set_index(None)
+        self.index_changed.emit(None)
 
     # window state ------------------------------------------------------------------
     def closeEvent(self, event: QCloseEvent) -> None:

@@ -1,9 +1,14 @@
-"""Browse a connector's files (prefix, pattern, recursive) and pick a folder from them."""
+"""Browse a connector's files (prefix, pattern, recursive) and pick a folder from them.
+
+The dialog asks for listings by signal; the connectors controller answers with
+`show_files` or `show_failed`.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
@@ -20,7 +25,6 @@ from PySide6.QtWidgets import (
 )
 
 from vvdesk.format import human_size, when
-from vvdesk.services.connectors import ConnectorService
 
 
 def folder_of(path: str) -> str:
@@ -28,12 +32,14 @@ def folder_of(path: str) -> str:
 
 
 class BrowseConnectorDialog(QDialog):
-    def __init__(self, service: ConnectorService, connector_id: str, prefix: str = "",
+    list_requested = Signal(str, str, str, bool)  # connector id, prefix, pattern, recursive
+
+    def __init__(self, connector_id: str, prefix: str = "",
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("Browse connector")
         self.resize(640, 440)
-        self.service, self.connector_id = service, connector_id
+        self.connector_id = connector_id
         self.prefix = QLineEdit(prefix, placeholderText="folder/ (empty: everything)")
         self.pattern = QLineEdit("*", placeholderText="*.{mp4,mov}")
         self.recursive = QCheckBox("Subfolders")
@@ -66,16 +72,13 @@ class BrowseConnectorDialog(QDialog):
         self.tree.currentItemChanged.connect(self._picked)
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
-        service.browsed.connect(self._show)
-        service.failed.connect(self._failed)
-        self.refresh()
 
     def refresh(self) -> None:
         self.status.setText("Listing…")
-        self.service.browse(self.connector_id, self.prefix.text().strip(),
-                            self.pattern.text().strip(), self.recursive.isChecked())
+        self.list_requested.emit(self.connector_id, self.prefix.text().strip(),
+                                 self.pattern.text().strip(), self.recursive.isChecked())
 
-    def _show(self, connector_id: str, files: list[Any]) -> None:
+    def show_files(self, connector_id: str, files: list[Any]) -> None:
         if connector_id != self.connector_id:
             return
         self.tree.clear()
@@ -83,19 +86,13 @@ class BrowseConnectorDialog(QDialog):
             QTreeWidgetItem(self.tree, [f.path, human_size(f.size_bytes), when(f.last_modified)])
         self.status.setText(f"{len(files)} file(s)." if files else "No files match.")
 
-    def _failed(self, action: str, problem: Any) -> None:
-        if action.startswith("Browsing"):
-            self.status.setText(f"{action} failed: {problem}")
+    def show_failed(self, connector_id: str, problem: Any) -> None:
+        if connector_id == self.connector_id:
+            self.status.setText(f"Listing the files failed: {problem}")
 
     def _picked(self, item: QTreeWidgetItem | None, _prev: object = None) -> None:
         if item is not None:
             self.chosen.setText(folder_of(item.text(0)))
 
-    @classmethod
-    def ask(cls, parent: QWidget | None, service: ConnectorService, connector_id: str,
-            prefix: str = "") -> str | None:
-        dlg = cls(service, connector_id, prefix, parent)
-        accepted = dlg.exec() == QDialog.DialogCode.Accepted
-        service.browsed.disconnect(dlg._show)
-        service.failed.disconnect(dlg._failed)
-        return dlg.chosen.text().strip() if accepted else None
+    def chosen_folder(self) -> str:
+        return self.chosen.text().strip()

@@ -1,9 +1,14 @@
-"""Connectors: list, create (S3/GCS/Azure), test, browse and delete."""
+"""Connectors: list, create (S3/GCS/Azure), test, browse and delete.
+
+The dialog shows what it is given and emits what the user asks for; the connectors
+controller (vvdesk/controllers/connectors.py) does the work.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
@@ -18,18 +23,20 @@ from PySide6.QtWidgets import (
 
 from vvdesk.models.connectors import ConnectorModel
 from vvdesk.models.keyed import OBJECT_ROLE
-from vvdesk.services.connectors import ConnectorService
 from vvdesk.ui.dialogs import ask
-from vvdesk.ui.dialogs.browse_connector import BrowseConnectorDialog
 from vvdesk.ui.dialogs.new_connector import PROVIDERS, NewConnectorDialog
 
 
 class ConnectorsDialog(QDialog):
-    def __init__(self, service: ConnectorService, parent: QWidget | None = None) -> None:
+    create_requested = Signal(str, dict)  # provider, the fields typed (secrets included)
+    test_requested = Signal(str)  # connector id
+    browse_requested = Signal(str)
+    delete_requested = Signal(str)
+
+    def __init__(self, connectors: list[Any], parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("Connectors")
         self.resize(900, 420)
-        self.service = service
         self.model = ConnectorModel(self)
         self.view = QTableView()
         self.view.setModel(self.model)
@@ -63,14 +70,32 @@ class ConnectorsDialog(QDialog):
         self.browse_btn.clicked.connect(self._browse)
         self.delete_btn.clicked.connect(self._delete)
         self.view.selectionModel().currentRowChanged.connect(self._update_buttons)
-        service.loaded.connect(self.model.merge)
-        service.tested.connect(self._tested)
-        service.created.connect(self._created)
-        service.deleted.connect(lambda _id: self.result.setText("Connector deleted."))
-        service.failed.connect(self._failed)
-        self.model.merge(service.connectors)
+        self.model.merge(connectors)
         self._update_buttons()
-        service.refresh()
+
+    # what the controller shows -----------------------------------------------------
+    def set_connectors(self, items: list[Any]) -> None:
+        self.model.merge(items)
+
+    def show_created(self, connector: Any) -> None:
+        self.model.upsert(connector)
+        self.select(connector.connector_id)
+        self.result.setText(f"Created “{connector.name}”. Test it to check the credentials.")
+
+    def show_deleted(self, _connector_id: str) -> None:
+        self.result.setText("Connector deleted.")
+
+    def show_tested(self, connector_id: str, result: Any) -> None:
+        c = self.model.row_for(connector_id)
+        name = c.name if c is not None else connector_id
+        if result.success:
+            self.result.setText(f"✓ “{name}” works: the bucket can be reached.")
+        else:
+            why = result.error_message or "no reason given"
+            self.result.setText(f"✗ “{name}” failed its test: {why}")
+
+    def show_failed(self, action: str, problem: Any) -> None:
+        self.result.setText(f"{action} failed: {problem}")
 
     def current(self) -> Any | None:
         idx = self.view.currentIndex()
@@ -90,30 +115,16 @@ class ConnectorsDialog(QDialog):
         fields = NewConnectorDialog.ask(self, provider)
         if fields is not None:
             self.result.setText("Creating…")
-            self.service.create(provider, fields)
-
-    def _created(self, connector: Any) -> None:
-        self.model.upsert(connector)
-        self.select(connector.connector_id)
-        self.result.setText(f"Created “{connector.name}”. Test it to check the credentials.")
+            self.create_requested.emit(provider, fields)
 
     def _test(self) -> None:
         if (c := self.current()) is not None:
             self.result.setText(f"Testing “{c.name}”…")
-            self.service.test(c.connector_id)
-
-    def _tested(self, connector_id: str, result: Any) -> None:
-        c = self.model.row_for(connector_id)
-        name = c.name if c is not None else connector_id
-        if result.success:
-            self.result.setText(f"✓ “{name}” works: the bucket can be reached.")
-        else:
-            why = result.error_message or "no reason given"
-            self.result.setText(f"✗ “{name}” failed its test: {why}")
+            self.test_requested.emit(c.connector_id)
 
     def _browse(self) -> None:
         if (c := self.current()) is not None:
-            BrowseConnectorDialog.ask(self, self.service, c.connector_id)
+            self.browse_requested.emit(c.connector_id)
 
     def _delete(self) -> None:
         c = self.current()
@@ -121,7 +132,4 @@ class ConnectorsDialog(QDialog):
                 self, "Delete connector",
                 f"Delete the connector “{c.name}”? Media already imported stay; automations "
                 "that use it stop working.", "Delete connector"):
-            self.service.delete(c.connector_id)
-
-    def _failed(self, action: str, problem: Any) -> None:
-        self.result.setText(f"{action} failed: {problem}")
+            self.delete_requested.emit(c.connector_id)

@@ -2,6 +2,8 @@
 
 A stored key is never read back into the dialog; leaving the field empty keeps it.
 Without a usable keyring the dialog says so and keys are kept for this session only.
+The dialog checks what was typed and emits what the user asks for; the profiles
+controller (vvdesk/controllers/profiles.py) tests, saves and removes.
 """
 
 from __future__ import annotations
@@ -20,9 +22,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from vvdesk.services.profiles import ProbeResult, ProfileService
-from vvdesk.settings import Profile
+from vvdesk.settings import Profile, Settings
 from vvdesk.ui.dialogs import ask
+from vvdesk.vocab import check_base_url
 
 NEW = "(new profile)"
 DEFAULT_URL = "https://api.vectormethods.com/api/v2"
@@ -30,19 +32,25 @@ DEFAULT_URL = "https://api.vectormethods.com/api/v2"
 
 class ProfileDialog(QDialog):
     connect_requested = Signal(str)
+    test_requested = Signal(str, str)  # base URL, key typed
+    test_saved_requested = Signal(str, str)  # profile name (its stored key), base URL
+    save_requested = Signal(object, object, bool, object)  # Profile, key|None, remember,
+    #                                                        the name it replaces|None
+    remove_requested = Signal(str)
 
-    def __init__(self, service: ProfileService, parent: QWidget | None = None) -> None:
+    def __init__(self, settings: Settings, *, keyring_problem: str = "",
+                 can_persist: bool = True, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("Profiles")
         self.resize(640, 360)
-        self.service = service
+        self.settings = settings
         self.chosen: str | None = None
         self._editing: str | None = None
 
-        self.banner = QLabel(service.vault.keyring_problem or "")
+        self.banner = QLabel(keyring_problem)
         self.banner.setObjectName("warning")
         self.banner.setWordWrap(True)
-        self.banner.setVisible(bool(service.vault.keyring_problem))
+        self.banner.setVisible(bool(keyring_problem))
         self.list = QListWidget()
         self.add_btn = QPushButton("Add")
         self.remove_btn = QPushButton("Remove…")
@@ -51,9 +59,9 @@ class ProfileDialog(QDialog):
         self.key = QLineEdit()
         self.key.setEchoMode(QLineEdit.EchoMode.Password)
         self.remember = QCheckBox("Save the key in the system keyring")
-        self.remember.setChecked(service.vault.can_persist)
-        self.remember.setEnabled(service.vault.can_persist)
-        if not service.vault.can_persist:
+        self.remember.setChecked(can_persist)
+        self.remember.setEnabled(can_persist)
+        if not can_persist:
             self.remember.setText("Key for this session only (no system keyring)")
         self.result = QLabel()
         self.result.setWordWrap(True)
@@ -98,10 +106,6 @@ class ProfileDialog(QDialog):
         self.save_btn.clicked.connect(lambda: self._save(connect=False))
         self.connect_btn.clicked.connect(lambda: self._save(connect=True))
         self.close_btn.clicked.connect(self.reject)
-        service.tested.connect(self._tested)
-        service.saved.connect(self._saved)
-        service.removed.connect(lambda _n: self._refill(None))
-        service.failed.connect(lambda msg: self._show(False, msg))
         self._connect_after_save = False
         self._refill(None)
 
@@ -109,7 +113,7 @@ class ProfileDialog(QDialog):
     def _refill(self, select: str | None) -> None:
         self.list.blockSignals(True)
         self.list.clear()
-        names = [p.name for p in self.service.profiles()]
+        names = [p.name for p in self.settings.profiles()]
         self.list.addItems(names)
         self.list.blockSignals(False)
         target = select if select in names else (names[0] if names else None)
@@ -120,7 +124,7 @@ class ProfileDialog(QDialog):
             self._load(target)
 
     def _load(self, name: str) -> None:
-        profile = self.service.settings.profile(name)
+        profile = self.settings.profile(name)
         if profile is None:
             return
         self._editing = profile.name
@@ -143,6 +147,12 @@ class ProfileDialog(QDialog):
         self.name.setFocus()
 
     # actions ----------------------------------------------------------------------
+    def show_failed(self, message: str) -> None:
+        self._show(False, message)
+
+    def show_removed(self, _name: str) -> None:
+        self._refill(None)
+
     def _show(self, ok: bool, message: str) -> None:
         self.result.setProperty("ok", ok)
         self.result.setStyleSheet("color: #1b7f3b;" if ok else "color: #b3261e;")
@@ -152,17 +162,25 @@ class ProfileDialog(QDialog):
         key = self.key.text().strip()
         if not key and self._editing:
             self.result.setText("Testing with the saved key…")
-            self.service.test_saved(self._editing, self.url.text().strip())
+            self.test_saved_requested.emit(self._editing, self.url.text().strip())
             return
         self.result.setText("Testing…")
-        self.service.test(self.url.text().strip(), key)
+        self.test_requested.emit(self.url.text().strip(), key)
 
-    def _tested(self, result: ProbeResult) -> None:
-        self._show(result.ok, result.message)
+    def show_tested(self, ok: bool, message: str) -> None:
+        self._show(ok, message)
+
+    def problem(self, name: str, base_url: str) -> str | None:
+        """Why the profile cannot be saved as entered, or None."""
+        if not name:
+            return "Give the profile a name."
+        if name != self._editing and self.settings.profile(name):
+            return f"A profile named “{name}” already exists."
+        return check_base_url(base_url)
 
     def _save(self, *, connect: bool) -> None:
         name, url = self.name.text().strip(), self.url.text().strip()
-        if why := self.service.validate(name, url, self._editing):
+        if why := self.problem(name, url):
             self._show(False, why)
             return
         key = self.key.text().strip() or None
@@ -170,10 +188,10 @@ class ProfileDialog(QDialog):
             self._show(False, "Enter the API key for the new profile.")
             return
         self._connect_after_save = connect
-        self.service.save(Profile(name, url), key, remember=self.remember.isChecked(),
-                          replacing=self._editing)
+        self.save_requested.emit(Profile(name, url), key, self.remember.isChecked(),
+                                 self._editing)
 
-    def _saved(self, name: str) -> None:
+    def show_saved(self, name: str) -> None:
         self._refill(name)
         where = "the system keyring" if self.remember.isChecked() else "this session only"
         self._show(True, f"Saved “{name}” (key in {where}).")
@@ -186,4 +204,4 @@ class ProfileDialog(QDialog):
         if self._editing and ask.confirm(
                 self, "Remove profile",
                 f"Remove the profile “{self._editing}” and its saved key?", "Remove"):
-            self.service.remove(self._editing)
+            self.remove_requested.emit(self._editing)

@@ -2,7 +2,8 @@
 
 Save sends a create-or-replace PUT of each changed form (after checking every field);
 a server 422 lands under the field it names. Unsaved changes are marked and guarded when
-switching index or closing (confirm_leave).
+switching index or closing (confirm_leave). The pane shows and asks; the automations
+controller (vvdesk/controllers/automations.py) loads, saves, pauses and browses.
 """
 
 from __future__ import annotations
@@ -13,24 +14,22 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QScrollArea, QVBoxLayout, QWidget
 
-from vvdesk.services.automations import AutomationService
-from vvdesk.services.connectors import ConnectorService
 from vvdesk.ui.dialogs import ask
 from vvdesk.ui.widgets.automation_forms import AutomationForm, ExportForm, ImportForm
-from vvdesk.vocab import export_problems, import_problems
-
-CHECKS = {"import": import_problems, "export": export_problems}
+from vvdesk.vocab import automation_problems
 
 
 class AutomationsPane(QWidget):
     connectors_requested = Signal()
+    load_requested = Signal(str)  # index_id
+    save_requested = Signal(str, str, dict)  # index_id, kind, the form's values (checked)
+    pause_requested = Signal(str, str, bool)  # index_id, kind, paused
+    browse_requested = Signal(str, str, str)  # kind, connector_id, folder to start in
 
-    def __init__(self, service: AutomationService, connectors: ConnectorService,
-                 parent: QWidget | None = None) -> None:
+    def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.service = service
-        self.connectors = connectors
         self.index: Any | None = None
+        self._connectors: list[Any] = []
         self.title = QLabel()
         self.dirty_label = QLabel()
         self.forms: dict[str, AutomationForm] = {"import": ImportForm(), "export": ExportForm()}
@@ -68,11 +67,6 @@ class AutomationsPane(QWidget):
             form.changed.connect(self._update_dirty)
             form.pause_clicked.connect(lambda p, k=kind: self._pause(k, p))
             form.browse_clicked.connect(lambda k=kind: self._browse(k))
-        service.loaded.connect(self._loaded)
-        service.saved.connect(self._saved)
-        service.failed.connect(self._failed)
-        service.prompts_loaded.connect(self._prompts)
-        connectors.loaded.connect(self._connectors)
         self.set_index(None)
 
     # index -----------------------------------------------------------------------
@@ -87,7 +81,7 @@ class AutomationsPane(QWidget):
             return
         self.title.setText(f"<h3>Automations of {index.name}</h3>")
         self.dirty_label.setText("Loading…")
-        self.service.load(index.index_id)
+        self.load_requested.emit(index.index_id)
 
     def confirm_leave(self) -> bool:
         """Ask about unsaved changes before the index changes or the window closes."""
@@ -102,7 +96,7 @@ class AutomationsPane(QWidget):
         return any(f.isEnabled() and f.is_dirty() for f in self.forms.values())
 
     # server results ---------------------------------------------------------------
-    def _loaded(self, index_id: str, imp: Any, exp: Any) -> None:
+    def show_loaded(self, index_id: str, imp: Any, exp: Any) -> None:
         if self.index is None or index_id != self.index.index_id:
             return
         self.forms["import"].show_saved(imp)
@@ -111,13 +105,13 @@ class AutomationsPane(QWidget):
             form.setEnabled(True)
         self._update_dirty()
 
-    def _saved(self, index_id: str, kind: str, cfg: Any) -> None:
+    def show_saved(self, index_id: str, kind: str, cfg: Any) -> None:
         if self.index is not None and index_id == self.index.index_id:
             self.forms[kind].show_saved(cfg)
             self._update_dirty()
             self.dirty_label.setText(f"✓ {kind.capitalize()} automation saved.")
 
-    def _failed(self, kind: str, action: str, problem: Any) -> None:
+    def show_failed(self, kind: str, action: str, problem: Any) -> None:
         form = self.forms.get(kind)
         if form is None:
             self.dirty_label.setText(f"{action} failed: {problem}")
@@ -129,15 +123,16 @@ class AutomationsPane(QWidget):
             form.show_errors({}, f"{action} failed: {problem}")
         self._update_dirty()
 
-    def _connectors(self, items: list[Any]) -> None:
+    def set_connectors(self, items: list[Any]) -> None:
+        self._connectors = list(items)
         imp, exp = self.forms["import"], self.forms["export"]
         imp.set_choices([c for c in items if "import" in (c.scopes or [])])  # type: ignore[attr-defined]
         exp.set_choices([c for c in items if "export" in (c.scopes or [])])  # type: ignore[attr-defined]
 
-    def _prompts(self, prompts: list[Any]) -> None:
+    def set_prompts(self, prompts: list[Any]) -> None:
         form = self.forms["import"]
         form.set_choices(  # type: ignore[attr-defined]
-            [c for c in self.connectors.connectors if "import" in (c.scopes or [])], prompts)
+            [c for c in self._connectors if "import" in (c.scopes or [])], prompts)
 
     # actions ----------------------------------------------------------------------
     def save(self) -> bool:
@@ -148,12 +143,12 @@ class AutomationsPane(QWidget):
         for kind, form in self.forms.items():
             if not form.is_dirty():
                 continue
-            problems = CHECKS[kind](form.values())
+            problems = automation_problems(kind, form.values())  # type: ignore[arg-type]
             form.show_errors(problems)
             if problems:
                 ok = False
                 continue
-            self.service.save(self.index.index_id, kind, form.values())  # type: ignore[arg-type]
+            self.save_requested.emit(self.index.index_id, kind, form.values())
         if ok:
             self.dirty_label.setText("Saving…")
         return ok
@@ -165,11 +160,9 @@ class AutomationsPane(QWidget):
 
     def _pause(self, kind: str, paused: bool) -> None:
         if self.index is not None:
-            self.service.set_paused(self.index.index_id, kind, paused)  # type: ignore[arg-type]
+            self.pause_requested.emit(self.index.index_id, kind, paused)
 
     def _browse(self, kind: str) -> None:
-        from vvdesk.ui.dialogs.browse_connector import BrowseConnectorDialog
-
         form = self.forms[kind]
         values = form.values()
         connector_id = values.get("connector_id") or values.get("destination_connector_id")
@@ -177,10 +170,13 @@ class AutomationsPane(QWidget):
             form.show_errors({next(iter(form.errors)): "Choose a connector first."})
             return
         start = values.get("source_prefix") or values.get("destination_subpath") or ""
-        chosen = BrowseConnectorDialog.ask(self, self.connectors, connector_id, start)
-        if chosen is not None:
-            target = form.prefix if kind == "import" else form.subpath  # type: ignore[attr-defined]
-            target.setText(chosen)
+        self.browse_requested.emit(kind, connector_id, start)
+
+    def set_folder(self, kind: str, folder: str) -> None:
+        """The folder picked by browsing the connector goes into the form's field."""
+        form = self.forms[kind]
+        target = form.prefix if kind == "import" else form.subpath  # type: ignore[attr-defined]
+        target.setText(folder)
 
     def _update_dirty(self) -> None:
         dirty = self.is_dirty()

@@ -52,7 +52,7 @@ class ExportsPane(QWidget):
         self.title = QLabel()
         self.show_all = QCheckBox("All exports")
         self.show_all.setToolTip("Show every export of the account, not just this index's")
-        # the two options the user controls (the wiring reads and saves them)
+        # the two options the user controls (the exports controller reads and saves them)
         self.auto_download = QCheckBox("Download finished exports automatically")
         self.auto_download.setToolTip("Save each finished download export to this profile's "
                                       "export folder without asking")

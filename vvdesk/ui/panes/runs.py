@@ -115,11 +115,17 @@ class RunsPane(QWidget):
         lay.addWidget(self.toolbar)
         lay.addWidget(split)
         model.dataChanged.connect(lambda *_: self._update_actions())
+        # a reset (another index, another connection) does not announce a new current
+        # row: without this the details of a run no longer listed would stay
+        model.modelReset.connect(self._rows_gone)
+        model.rowsRemoved.connect(self._rows_gone)
         self._manifest = ""
         self.set_index(None)
 
     def set_index(self, index: Any | None) -> None:
         self.index, self.video_ids = index, []
+        self._manifest = ""
+        self.details.setPlainText("")
         self.title.setText(f"<b>Runs of “{index.name}”</b>" if index else
                            "<b>Runs</b> — select an index on the left.")
         self._update_actions()
@@ -146,6 +152,12 @@ class RunsPane(QWidget):
         self._manifest = manifest_text(manifest) if hasattr(manifest, "videos") else \
             f"Failed segments could not be loaded: {manifest}"
         self.details.setPlainText(run_details(run) + "\n\n" + self._manifest)
+
+    def _rows_gone(self, *_: object) -> None:
+        if self.current_run() is None:
+            self._manifest = ""
+            self.details.setPlainText("")
+        self._update_actions()
 
     def _current_changed(self, *_: object) -> None:
         run = self.current_run()

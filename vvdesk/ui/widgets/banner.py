@@ -1,4 +1,8 @@
-"""An inline, dismissable message strip: errors in plain words without a modal dialog."""
+"""An inline, dismissable message strip: errors in plain words without a modal dialog.
+
+A message may carry a topic (an export id, "auth"): whoever knows the topic no longer
+applies clears it with `clear(topic)`, so a banner never outlives what it is about.
+"""
 
 from __future__ import annotations
 
@@ -24,19 +28,31 @@ class Banner(QFrame):
         lay.addWidget(self.label, 1)
         lay.addWidget(self.action)
         lay.addWidget(self.close_btn)
-        self.close_btn.clicked.connect(self.hide)
+        self.close_btn.clicked.connect(self.dismiss)
         self._slot: Callable[[], None] | None = None
+        self.topic = ""
         self.action.clicked.connect(self._act)
         self.hide()
 
     def show_message(self, text: str, kind: str = "error", action: str = "",
-                     on_action: Callable[[], None] | None = None) -> None:
+                     on_action: Callable[[], None] | None = None, *, topic: str = "") -> None:
         self.setStyleSheet(f"Banner {{{_STYLE.get(kind, _STYLE['info'])} border-radius:4px;}}")
         self.label.setText(text)
         self._slot = on_action
+        self.topic = topic
         self.action.setText(action)
         self.action.setVisible(bool(action and on_action))
         self.show()
+
+    def clear(self, topic: str) -> None:
+        """Hide the message if it is about `topic`."""
+        if topic and self.topic == topic:
+            self.dismiss()
+
+    def dismiss(self) -> None:
+        self.hide()
+        self.topic = ""
+        self._slot = None
 
     def _act(self) -> None:
         if self._slot is not None:

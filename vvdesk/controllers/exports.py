@@ -1,0 +1,289 @@
+"""Exports: creating one (a flow: connectors → the user's choices → create → track),
+the one tracker, downloads with their progress dialogs, and the notices they raise.
+
+Where does clicking "Export index…" go? `ExportsPane.create_requested` →
+`ExportsController.export_index` → `_export_flow` (below), run by the session's jobs.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from PySide6.QtCore import QStandardPaths
+
+from vvdesk.api.errors import ApiProblem
+from vvdesk.controllers.links import Links, answer
+from vvdesk.controllers.runs import RunsController
+from vvdesk.models.exports import ExportListModel
+from vvdesk.services.downloads import DownloadService, target_path
+from vvdesk.services.export_tracker import ExportTracker
+from vvdesk.services.exports import ExportService
+from vvdesk.services.notifier import Notifier
+from vvdesk.services.session import ApiSession
+from vvdesk.settings import Settings
+from vvdesk.ui.dialogs import ask
+from vvdesk.ui.dialogs.create_export import CreateExportDialog
+from vvdesk.ui.dialogs.download import DownloadDialog, DownloadProgress
+from vvdesk.ui.main_window import MainWindow
+from vvdesk.ui.notify import NotifyView
+from vvdesk.ui.panes.exports import ExportsPane
+from vvdesk.vocab import NoticeAction, ProblemKind, run_is_exportable, status_text
+
+AUTO_DOWNLOAD = "exports/auto_download"
+NOTIFY = "exports/notify"
+EXPIRED = 410
+
+
+def folder_key(profile: str) -> str:
+    return f"exports/folder/{profile}"
+
+
+def default_folder() -> str:
+    base = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DownloadLocation)
+    return f"{base}/vvdesk"
+
+
+def flag(value: Any, default: bool) -> bool:
+    """A boolean setting as QSettings returns it (bool, "true"/"false", or None)."""
+    if value is None:
+        return default
+    return value if isinstance(value, bool) else str(value).lower() in ("true", "1")
+
+
+@dataclass(frozen=True)
+class ExportTarget:
+    """What the user asked to export: an index (optionally some of its runs) or a run."""
+
+    kind: str  # "index" | "prompt_run"
+    target_id: str
+    title: str
+    runs: list[tuple[str, str, bool]] | None = None  # (run id, label, checked); None: no list
+
+
+@dataclass
+class Download:
+    path: str
+    total: int
+
+
+class ExportsController:
+    def __init__(self, session: ApiSession, window: MainWindow, settings: Settings,
+                 service: ExportService, tracker: ExportTracker, downloads: DownloadService,
+                 model: ExportListModel, pane: ExportsPane, runs: RunsController,
+                 notifier: Notifier, notices: NotifyView) -> None:
+        self.session, self.window, self.settings = session, window, settings
+        self.service, self.tracker, self.downloads = service, tracker, downloads
+        self.model, self.pane, self.runs = model, pane, runs
+        self.notifier = notifier
+        self.download_dialogs: dict[str, DownloadProgress] = {}
+        self._downloads: dict[str, Download] = {}
+        pane.notify.setChecked(notifier.tray_enabled)
+        pane.auto_download.setChecked(flag(settings.value(AUTO_DOWNLOAD), False))
+        self._links = Links()
+        link = self._links.connect
+        link(pane.notify.toggled, self._set_notify)
+        link(pane.auto_download.toggled, lambda on: settings.set_value(AUTO_DOWNLOAD, on))
+        link(notices.acted, self._notice_acted)
+        link(tracker.listed, model.merge_listed)
+        link(tracker.export_changed, model.upsert)
+        link(tracker.finished, self._finished)
+        link(tracker.gone, self._gone)
+        link(tracker.problem, window.show_problem)
+        link(tracker.tracking_changed, self._tracking_changed)
+        link(service.created, self._created)
+        link(service.failed, window.show_problem)
+        link(downloads.progress, self._progress)
+        link(downloads.finished, self._downloaded)
+        link(downloads.failed, self._download_failed)
+        link(pane.create_requested, self.export_index)
+        link(pane.download_requested, self.ask_download)
+        link(pane.recreate_requested, self._recreate)
+        link(pane.refresh_requested, tracker.refresh)
+        link(runs.pane.export_run_requested, self.export_run)
+        link(runs.pane.export_with_others_requested, self.export_with_others)
+        for sig in (runs.model.rowsInserted, runs.model.rowsRemoved, runs.model.modelReset):
+            link(sig, self._runs_changed)
+        window.set_tab("Exports", pane)
+        session.jobs.run("exports.resume", tracker.resume())
+
+    # creating: one flow ------------------------------------------------------------
+    def export_index(self, index: Any) -> None:
+        self.create(ExportTarget("index", index.index_id, f"Export “{index.name}”",
+                                 self._index_runs()))
+
+    def export_run(self, run: Any) -> None:
+        self.create(ExportTarget("prompt_run", run.run_id, f"Export run {run.run_id}"))
+
+    def export_with_others(self, run: Any) -> None:
+        index = self.window.current_index()
+        if index is not None:
+            self.create(ExportTarget("index", index.index_id, f"Export runs of “{index.name}”",
+                                     self._index_runs(picked=run.run_id)))
+
+    def create(self, target: ExportTarget) -> None:
+        self.session.jobs.run(f"exports.flow:{target.kind}:{target.target_id}",
+                              self._export_flow(target),
+                              on_error=self.service.report(target.kind))
+
+    async def _export_flow(self, target: ExportTarget) -> None:
+        connectors, note = await self.service.export_connectors()
+        choice = await answer(lambda: CreateExportDialog.ask(
+            self.pane, target.title, target.runs, connectors, note))
+        if choice is None:
+            return
+        export = await self.service.create_export(
+            target.kind, target.target_id, prompt_run_ids=choice["prompt_run_ids"],
+            connector_id=choice["connector_id"], subpath=choice["subpath"])
+        self._created(export)
+
+    def _index_runs(self, picked: str | None = None) -> list[tuple[str, str, bool]]:
+        return [(r.run_id, f"{r.prompt_name} — {r.status} — {str(r.executed_at)[:19]}",
+                 picked is None or r.run_id == picked)
+                for r in self.runs.model.rows() if run_is_exportable(r.status)]
+
+    def _created(self, export: Any) -> None:
+        self.model.tracked.add(export.export_id)
+        self.model.upsert(export)
+        self.pane.select(export.export_id)
+        self.window.statusBar().showMessage(
+            f"Export {export.export_id} created; it is tracked until it completes.", 5000)
+
+    def _recreate(self, export: Any) -> None:
+        self.notifier.withdraw(export.export_id)
+        self.service.recreate(export)
+
+    # tracking ----------------------------------------------------------------------
+    def _tracking_changed(self, _count: int) -> None:
+        self.model.tracked = set(self.tracker.tracked_ids())
+
+    def _finished(self, export: Any) -> None:
+        self.model.upsert(export)
+        self.model.tracked.discard(export.export_id)
+        eid = export.export_id
+        if status_text(export.status) == "failed":
+            self.notifier.notify("Export failed", export.error_message or "The export failed.",
+                                 "error", NoticeAction.EXPORT_AGAIN, eid)
+        elif export.destination_type == "connector":
+            self.notifier.notify("Export delivered", f"{eid} delivered to "
+                                 f"{export.destination_uri or export.destination_connector_id}")
+        elif flag(self.settings.value(AUTO_DOWNLOAD), False):
+            self._start_download(export, str(target_path(self._folder(), f"{eid}.json",
+                                                         f"{eid}.json")))
+        else:
+            self.notifier.notify("Export ready", f"{eid} is ready to download.", "info",
+                                 NoticeAction.DOWNLOAD, eid)
+
+    def _gone(self, export_id: str, _problem: ApiProblem) -> None:
+        self.model.set_note(export_id, "gone from the server")
+        self.notifier.withdraw(export_id)
+
+    def _notice_acted(self, action: str, export_id: str) -> None:
+        export = self.model.row_for(export_id)
+        if export is None:
+            return
+        todo = NoticeAction(action)
+        if todo is NoticeAction.EXPORT_AGAIN:
+            self._recreate(export)
+        elif todo is NoticeAction.DOWNLOAD:
+            self.ask_download(export)
+
+    def _set_notify(self, on: bool) -> None:
+        self.notifier.tray_enabled = on
+        self.settings.set_value(NOTIFY, on)
+
+    def _runs_changed(self, *_: Any) -> None:
+        self.pane.set_run_ids({r.run_id for r in self.runs.model.rows()})
+
+    # downloading -------------------------------------------------------------------
+    def _folder(self) -> str:
+        return str(self.settings.value(folder_key(self.session.profile_name))
+                   or default_folder())
+
+    def ask_download(self, export: Any) -> None:
+        eid = export.export_id
+        choice = DownloadDialog.ask(self.pane, self._folder(), f"{eid}.json")
+        if choice is None:
+            return
+        folder, name = choice
+        self.settings.set_value(folder_key(self.session.profile_name), folder)
+        path = str(target_path(folder, name, f"{eid}.json"))
+        if (old := self.download_dialogs.pop(eid, None)) is not None:
+            old.close()
+            old.deleteLater()
+        dlg = DownloadProgress(self.window, eid, path)
+        dlg.cancel_requested.connect(self.downloads.cancel)
+        dlg.retry_requested.connect(self._retry)
+        dlg.recreate_requested.connect(self._export_again)
+        self.download_dialogs[eid] = dlg
+        dlg.show()
+        self._start_download(export, path)
+
+    def _start_download(self, export: Any, path: str, *, overwrite: bool = False) -> None:
+        total = export.file_size_bytes or 0
+        self._downloads[export.export_id] = Download(path, total)
+        self.model.set_note(export.export_id, "downloading")
+        self.downloads.start(export.export_id, path, total=total, overwrite=overwrite)
+
+    def _retry(self, export_id: str) -> None:
+        export, job = self.model.row_for(export_id), self._downloads.get(export_id)
+        if export is not None and job is not None:
+            if (dlg := self.download_dialogs.get(export_id)) is not None:
+                dlg.restart()
+            self._start_download(export, job.path)
+
+    def _export_again(self, export_id: str) -> None:
+        if (export := self.model.row_for(export_id)) is not None:
+            self._recreate(export)
+        if (dlg := self.download_dialogs.get(export_id)) is not None:
+            dlg.close()
+
+    def _progress(self, export_id: str, done: int, total: int) -> None:
+        if (dlg := self.download_dialogs.get(export_id)) is not None:
+            dlg.set_progress(done, total)
+        if total:
+            self.model.set_note(export_id, f"downloading {100 * done // total} %")
+
+    def _downloaded(self, export_id: str, path: str) -> None:
+        dlg = self.download_dialogs.get(export_id)
+        if not path:  # the file exists: ask before overwriting
+            target = self._downloads[export_id].path
+            export = self.model.row_for(export_id)
+            if export is not None and ask.confirm(
+                    self.window, "Replace file?", f"{target} already exists. Replace it?",
+                    "Replace"):
+                self._start_download(export, target, overwrite=True)
+            else:
+                self.model.set_note(export_id, "")
+                if dlg is not None:
+                    dlg.set_failed("Not downloaded: the file already exists.")
+            return
+        self.model.set_note(export_id, "saved")
+        self.notifier.withdraw(export_id)  # "ready… Download" no longer applies
+        if dlg is not None:
+            dlg.set_done(path)
+        self.notifier.notify("Export downloaded", f"{export_id} saved to {path}")
+
+    def _download_failed(self, export_id: str, problem: ApiProblem) -> None:
+        cancelled = problem.kind is ProblemKind.CANCELLED
+        expired = problem.status == EXPIRED
+        self.model.set_note(export_id, "download cancelled" if cancelled
+                            else "download failed")
+        if expired:
+            self.notifier.withdraw(export_id)  # its file is gone: nothing to download
+        if (dlg := self.download_dialogs.get(export_id)) is not None:
+            dlg.set_failed(str(problem), recreate=expired)
+        elif not cancelled:
+            self.notifier.notify("Download failed", str(problem), "error",
+                                 NoticeAction.EXPORT_AGAIN if expired
+                                 else NoticeAction.DOWNLOAD, export_id)
+
+    def close(self) -> None:
+        from vvdesk.ui.panes.placeholder import PlaceholderPane
+
+        self._links.close()
+        for dlg in self.download_dialogs.values():
+            dlg.close()
+            dlg.deleteLater()
+        self.download_dialogs.clear()
+        self.window.set_tab("Exports", PlaceholderPane("exports"))

@@ -1,0 +1,75 @@
+"""The index list: load, create, delete, remember the selection per profile."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from vvdesk.api.errors import ApiProblem
+from vvdesk.controllers.links import Links
+from vvdesk.services.indexes import IndexService
+from vvdesk.services.session import ApiSession
+from vvdesk.settings import Settings
+from vvdesk.ui.main_window import MainWindow
+from vvdesk.vocab import ProblemKind
+
+LOADING = "Loading indexes…"
+
+
+class IndexesController:
+    def __init__(self, session: ApiSession, window: MainWindow, settings: Settings,
+                 service: IndexService) -> None:
+        self.session, self.window, self.settings = session, window, settings
+        self.service = service
+        self.pane, self.model = window.indexes, window.index_model
+        self._remembered = f"indexes/selected/{session.profile_name}"
+        self._links = Links()
+        link = self._links.connect
+        link(service.failed, window.show_problem)
+        link(service.loaded, self._loaded)
+        link(service.load_failed, self._load_failed)
+        link(service.created, self._created)
+        link(service.deletion_progress, self.model.set_deletion)
+        link(service.deleted, self.model.remove)
+        link(window.index_changed, self._selected)
+        link(self.pane.refresh_requested, self.refresh)
+        link(self.pane.create_requested, service.create)
+        link(self.pane.delete_requested, service.delete)
+        link(self.pane.include_defaults_changed, self._include_defaults)
+        self.pane.set_status(LOADING)
+        self.refresh()
+
+    def refresh(self) -> None:
+        self.service.refresh(self.settings.include_default_indexes)
+
+    def _include_defaults(self, value: bool) -> None:
+        self.settings.include_default_indexes = value
+        self.refresh()
+
+    def _loaded(self, items: list[Any]) -> None:
+        self.model.merge(items)
+        self.pane.set_status("")  # "no indexes yet" when the list is empty
+        if self.window.current_index() is None and items:
+            wanted = str(self.settings.value(self._remembered, "") or "")
+            self.pane.select(wanted if self.model.row_of(wanted) >= 0 else self.pane.first_id())
+
+    def _load_failed(self, problem: ApiProblem) -> None:
+        if problem.kind is ProblemKind.AUTH:
+            text = ("The server refused the API key, so there is nothing to show. "
+                    "Open Profiles (File → Profiles…) to enter the right key.")
+        else:
+            text = f"The indexes could not be loaded. {problem} Press F5 to try again."
+        self.pane.set_status(text)
+
+    def _created(self, index: Any) -> None:
+        self.model.upsert(index)
+        self.pane.select(index.index_id)
+        self.window.statusBar().showMessage(f"Created index “{index.name}”.", 5000)
+
+    def _selected(self, index: Any | None) -> None:
+        if index is not None:
+            self.settings.set_value(self._remembered, index.index_id)
+
+    def close(self) -> None:
+        self._links.close()
+        self.model.clear()
+        self.window.forget_index()
