@@ -105,6 +105,7 @@ class Scenario:
     video_id: str
     fail_video_id: str
     run_id: str
+    video_level_run_id: str
     failed_segment_id: str
     upload_job_id: str
     connector_id: str
@@ -142,6 +143,14 @@ def scenario(sandbox: Any, tmp_path_factory: pytest.TempPathFactory) -> Scenario
                 video_segmentation_type="fixed", video_segment_duration=1)
             done = await wait_run(vv, run.run_id)
             assert done.status == "completed_with_failures", done.status
+            whole = await vv.prompts.create(
+                name="Whole media", prompt_text="Label each segment and the whole media.",
+                json_schema=SCHEMA, video_level={"instructions_text": "Summarise the media.",
+                                                 "json_schema": SCHEMA})
+            level_run = await vv.prompt_runs.execute(
+                prompt_id=whole.prompt_id, target={"type": "videos",
+                                                   "video_ids": [outs[0].video_id]})
+            await wait_run(vv, level_run.run_id)
             manifest = await vv.prompt_runs.get_failed_segments(run.run_id)
             failed = manifest.videos[0].segments[0].segment_id
             connector = await vv.connectors.create_s3(
@@ -160,7 +169,8 @@ def scenario(sandbox: Any, tmp_path_factory: pytest.TempPathFactory) -> Scenario
             return Scenario(
                 index_id=index.index_id, prompt_id=prompt.prompt_id,
                 video_id=outs[0].video_id, fail_video_id=bad_outs[0].video_id,
-                run_id=run.run_id, failed_segment_id=failed, upload_job_id=job.job_id,
+                run_id=run.run_id, video_level_run_id=level_run.run_id,
+                failed_segment_id=failed, upload_job_id=job.job_id,
                 connector_id=connector.connector_id, connector_job_id=conn_job.job_id,
                 export_id=export.export_id, bucket=bucket, files=files)
         finally:
@@ -386,7 +396,8 @@ CASES = [
          lambda sb, s: raw(sb, "GET", f"/prompt-runs/{s.run_id}/results",
                            params={"video_id": s.fail_video_id})),
     Case("GET", "/prompt-runs/{}/videos/{}/video-result", T.PromptRunVideoResult, "object",
-         _get(lambda s: f"/prompt-runs/{s.run_id}/videos/{s.fail_video_id}/video-result")),
+         _get(lambda s: f"/prompt-runs/{s.video_level_run_id}/videos/{s.video_id}/"
+              "video-result")),
     Case("GET", "/prompt-runs/{}/failed-segments", T.PromptRunFailedSegmentsManifest, "object",
          _get(lambda s: f"/prompt-runs/{s.run_id}/failed-segments")),
     Case("POST", "/prompt-runs/{}/videos/{}/segments/{}/retry", T.PromptRunSegmentRetry,

@@ -31,7 +31,7 @@ def test_upload_job_outputs_video(tmp_path: Path, run: Any) -> None:
         page = await vv.import_jobs.outputs(job.job_id)
         assert isinstance(page, ImportOutputsPage) and page.total == 1
         out = page.items[0]
-        assert (out.part_index, out.part_count, out.status) == (0, 1, "ready")
+        assert (out.part_index, out.part_count, out.status) == (0, 1, "completed")
         assert out.source_start_seconds == 0.0 and out.source_end_seconds == pytest.approx(4.5)
         assert done.video_ids == [out.video_id]
         video = await vv.videos.retrieve(out.video_id)

@@ -143,10 +143,12 @@ def import_from_bucket(ctx: Context, connector: Row, index_id: str, files: list[
                        preset: dict[str, Any] | None = None) -> Row:
     """Create a connector import job over ``files`` (bucket files are copied to blobs)."""
     sources = []
+    skipped = []
     folder = connector.doc["_folder"]
     for item in files:
         media_type = simulate.media_type_of(item.key)
         if media_type is None:
+            skipped.append({"path": item.key, "reason": "unsupported_file_type"})
             continue
         sha = buckets.copy_to_blobs(item.path, ctx.blob_dir, ctx.tmp_dir)
         title = item.key.rsplit("/", 1)[-1].rsplit(".", 1)[0]
@@ -156,4 +158,4 @@ def import_from_bucket(ctx: Context, connector: Row, index_id: str, files: list[
                                    video_uri=f"{scheme}://{folder}/{item.key}"))
     return new_import_job(ctx, source_kind="connector", sources=sources, index_id=index_id,
                           connector_id=connector.id, source_prefix=prefix, file_pattern=pattern,
-                          recursive=recursive, preset=preset)
+                          recursive=recursive, preset=preset, skipped=skipped)

@@ -7,6 +7,7 @@ from typing import Any
 from . import clock, simulate
 from .context import Context
 from .db import Row
+from .errors import conflict
 from .ids import new_id
 
 
@@ -32,8 +33,11 @@ def new_import_job(
     file_pattern: str = "*",
     recursive: bool = True,
     preset: dict[str, Any] | None = None,
+    skipped: list[dict[str, str]] | None = None,
 ) -> Row:
-    """Create a pending import job whose outputs (and video ids) are planned up front."""
+    """Create a pending import job whose outputs (and video ids) are planned up front.
+
+    ``skipped`` lists source files left out before import (``{path, reason}``)."""
     job_id = new_id("job")
     parts = []
     for ordinal, src in enumerate(sources):
@@ -61,7 +65,8 @@ def new_import_job(
         "completed_at": None,
         "error_message": None,
         "progress": {
-            "total_files": len(sources), "imported": 0, "failed": 0, "skipped": 0,
+            "total_files": len(sources) + len(skipped or []), "imported": 0, "failed": 0,
+            "skipped": len(skipped or []),
             "bytes_transferred": 0, "current_file": None, "parts_total": len(parts),
             "parts_completed": 0, "parts_failed": 0,
         },
@@ -69,6 +74,7 @@ def new_import_job(
                       "error_code": None, "error": None},
         "failed_files": [],
         "failed_files_next_cursor": None,
+        "skipped_files": list(skipped or []),
         "_parts": parts,
         "_done": 0,
         "_sources": sources,
@@ -112,7 +118,8 @@ def step_import(ctx: Context, row: Row) -> None:
     progress = doc["progress"]
     if doc["status"] == "pending":
         doc.update(status="importing", phase="importing", started_at=clock.iso())
-        progress["current_file"] = parts[0]["file_name"] if parts else None
+        done = int(doc["_done"])
+        progress["current_file"] = parts[done]["file_name"] if done < len(parts) else None
         ctx.store.save(row, next_at=ctx.clock.after(simulate.IMPORT_PART_SECONDS))
         return
     if doc["status"] != "importing":
@@ -140,3 +147,38 @@ def step_import(ctx: Context, row: Row) -> None:
         ctx.store.save(row, next_at=None)
     for hook in ctx.hooks.import_completed:
         hook(ctx, row)
+
+
+IMPORT_ACTIVE = ("pending", "scanning", "importing")
+
+
+def cancel_import(ctx: Context, row: Row) -> Row:
+    """Stop an unfinished import: parts already imported stay, the rest are not made.
+    Cancelling a cancelled job changes nothing; a finished one answers 409."""
+    doc = row.doc
+    if doc["status"] == "cancelled":
+        return row
+    if doc["status"] not in IMPORT_ACTIVE:
+        raise conflict("resource_import_job_not_cancellable",
+                       f"The import job has already {doc['status']}; there is nothing to cancel",
+                       job_id=row.id, status=doc["status"])
+    doc["progress"]["current_file"] = None
+    doc.update(status="cancelled", phase="cancelled", completed_at=clock.iso())
+    ctx.store.save(row, next_at=None)
+    return row
+
+
+def retry_import(ctx: Context, row: Row) -> Row:
+    """Resume a failed or cancelled import with the parts it had not made yet (same job).
+    ``files`` in the body (refreshed source descriptors) is accepted; the sandbox reads
+    the sources again from where it stored them."""
+    doc = row.doc
+    if doc["status"] not in ("failed", "cancelled"):
+        raise conflict("resource_import_job_not_retryable",
+                       "Only a failed or cancelled import job can be retried",
+                       job_id=row.id, status=doc["status"])
+    doc["progress"].update(failed=0, parts_failed=0)
+    doc.update(status="pending", phase="queued", completed_at=None, error_message=None,
+               failed_files=[], failed_files_next_cursor=None)
+    ctx.store.save(row, next_at=ctx.clock.after(simulate.IMPORT_QUEUE_SECONDS))
+    return row

@@ -16,7 +16,7 @@ from .errors import ApiError
 from .indexes import create_index_row
 from .lookups import load_index
 from .paging import keyset_page
-from .views import public, video_view
+from .views import public, run_view, video_view
 from .web import idempotent, json_object, query_bool, respond
 
 
@@ -71,7 +71,7 @@ async def index_videos(request: Request) -> Response:
 async def index_runs(request: Request) -> Response:
     ctx = ctx_of(request)
     row = load_index(ctx, request.path_params["index_id"])
-    page = keyset_page(request, "run", row.id, f"runs:{row.id}", lambda r: public(r.doc))
+    page = keyset_page(request, "run", row.id, f"runs:{row.id}", lambda r: run_view(r.doc))
     return respond(page)
 
 

@@ -1,4 +1,4 @@
-"""Media intake: ``POST /videos/upload``, ``POST /videos`` and ``/import-jobs`` reads."""
+"""Media intake (``/videos/upload``, ``/workflow/upload``, ``POST /videos``), import jobs."""
 
 from __future__ import annotations
 
@@ -12,8 +12,9 @@ from . import blobs, simulate
 from .checks import optional_str, require_str
 from .context import Context, ctx_of
 from .errors import invalid, not_found
+from .indexes import create_index_row
 from .lookups import load_import_job, load_index
-from .media import make_source, new_import_job
+from .media import cancel_import, make_source, new_import_job, retry_import
 from .paging import parse_limit
 from .views import import_job_view, import_outputs
 from .web import idempotent, json_object, query_bool, respond
@@ -36,23 +37,41 @@ def check_extension(filename: str) -> str:
     return media_type
 
 
-async def upload(request: Request) -> Response:
-    """Stream the file to disk, then create an upload ImportJob (202)."""
+def _index_by_name(ctx: Context, name: str) -> str:
+    """Id of the caller's index called ``name``, made when there is none."""
+    for row in ctx.store.query("index", descending=False):
+        if row.doc["name"] == name and not row.doc["is_default"]:
+            return row.id
+    return create_index_row(ctx, name).id
+
+
+async def _intake(request: Request, *, workflow: bool) -> Response:
+    """Stream the file to disk, then create an upload ImportJob (202).
+
+    ``/workflow/upload`` also accepts no title (the file name is used) and ``index_name``
+    (the index with that name, made when missing) instead of ``index_id``."""
     ctx = ctx_of(request)
     form = await blobs.read_multipart(request, ctx.tmp_dir)
     try:
-        title = form.first("title")
-        index_id = form.first("index_id") or None
         file = form.files.get("file")
-        if title is None or not 1 <= len(title) <= 255:
-            raise invalid("title", "title is required (1-255 characters)")
         if file is None:
             raise invalid("file", "a file part named 'file' is required")
+        title = form.first("title")
+        if workflow and not title:
+            title = file.filename.rsplit("/", 1)[-1][:255] or "upload"
+        index_id = form.first("index_id") or None
+        index_name = (form.first("index_name") or None) if workflow else None
+        if title is None or not 1 <= len(title) <= 255:
+            raise invalid("title", "title is required (1-255 characters)")
         media_type = check_extension(file.filename)
         if file.size == 0:
             raise invalid("file", "the uploaded file is empty")
         if index_id is not None:
             load_index(ctx, index_id)
+        if index_name is not None and index_id is not None:
+            raise invalid("index_name", "send index_id or index_name, not both")
+        if index_name is not None and len(index_name) > 255:
+            raise invalid("index_name", "index_name must be 1-255 characters long")
     except Exception:
         form.discard()
         raise
@@ -60,16 +79,25 @@ async def upload(request: Request) -> Response:
                                                 "size": file.size}}
 
     def produce() -> tuple[int, Any]:
+        target = _index_by_name(ctx, index_name) if index_name else index_id
         sha = blobs.adopt(ctx.blob_dir, file)
         source = make_source(blob_sha=sha, size=file.size, filename=file.filename, title=title,
                              media_type=media_type)
-        job = new_import_job(ctx, source_kind="upload", sources=[source], index_id=index_id)
+        job = new_import_job(ctx, source_kind="upload", sources=[source], index_id=target)
         return 202, import_job_view(job)
 
     try:
         return idempotent(request, payload, produce)
     finally:
         form.discard()
+
+
+async def upload(request: Request) -> Response:
+    return await _intake(request, workflow=False)
+
+
+async def workflow_upload(request: Request) -> Response:
+    return await _intake(request, workflow=True)
 
 
 def register_media(ctx: Context, body: dict[str, Any]) -> dict[str, Any]:
@@ -145,6 +173,13 @@ async def job_files(request: Request) -> Response:
             "status": status, "part_count": len(mine), "parts_completed": completed,
             "parts_failed": 0, "failure": None, "skip_reason": None,
         })
+    for n, skipped in enumerate(doc.get("skipped_files") or []):
+        items.append({
+            "file_id": f"{doc['job_id']}:skipped:{n}", "file_name": skipped["path"],
+            "source_ordinal": len(doc["_sources"]) + n, "status": "skipped", "part_count": 0,
+            "parts_completed": 0, "parts_failed": 0, "failure": None,
+            "skip_reason": skipped["reason"],
+        })
     if query_bool(request, "failed_only", False):
         items = [i for i in items if i["status"] == "failed"]
     start = _offset_cursor(request)
@@ -162,11 +197,31 @@ async def list_jobs(request: Request) -> Response:
     return respond([import_job_view(r) for r in rows if not wanted or r.doc["status"] == wanted])
 
 
+async def cancel_job(request: Request) -> Response:
+    ctx = ctx_of(request)
+    row = load_import_job(ctx, request.path_params["job_id"])
+    return idempotent(request, None, lambda: (200, import_job_view(cancel_import(ctx, row))))
+
+
+async def retry_job(request: Request) -> Response:
+    ctx = ctx_of(request)
+    row = load_import_job(ctx, request.path_params["job_id"])
+    body = await json_object(request, optional=True)
+    files = body.get("files")
+    if files is not None and (not isinstance(files, list)
+                              or not all(isinstance(f, dict) for f in files)):
+        raise invalid("files", "files must be a list of source descriptors (objects)")
+    return idempotent(request, body, lambda: (202, import_job_view(retry_import(ctx, row))))
+
+
 ROUTES = [
     Route("/videos/upload", upload, methods=["POST"]),
+    Route("/workflow/upload", workflow_upload, methods=["POST"]),
     Route("/videos", register, methods=["POST"]),
     Route("/import-jobs", list_jobs, methods=["GET"]),
     Route("/import-jobs/{job_id}", get_job, methods=["GET"]),
     Route("/import-jobs/{job_id}/outputs", job_outputs, methods=["GET"]),
     Route("/import-jobs/{job_id}/files", job_files, methods=["GET"]),
+    Route("/import-jobs/{job_id}/cancel", cancel_job, methods=["POST"]),
+    Route("/import-jobs/{job_id}/retry", retry_job, methods=["POST"]),
 ]

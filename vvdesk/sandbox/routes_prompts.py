@@ -1,4 +1,4 @@
-"""``/prompts`` routes (list/create/get) with the contract §3.1 field rules."""
+"""``/prompts`` routes: list/create/get/update/delete, usage, schema test (contract §3.1)."""
 
 from __future__ import annotations
 
@@ -7,8 +7,16 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from .context import ctx_of
+from .errors import invalid
 from .lookups import load_prompt
-from .prompts import create_prompt_row, validate_prompt
+from .prompts import (
+    create_prompt_row,
+    delete_prompt,
+    update_prompt,
+    usage_view,
+    validate_prompt,
+)
+from .schema_check import check_sample
 from .views import public
 from .web import idempotent, json_object, query_bool, respond
 
@@ -36,8 +44,42 @@ async def get_prompt(request: Request) -> Response:
     return respond(public(load_prompt(ctx, request.path_params["prompt_id"]).doc))
 
 
+async def put_prompt(request: Request) -> Response:
+    ctx = ctx_of(request)
+    row = load_prompt(ctx, request.path_params["prompt_id"])
+    body = await json_object(request)
+    return idempotent(request, body, lambda: (200, public(update_prompt(ctx, row, body).doc)))
+
+
+async def remove_prompt(request: Request) -> Response:
+    ctx = ctx_of(request)
+    row = load_prompt(ctx, request.path_params["prompt_id"])
+    force = query_bool(request, "force", False)
+    return respond(delete_prompt(ctx, row, force=bool(force)))
+
+
+async def prompt_usage(request: Request) -> Response:
+    ctx = ctx_of(request)
+    return respond(usage_view(ctx, load_prompt(ctx, request.path_params["prompt_id"])))
+
+
+async def test_schema(request: Request) -> Response:
+    """Check ``sample_data`` against ``json_schema`` (a mismatch is a 200 with valid=false)."""
+    body = await json_object(request)
+    schema = body.get("json_schema")
+    if not isinstance(schema, dict):
+        raise invalid("json_schema", "json_schema is required and must be an object")
+    if "sample_data" not in body:
+        raise invalid("sample_data", "sample_data is required")
+    return respond(check_sample(schema, body["sample_data"]))
+
+
 ROUTES = [
     Route("/prompts", list_prompts, methods=["GET"]),
     Route("/prompts", create_prompt, methods=["POST"]),
+    Route("/prompts/test-schema", test_schema, methods=["POST"]),
     Route("/prompts/{prompt_id}", get_prompt, methods=["GET"]),
+    Route("/prompts/{prompt_id}", put_prompt, methods=["PUT"]),
+    Route("/prompts/{prompt_id}", remove_prompt, methods=["DELETE"]),
+    Route("/prompts/{prompt_id}/usage", prompt_usage, methods=["GET"]),
 ]

@@ -10,12 +10,13 @@ from starlette.routing import Route
 
 from .context import Context, ctx_of
 from .db import Row
-from .errors import invalid, not_found
+from .errors import ApiError, invalid, not_found
 from .lookups import load_prompt, load_run
 from .paging import keyset_page, parse_limit
+from .retries import load_retry, load_segment_of, retry_view, start_retry
 from .run_options import parse_options, resolve_target
 from .runs import cancel_run, estimate_mt, new_run
-from .views import public
+from .views import failed_segment_view, run_view, segment_result_view, video_result_view
 from .web import idempotent, json_object, respond
 
 
@@ -38,7 +39,7 @@ async def execute(request: Request) -> Response:
     def produce() -> tuple[int, Any]:
         row = new_run(ctx, prompt=prompt.doc, run_context=run_context, video_ids=ids,
                       options=options, index_id=index_id)
-        return 202, public(row.doc)
+        return 202, run_view(row.doc)
 
     return idempotent(request, body, produce)
 
@@ -57,12 +58,12 @@ async def estimate(request: Request) -> Response:
 async def list_runs(request: Request) -> Response:
     ctx = ctx_of(request)
     limit = parse_limit(request, default=200, low=1, high=200) or 200
-    return respond([public(r.doc) for r in ctx.store.query("run", limit=limit)])
+    return respond([run_view(r.doc) for r in ctx.store.query("run", limit=limit)])
 
 
 async def get_run(request: Request) -> Response:
     ctx = ctx_of(request)
-    return respond(public(load_run(ctx, request.path_params["run_id"]).doc))
+    return respond(run_view(load_run(ctx, request.path_params["run_id"]).doc))
 
 
 async def cancel(request: Request) -> Response:
@@ -71,26 +72,9 @@ async def cancel(request: Request) -> Response:
 
     def produce() -> tuple[int, Any]:
         cancel_run(ctx, row)
-        return 200, public(row.doc)
+        return 200, run_view(row.doc)
 
     return idempotent(request, None, produce)
-
-
-def _result(run: Row, seg: Row, video: Row | None) -> dict[str, Any]:
-    doc = seg.doc
-    return {
-        "result_type": "segment", "result_id": f"{run.id}:{seg.id}", "segment_id": seg.id,
-        "video_id": doc["video_id"], "run_id": run.id, "prompt_id": run.doc["prompt_id"],
-        "prompt_run_id": run.id, "video_name": video.doc["title"] if video else None,
-        "source_index_id": video.parent if video else None,
-        "executed_at": run.doc["executed_at"], "start_time": doc["start_time"],
-        "end_time": doc["end_time"], "metadata": doc["metadata"] or {},
-        "metadata_text": doc["metadata_text"] or "",
-        "field_extraction_succeeded": True,
-        "transcription_succeeded": doc.get("transcription_succeeded"),
-        "image_embedding_succeeded": doc.get("image_embedding_succeeded"),
-        "marker": {}, "extracted_metadata_markers": {}, "metadata_markers": {},
-    }
 
 
 async def results(request: Request) -> Response:
@@ -103,11 +87,12 @@ async def results(request: Request) -> Response:
     video = ctx.store.get("video", video_id, include_hidden=True)
     if video is None:
         raise not_found("video", video_id)
+    prompt = ctx.store.get("prompt", run.doc["prompt_id"], include_hidden=True)
     scope = f"results:{run.id}:{video_id}"
     page = keyset_page(request, "segment", video_id, scope, lambda s: s, descending=False,
                        parent2=run.id)
-    page["data"] = [_result(run, s, video) for s in page["data"]
-                    if s.doc["segment_status"] == "completed"]
+    page["data"] = [segment_result_view(run, s, video, prompt.doc if prompt else None)
+                    for s in page["data"] if s.doc["segment_status"] == "completed"]
     return respond(page)
 
 
@@ -124,15 +109,7 @@ async def failed_segments(request: Request) -> Response:
             "video_id": vid, "failed_segments": len(segs),
             "operation_counts": {"field_extraction": len(segs), "transcription": 0,
                                  "image_embedding": 0, "processing": 0},
-            "segments": [{
-                "segment_id": s.id, "failed_operations": ["field_extraction"],
-                "field_extraction_error": s.doc.get("field_extraction_error"),
-                "failure_stage": s.doc.get("failure_stage"),
-                "failure_message": s.doc.get("failure_message"),
-                "failure_code": "simulated_extraction_failure", "retryable": True,
-                "start_time": s.doc["start_time"], "end_time": s.doc["end_time"],
-                "projection_only": False,
-            } for s in segs],
+            "segments": [failed_segment_view(s) for s in segs],
         })
     total = sum(v["failed_segments"] for v in videos)
     return respond({
@@ -144,6 +121,43 @@ async def failed_segments(request: Request) -> Response:
     })
 
 
+async def video_result(request: Request) -> Response:
+    """Video-level result of one media item (404 when the run has none for it)."""
+    ctx = ctx_of(request)
+    run = load_run(ctx, request.path_params["run_id"])
+    video_id = request.path_params["video_id"]
+    if not run.doc.get("video_level_enabled") or video_id not in run.doc["_video_ids"]:
+        raise ApiError(404, "resource_video_result_not_found",
+                       "This prompt run has no video-level result for that media: its prompt "
+                       "has no video-level instructions, the run used fixed segmentation, or "
+                       "the media was not part of the run",
+                       {"run_id": run.id, "video_id": video_id})
+    return respond(video_result_view(ctx, run, video_id))
+
+
+async def retry_segment(request: Request) -> Response:
+    ctx = ctx_of(request)
+    params = request.path_params
+    run = load_run(ctx, params["run_id"])
+    seg = load_segment_of(ctx, run, params["video_id"], params["segment_id"])
+    key = request.headers.get("idempotency-key")
+
+    def produce() -> tuple[int, Any]:
+        return 202, retry_view(start_retry(ctx, run, seg, key), with_outcome=False)
+
+    return idempotent(request, None, produce)
+
+
+async def retry_status(request: Request) -> Response:
+    ctx = ctx_of(request)
+    params = request.path_params
+    run = load_run(ctx, params["run_id"])
+    seg = load_segment_of(ctx, run, params["video_id"], params["segment_id"])
+    return respond(retry_view(load_retry(ctx, seg, params["retry_id"]), with_outcome=True))
+
+
+SEGMENT = "/prompt-runs/{run_id}/videos/{video_id}/segments/{segment_id}"
+
 ROUTES = [
     Route("/prompt-runs/execute", execute, methods=["POST"]),
     Route("/prompt-runs/estimate", estimate, methods=["POST"]),
@@ -152,4 +166,8 @@ ROUTES = [
     Route("/prompt-runs/{run_id}/cancel", cancel, methods=["POST"]),
     Route("/prompt-runs/{run_id}/results", results, methods=["GET"]),
     Route("/prompt-runs/{run_id}/failed-segments", failed_segments, methods=["GET"]),
+    Route("/prompt-runs/{run_id}/videos/{video_id}/video-result", video_result,
+          methods=["GET"]),
+    Route(SEGMENT + "/retry", retry_segment, methods=["POST"]),
+    Route(SEGMENT + "/retries/{retry_id}", retry_status, methods=["GET"]),
 ]

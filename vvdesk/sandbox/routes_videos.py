@@ -13,7 +13,7 @@ from .deletions import deletion_status, start_deletion
 from .errors import invalid, not_found
 from .lookups import latest_run_id, load_video
 from .paging import keyset_page, parse_limit
-from .views import public, segment_view, video_status_view, video_view
+from .views import run_view, segment_view, video_status_view, video_view
 from .web import json_object, query_bool, respond
 
 
@@ -55,7 +55,7 @@ async def video_runs(request: Request) -> Response:
     ctx = ctx_of(request)
     video = load_video(ctx, request.path_params["video_id"])
     limit = parse_limit(request, default=None, low=1, high=200)
-    runs = [public(r.doc) for r in ctx.store.query("run") if video.id in r.doc["_video_ids"]]
+    runs = [run_view(r.doc) for r in ctx.store.query("run") if video.id in r.doc["_video_ids"]]
     return respond(runs[:limit] if limit else runs)
 
 

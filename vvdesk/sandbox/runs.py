@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from . import clock, simulate
+from . import clock, simulate, video_level
 from .context import Context
 from .db import Row
 from .ids import new_id
-from .views import RUN_TERMINAL
+from .views import EMPTY_MARKER, RUN_TERMINAL, STOP_STATE_KEYS
 
 MEDIA_PLURAL = {"video": "videos", "audio": "audios", "image": "images"}
 
@@ -52,8 +52,18 @@ def new_run(
         "billing_estimated_mt": estimate_mt(seconds, len(video_ids)),
         "billing_actual_mt": 0.0,
         "billing_status": "estimated",
-        "stop_state": {},
-        "marker": {},
+        "billing_error": None,
+        "error_message": None,
+        "field_extraction_succeeded": None,
+        "transcription_succeeded": None,
+        "image_embedding_succeeded": None,
+        "video_level_enabled": video_level.enabled(prompt, options),
+        "video_level_total_items": 0,
+        "video_level_completed_items": 0,
+        "video_level_failed_items": 0,
+        "video_level_partial_items": 0,
+        "stop_state": dict.fromkeys(STOP_STATE_KEYS),
+        "marker": dict(EMPTY_MARKER),
         "_video_ids": video_ids,
         "_options": options,
         "_queue": [],
@@ -93,11 +103,15 @@ def _plan(ctx: Context, row: Row) -> None:
                     "end_time": end, "processed": False, "processing_failed": False,
                     "segment_status": "pending", "from_run_id": row.id, "created_at": now,
                     "processed_at": None, "metadata": None, "metadata_text": None,
-                    "status_source": "prompt_run", "marker": {}, "metadata_markers": {},
+                    "status_source": "prompt_run", "marker": dict(EMPTY_MARKER),
+                    "metadata_markers": {},
                     "_index": i, "_count": len(spans),
                 }
                 ctx.store.insert("segment", seg_id, seg, parent=vid, parent2=row.id)
                 queue.append(seg_id)
+        if doc.get("video_level_enabled"):
+            doc["video_level_total_items"] = sum(
+                doc[f"total_{plural}"] for plural in MEDIA_PLURAL.values())
         doc.update(status="processing", _queue=queue, _next=0, total_segments=len(queue))
         ctx.store.save(row, next_at=ctx.clock.after(simulate.RUN_SEGMENT_SECONDS))
 
@@ -111,7 +125,7 @@ def _complete_segment(ctx: Context, row: Row, seg_id: str) -> None:
                                      "_part_index": 0}
     sdoc = seg.doc
     index, count = int(sdoc["_index"]), int(sdoc["_count"])
-    sdoc["processed_at"] = clock.iso()
+    sdoc.update(processed_at=clock.iso(), attempt_id=new_id("att"))
     if simulate.should_fail(vdoc["title"], vdoc["_filename"], index, count):
         message = f"Simulated field extraction failure for segment {index}"
         sdoc.update(segment_status="failed", processing_failed=True,
@@ -130,33 +144,48 @@ def _complete_segment(ctx: Context, row: Row, seg_id: str) -> None:
     ctx.store.save(seg)
 
 
-def _finalise(ctx: Context, row: Row) -> None:
+def tally(ctx: Context, row: Row) -> None:
+    """Recount a finished run's per-media, segment and video-level outcomes and settle its
+    status from its segments (after processing, and again after a segment retry)."""
     doc = row.doc
-    failed_total = 0
+    for plural in MEDIA_PLURAL.values():
+        for prefix in ("completed", "failed", "partial"):
+            doc[f"{prefix}_{plural}"] = 0
+    for prefix in ("completed", "failed", "partial"):
+        doc[f"video_level_{prefix}_items"] = 0
+    failed_total = completed_total = 0
     for vid in doc["_video_ids"]:
         video = ctx.store.get("video", vid, include_hidden=True)
         if video is None:
             continue
         plural = MEDIA_PLURAL.get(video.doc["media_type"], "videos")
-        segs = ctx.store.query("segment", parent=vid, parent2=row.id)
-        bad = sum(1 for s in segs if s.doc["processing_failed"])
+        segs = [s.doc for s in ctx.store.query("segment", parent=vid, parent2=row.id)]
+        bad = sum(1 for s in segs if s["processing_failed"])
         failed_total += bad
-        if bad == 0:
-            doc[f"completed_{plural}"] += 1
-        elif bad == len(segs):
-            doc[f"failed_{plural}"] += 1
-        else:
-            doc[f"partial_{plural}"] += 1
+        completed_total += sum(1 for s in segs if s["segment_status"] == "completed")
+        outcome = "completed" if bad == 0 else "failed" if bad == len(segs) else "partial"
+        doc[f"{outcome}_{plural}"] += 1
+        if doc.get("video_level_enabled"):
+            level = video_level.summary(segs)["status"]
+            if level in ("completed", "failed", "partial"):
+                doc[f"video_level_{level}_items"] += 1
+    doc.update(completed_segments=completed_total, field_extraction_failures=failed_total)
     if failed_total == 0:
-        status = "completed"
-    elif doc["completed_segments"] == 0:
-        status = "failed"
-        doc["error_message"] = "All segments failed"
+        status, error = "completed", None
+    elif completed_total == 0:
+        status, error = "failed", "All segments failed"
     else:
-        status = "completed_with_failures"
-    doc.update(status=status, billing_actual_mt=doc["billing_estimated_mt"],
-               billing_status="charged",
-               field_extraction_succeeded=failed_total == 0)
+        status, error = "completed_with_failures", None
+    some = completed_total > 0 or None
+    doc.update(status=status, error_message=error,
+               field_extraction_succeeded=failed_total == 0,
+               transcription_succeeded=some if doc["enable_transcription"] else None,
+               image_embedding_succeeded=some if doc["enable_image_embedding"] else None)
+
+
+def _finalise(ctx: Context, row: Row) -> None:
+    tally(ctx, row)
+    row.doc.update(billing_actual_mt=row.doc["billing_estimated_mt"], billing_status="charged")
     ctx.store.save(row, next_at=None)
     for hook in ctx.hooks.run_finished:
         hook(ctx, row)
@@ -206,6 +235,11 @@ def cancel_run(ctx: Context, row: Row) -> None:
                 doc[f"cancelled_{plural}"] += 1
         doc["stop_state"] = {"requested_at": now, "requested_by": ctx.user_id, "mode": "cancel",
                              "observed_at": now, "completed_at": now}
+        some = doc["completed_segments"] > 0 or None
+        doc.update(field_extraction_succeeded=(doc["field_extraction_failures"] == 0
+                                               if some else None),
+                   transcription_succeeded=some if doc["enable_transcription"] else None,
+                   image_embedding_succeeded=some if doc["enable_image_embedding"] else None)
         doc["status"] = "cancelled"
         ctx.store.save(row, next_at=None)
     for hook in ctx.hooks.run_finished:

@@ -28,7 +28,8 @@ Deterministic segment metadata (what tests assert)::
 ``part_index`` is 0 for media that was not split. A media item whose title or
 source filename contains ``fail`` (any case) fails every segment whose index
 satisfies ``segment_index % 3 == 1`` (segment 0 when it has a single segment)
-with ``failure_stage="field_extraction"``.
+with ``failure_stage="field_extraction"``. Such failures are transient: a segment retry
+(``retries.py``) succeeds with the metadata above.
 """
 
 from __future__ import annotations

@@ -7,17 +7,117 @@ they can never drift from the underlying data.
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
+from . import video_level
 from .context import Context
 from .db import Row
 
 RUN_TERMINAL = frozenset({"completed", "completed_with_failures", "failed", "cancelled"})
 
+# Every key of the SDK's MarkerInfo; the sandbox sets no markers, so all are null.
+EMPTY_MARKER: dict[str, Any] = {"marker_id": None, "color": None, "note": None,
+                                "updated_at": None}
+STOP_STATE_KEYS = ("requested_at", "requested_by", "mode", "observed_at", "completed_at")
+MEDIA_URIS = ("gcs_uri", "thumbnail_gcs_uri", "gif_gcs_uri", "thumbnail_uri", "gif_uri")
+STEP_ERRORS = ("field_extraction_error", "transcription_error", "image_embedding_error")
+STEP_SUCCESS = ("field_extraction_succeeded", "transcription_succeeded",
+                "image_embedding_succeeded")
+
+# Every key of the SDK's Segment, with the value a segment has before anything happened.
+SEGMENT_DEFAULTS: dict[str, Any] = {
+    **dict.fromkeys(MEDIA_URIS), "processed": False, "processing_failed": False,
+    "segment_status": "pending", "failure_stage": None, "failure_message": None,
+    "attempt_id": None, "status_source": None, "metadata": None, "metadata_text": None,
+    "created_at": None, "processed_at": None, "error_message": None,
+    "processing_warning": None, "thumbnail_data": None, "thumbnail_available": False,
+    "gif_data": None, "gif_available": False, "from_run_id": None,
+    **dict.fromkeys(STEP_SUCCESS), **dict.fromkeys(STEP_ERRORS),
+}
+
+# PromptRun keys a stored run may lack (runs stored by older sandboxes included).
+RUN_DEFAULTS: dict[str, Any] = {
+    "error_message": None, "billing_error": None, **dict.fromkeys(STEP_SUCCESS),
+    "video_level_enabled": False, "video_level_total_items": 0,
+    "video_level_completed_items": 0, "video_level_failed_items": 0,
+    "video_level_partial_items": 0,
+}
+
 
 def public(doc: dict[str, Any]) -> dict[str, Any]:
     """Copy of ``doc`` without internal keys."""
     return {k: v for k, v in doc.items() if not k.startswith("_")}
+
+
+def marker(value: Any) -> dict[str, Any]:
+    """A full ``MarkerInfo`` (stored docs may hold ``{}``)."""
+    return {**EMPTY_MARKER, **(value if isinstance(value, dict) else {})}
+
+
+def run_view(doc: dict[str, Any]) -> dict[str, Any]:
+    """``PromptRun`` with every declared key."""
+    out = {**RUN_DEFAULTS, **public(doc)}
+    stop = out.get("stop_state") if isinstance(out.get("stop_state"), dict) else {}
+    out["stop_state"] = {k: stop.get(k) for k in STOP_STATE_KEYS}
+    out["marker"] = marker(out.get("marker"))
+    return out
+
+
+def segment_view(row: Row) -> dict[str, Any]:
+    """``Segment`` with every declared key (URIs and previews stay null until media
+    processing provides them)."""
+    out = {**SEGMENT_DEFAULTS, **public(row.doc)}
+    out["marker"] = marker(out.get("marker"))
+    out["metadata_markers"] = {k: marker(v) for k, v in
+                               (out.get("metadata_markers") or {}).items()}
+    return out
+
+
+def segment_result_view(run: Row, seg: Row, video: Row | None,
+                        prompt: dict[str, Any] | None) -> dict[str, Any]:
+    """``SegmentRunResult`` for one successful segment of a run."""
+    doc = segment_view(seg)
+    return {
+        "result_type": "segment", "result_id": f"segment:{seg.id}:{run.id}",
+        "segment_id": seg.id, "video_id": doc["video_id"], "run_id": run.id,
+        "prompt_id": run.doc["prompt_id"], "prompt_run_id": run.id,
+        "video_name": video.doc["title"] if video else None,
+        "source_index_id": video.doc.get("_index_id") if video else None,
+        "executed_at": run.doc["executed_at"], "start_time": doc["start_time"],
+        "end_time": doc["end_time"], "segment_uri": None,
+        **{k: doc[k] for k in MEDIA_URIS}, "thumbnail_available": doc["thumbnail_available"],
+        "gif_available": doc["gif_available"], "metadata": doc["metadata"] or {},
+        "metadata_text": doc["metadata_text"] or "",
+        "processing_warning": doc["processing_warning"],
+        "schema_used": json.dumps(prompt["json_schema"], sort_keys=True) if prompt else None,
+        **{k: doc[k] for k in STEP_SUCCESS}, **{k: doc[k] for k in STEP_ERRORS},
+        "marker": doc["marker"], "extracted_metadata_markers": {},
+        "metadata_markers": doc["metadata_markers"],
+    }
+
+
+def failed_segment_view(seg: Row) -> dict[str, Any]:
+    """``PromptRunFailedSegment`` (every simulated failure is a retryable extraction one)."""
+    doc = segment_view(seg)
+    return {
+        "segment_id": seg.id, "failed_operations": ["field_extraction"],
+        **{k: doc[k] for k in STEP_ERRORS}, "failure_stage": doc["failure_stage"],
+        "failure_message": doc["failure_message"],
+        "failure_code": "simulated_extraction_failure", "retryable": True,
+        "start_time": doc["start_time"], "end_time": doc["end_time"], "projection_only": False,
+    }
+
+
+def video_result_view(ctx: Context, run: Row, video_id: str) -> dict[str, Any]:
+    """``PromptRunVideoResult`` for one media item of a video-level run."""
+    video = ctx.store.get("video", video_id, include_hidden=True)
+    segs = [s.doc for s in ctx.store.query("segment", parent=video_id, parent2=run.id)]
+    prompt = ctx.store.get("prompt", run.doc["prompt_id"], include_hidden=True)
+    out = video_level.result_view(run.doc, video.doc if video else None, video_id, segs,
+                                  prompt.doc if prompt else None)
+    out["marker"] = marker(None)
+    return out
 
 
 def _segment_status_entry(seg: dict[str, Any]) -> dict[str, Any]:
@@ -58,7 +158,8 @@ def processing_status(ctx: Context, video_id: str) -> list[dict[str, Any]]:
             "created_at": segs[0].get("created_at"),
             "updated_at": max((g.get("processed_at") or g["created_at"]) for g in segs),
             "attempt_id": None,
-            "video_level": None,
+            "video_level": (video_level.processing_entry(run_id, video_id, segs)
+                            if run and run.doc.get("video_level_enabled") else None),
             "segments": [_segment_status_entry(g) for g in segs],
         })
     return result
@@ -86,6 +187,7 @@ def video_view(ctx: Context, row: Row, *, details: bool = False) -> dict[str, An
         if seg.doc.get("metadata"):
             keys.update(seg.doc["metadata"])
     out["metadata_keys"] = sorted(keys) if keys else None
+    out["marker"] = marker(out.get("marker"))
     if details:
         out["gif_data"] = None
         out["first_thumbnail"] = None
@@ -106,9 +208,11 @@ def import_outputs(doc: dict[str, Any], start: int, limit: int) -> dict[str, Any
     parts: list[dict[str, Any]] = doc.get("_parts", [])
     done = int(doc.get("_done", 0))
     failed = doc["status"] == "failed"
+    cancelled = doc["status"] == "cancelled"
     items = []
     for i, part in enumerate(parts[start : start + limit], start=start):
-        status = "ready" if i < done else ("failed" if failed else "pending")
+        status = "completed" if i < done else ("cancelled" if cancelled else
+                                               "failed" if failed else "pending")
         items.append({
             "file_id": part["file_id"],
             "file_name": part["file_name"],
@@ -127,12 +231,11 @@ def import_outputs(doc: dict[str, Any], start: int, limit: int) -> dict[str, Any
 
 
 def import_job_view(row: Row) -> dict[str, Any]:
-    out = public(row.doc)
+    """``ImportJob``; ``skipped_files`` (``[{path, reason}]``) is a contract key the SDK
+    model does not declare."""
+    out = {"skipped_files": [], "failed_files": [], "failed_files_next_cursor": None,
+           **public(row.doc)}
     outputs = import_outputs(row.doc, 0, 100)
     out["outputs"] = outputs
-    out["video_ids"] = [i["video_id"] for i in outputs["items"] if i["status"] == "ready"]
+    out["video_ids"] = [i["video_id"] for i in outputs["items"] if i["status"] == "completed"]
     return out
-
-
-def segment_view(row: Row) -> dict[str, Any]:
-    return public(row.doc)

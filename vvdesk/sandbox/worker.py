@@ -16,6 +16,7 @@ from .db import Row
 from .deletions import step_deletion
 from .exports import step_export
 from .media import step_import
+from .retries import step_retry
 from .runs import step_run
 
 log = logging.getLogger("vvdesk.sandbox")
@@ -25,6 +26,7 @@ MAX_STEP_FAILURES = 3
 STEPS: dict[str, Callable[[Context, Row], None]] = {
     "import_job": step_import,
     "run": step_run,
+    "retry": step_retry,
     "export": step_export,
     "index": step_deletion,
     "video": step_deletion,

@@ -1,0 +1,96 @@
+"""Import jobs through the SDK: cancel, retry, workflow upload, skipped bucket files."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from videovector import AsyncVideoVector
+from videovector._exceptions import ConflictError
+from videovector._types import ImportJob
+
+from .helpers import make_file, poll, raw
+
+pytestmark = pytest.mark.timeout(60)
+
+
+def test_cancel_then_retry_an_upload(tmp_path: Path, sandbox: Any, run: Any) -> None:
+    path = tmp_path / "held.mp4"
+    make_file(path, 200_000)
+
+    async def scenario(vv: AsyncVideoVector) -> None:
+        with sandbox.paused():
+            job = await vv.videos.upload(file=path, title="Held")
+            cancelled = await vv.import_jobs.cancel(job.job_id)
+        assert isinstance(cancelled, ImportJob) and cancelled.status == "cancelled"
+        assert cancelled.completed_at and cancelled.video_ids == []
+        page = await vv.import_jobs.outputs(job.job_id)
+        assert [o.status for o in page.items] == ["cancelled"]
+        assert (await vv.import_jobs.cancel(job.job_id)).status == "cancelled"
+        retried = await vv.import_jobs.retry(job.job_id)
+        assert retried.status == "pending" and retried.completed_at is None
+        with pytest.raises(ConflictError) as info:  # it is running again
+            await vv.import_jobs.retry(job.job_id)
+        assert info.value.error_code == "resource_import_job_not_retryable"
+        done = await poll(lambda: vv.import_jobs.retrieve(job.job_id),
+                          lambda j: j.status == "completed")
+        outs = [o async for o in vv.import_jobs.iter_outputs(job.job_id)]
+        assert [o.status for o in outs] == ["completed"]
+        assert done.video_ids == [outs[0].video_id]
+        assert (await vv.videos.retrieve(outs[0].video_id)).title == "Held"
+        with pytest.raises(ConflictError) as finished:
+            await vv.import_jobs.cancel(job.job_id)
+        assert finished.value.error_code == "resource_import_job_not_cancellable"
+
+    run(scenario)
+
+
+def test_workflow_upload_names_or_makes_the_index(tmp_path: Path, run: Any) -> None:
+    first, second = tmp_path / "dock one.mp4", tmp_path / "dock two.mp4"
+    make_file(first, 100_000)
+    make_file(second, 120_000)
+
+    async def scenario(vv: AsyncVideoVector) -> None:
+        job = await vv.workflow.upload(first, index_name="Field review clips")
+        assert isinstance(job, ImportJob) and job.source_kind == "upload"
+        made = job.target_index_id
+        assert made and (await vv.indexes.retrieve(made)).name == "Field review clips"
+        again = await vv.workflow.upload(second, title="Second dock",
+                                         index_name="Field review clips")
+        assert again.target_index_id == made
+        done = await poll(lambda: vv.import_jobs.retrieve(job.job_id),
+                          lambda j: j.status == "completed")
+        video = await vv.videos.retrieve(done.video_ids[0])
+        assert video.title == "dock one.mp4"
+        playground = await vv.workflow.upload(second)
+        assert playground.target_index_id is None
+
+    run(scenario)
+
+
+def test_unsupported_bucket_files_are_listed_as_skipped(sandbox: Any, run: Any) -> None:
+    root = sandbox.data_dir / "buckets" / "sbx-skips" / "drop"
+    root.mkdir(parents=True)
+    (root / "clip.mp4").write_bytes(b"v" * 4000)
+    (root / "notes.txt").write_bytes(b"not media")
+
+    async def scenario(vv: AsyncVideoVector) -> None:
+        conn = await vv.connectors.create_s3(
+            name="Skips", bucket="sbx-skips", region="eu-west-1",
+            aws_access_key_id="AKIAEXAMPLE", aws_secret_access_key="s" * 32)
+        index = await vv.indexes.create(name="Skips")
+        job = await vv.import_jobs.create(connector_id=conn.connector_id,
+                                          index_id=index.index_id, source_prefix="drop/")
+        assert job.progress.total_files == 2 and job.progress.skipped == 1
+        files = await vv.import_jobs.files(job.job_id)
+        skipped = [f for f in files.items if f.status == "skipped"]
+        assert [(f.file_name, f.skip_reason) for f in skipped] == [
+            ("drop/notes.txt", "unsupported_file_type")]
+        return job.job_id
+
+    job_id = run(scenario)
+    body = raw(sandbox, "GET", f"/import-jobs/{job_id}").json()
+    assert body["skipped_files"] == [{"path": "drop/notes.txt", "reason": "unsupported_file_type"}]
+    listed = raw(sandbox, "GET", "/import-jobs").json()
+    assert all(isinstance(j["skipped_files"], list) for j in listed)
