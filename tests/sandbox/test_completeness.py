@@ -322,6 +322,36 @@ def _azure(s: Scenario) -> dict[str, Any]:
             "scopes": ["import"], "import_mode": "all"}
 
 
+HOOK = {"name": "Shape hook", "url": "http://127.0.0.1:9/hook", "events": ["export.ready"],
+        "metadata": {"env": "shape"}}
+
+
+def _webhook(sb: Any, s: Scenario) -> str:
+    """A webhook (made once) whose test delivery failed: nothing listens on port 9."""
+    if "webhook" not in s.scratch:
+        made = raw(sb, "POST", "/webhooks", json=HOOK).json()
+        s.scratch["webhook"] = made["webhook_id"]
+        raw(sb, "POST", f"/webhooks/{made['webhook_id']}/test")
+    return s.scratch["webhook"]
+
+
+def _delivery(sb: Any, s: Scenario) -> str:
+    return str(raw(sb, "GET", f"/webhooks/{_webhook(sb, s)}/deliveries").json()[0]["delivery_id"])
+
+
+def _hook_get(suffix: str) -> Request:
+    return lambda sb, s: raw(sb, "GET", f"/webhooks/{_webhook(sb, s)}{suffix}")
+
+
+def _hook_post(suffix: str) -> Request:
+    return lambda sb, s: raw(sb, "POST", f"/webhooks/{_webhook(sb, s)}{suffix}")
+
+
+def _delete_webhook(sb: Any, s: Scenario) -> httpx.Response:
+    made = raw(sb, "POST", "/webhooks", json=HOOK).json()
+    return raw(sb, "DELETE", f"/webhooks/{made['webhook_id']}")
+
+
 def _run_body(s: Scenario) -> dict[str, Any]:
     return {"prompt_id": s.prompt_id, "target": {"type": "videos", "video_ids": [s.video_id]},
             "video_segmentation_type": "smart", "audio_segmentation_type": "content_aware",
@@ -428,23 +458,44 @@ CASES = [
     Case("GET", "/exports/{}", T.Export, "object", _get(lambda s: f"/exports/{s.export_id}")),
     Case("POST", "/exports/{}/download-url", T.ExportDownloadUrlResult, "object",
          _post(lambda s: f"/exports/{s.export_id}/download-url")),
+    # webhooks
+    Case("POST", "/webhooks", T.WebhookWithSecret, "object",
+         _post(lambda s: "/webhooks", lambda s: HOOK)),
+    Case("GET", "/webhooks", T.Webhook, "list", _get(lambda s: "/webhooks")),
+    Case("GET", "/webhooks/{}", T.Webhook, "object", _hook_get("")),
+    Case("PATCH", "/webhooks/{}", T.Webhook, "object",
+         lambda sb, s: raw(sb, "PATCH", f"/webhooks/{_webhook(sb, s)}",
+                           json={"name": "Shape hook renamed"})),
+    Case("DELETE", "/webhooks/{}", T.DeleteResponse, "object", _delete_webhook),
+    Case("POST", "/webhooks/{}/rotate-secret", T.RotateSecretResponse, "object",
+         _hook_post("/rotate-secret")),
+    Case("POST", "/webhooks/{}/test", T.WebhookTestResponse, "object", _hook_post("/test")),
+    Case("GET", "/webhooks/{}/deliveries", T.WebhookDelivery, "list", _hook_get("/deliveries")),
+    Case("GET", "/webhooks/deliveries/{}", T.WebhookDelivery, "object",
+         lambda sb, s: raw(sb, "GET", f"/webhooks/deliveries/{_delivery(sb, s)}")),
+    Case("POST", "/webhooks/deliveries/{}/retry", T.WebhookDelivery, "object",
+         lambda sb, s: raw(sb, "POST", f"/webhooks/deliveries/{_delivery(sb, s)}/retry")),
+    # usage and rate limits
+    Case("GET", "/usage", T.CurrentUsage, "object", _get(lambda s: "/usage")),
+    Case("GET", "/usage/history", T.UsageHistory, "object", _get(lambda s: "/usage/history")),
+    Case("GET", "/usage/details", T.UsageDetail, "list", _get(lambda s: "/usage/details")),
+    Case("GET", "/usage/breakdown", T.UsageBreakdown, "object",
+         _get(lambda s: "/usage/breakdown")),
+    Case("GET", "/usage/metric-types", T.UsageMetricTypeInfo, "list",
+         _get(lambda s: "/usage/metric-types")),
+    Case("GET", "/rate-limit/status", T.RateLimitStatus, "object",
+         _get(lambda s: "/rate-limit/status")),
+    Case("POST", "/rate-limit/refresh", T.RateLimitStatus, "object",
+         _post(lambda s: "/rate-limit/refresh")),
 ]
 
-# Served, but not JSON (checked byte for byte in test_exports.py).
-NOT_JSON = {("ITER_BYTES", "/exports/{}/download")}
+# Served, but with no model to walk: the export's bytes (checked byte for byte in
+# test_exports.py) and the event names (a bare array of strings, test_webhooks.py).
+NOT_JSON = {("ITER_BYTES", "/exports/{}/download"), ("GET", "/webhooks/events")}
 
 # SDK endpoints the sandbox does not serve yet, with who adds them.
-WEBHOOKS = "issue 14 part 2 (usage, rate limits, webhooks)"
 SEARCH = "issue 15 (search)"
 NOT_SERVED: dict[tuple[str, str], str] = {
-    **{(m, p): WEBHOOKS for m, p in [
-        ("POST", "/webhooks"), ("GET", "/webhooks"), ("GET", "/webhooks/{}"),
-        ("PATCH", "/webhooks/{}"), ("DELETE", "/webhooks/{}"), ("GET", "/webhooks/events"),
-        ("GET", "/webhooks/{}/deliveries"), ("GET", "/webhooks/deliveries/{}"),
-        ("POST", "/webhooks/deliveries/{}/retry"), ("POST", "/webhooks/{}/rotate-secret"),
-        ("POST", "/webhooks/{}/test"), ("GET", "/usage"), ("GET", "/usage/breakdown"),
-        ("GET", "/usage/details"), ("GET", "/usage/history"), ("GET", "/usage/metric-types"),
-        ("GET", "/rate-limit/status"), ("POST", "/rate-limit/refresh")]},
     **{(m, p): SEARCH for m, p in [
         ("POST", "/indexes/{}/search"), ("POST", "/indexes/{}/image-search"),
         ("POST", "/indexes/{}/multimodal-search"), ("POST", "/playground/search"),
