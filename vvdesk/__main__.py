@@ -74,7 +74,7 @@ def main(argv: list[str] | None = None) -> int:
     app = QApplication(sys.argv[:1])
     app.setApplicationName("vvdesk")
     app.setOrganizationName("vvdesk")
-    app.setDesktopFileName("vvdesk")
+    app.setDesktopFileName("com.vectormethods.vvdesk")  # the installed .desktop file
     app.setQuitOnLastWindowClosed(False)  # we quit after cleanup, not before
 
     from vvdesk import gc_guard
