@@ -34,16 +34,19 @@ def make_session(sandbox: Any, profile: str = "p") -> ApiSession:
 
 
 def count_calls(client: Any) -> dict[str, int]:
-    """Test instrumentation: wrap the SDK's export reads with counters (no behaviour change)."""
+    """Test instrumentation: count the export reads on the SDK's transport (no behaviour
+    change): GET /exports is a list, GET /exports/{id} a single fetch."""
     counts = {"list": 0, "retrieve": 0}
-    for name in counts:
-        original = getattr(client.exports, name)
+    original = client._http.get
 
-        def counted(*a: Any, _n: str = name, _o: Any = original, **k: Any) -> Any:
-            counts[_n] += 1
-            return _o(*a, **k)
+    def counted(endpoint: str, *a: Any, **k: Any) -> Any:
+        if endpoint == "/exports":
+            counts["list"] += 1
+        elif endpoint.startswith("/exports/"):
+            counts["retrieve"] += 1
+        return original(endpoint, *a, **k)
 
-        setattr(client.exports, name, counted)
+    client._http.get = counted
     return counts
 
 

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from vvdesk.api.errors import UserFacingError
 from vvdesk.api.ids import in_path
+from vvdesk.api.rows import unreadable
 from vvdesk.vocab import EXPORT_FIELDS, IMPORT_FIELDS, AutomationKind, automation_problems
 
 if TYPE_CHECKING:
@@ -30,6 +31,13 @@ def body_for(kind: Kind, cfg: dict[str, Any]) -> dict[str, Any]:
     return body
 
 
+def _settings(answer: Any) -> dict[str, Any]:
+    """The answer as automation settings; anything else (a list, text) is said in words."""
+    if not isinstance(answer, dict):
+        raise unreadable("automation settings")
+    return dict(answer)
+
+
 class AutomationsApi:
     def __init__(self, client: AsyncVideoVector) -> None:
         self._http = client._http  # the SDK's transport: same headers, envelope, retries
@@ -43,7 +51,7 @@ class AutomationsApi:
         from videovector import NotFoundError
 
         try:
-            return dict(await self._http.get(self._path(index_id, kind)))
+            return _settings(await self._http.get(self._path(index_id, kind)))
         except NotFoundError as exc:
             if "automation" in (exc.error_code or "") or not exc.error_code:
                 return None
@@ -53,10 +61,11 @@ class AutomationsApi:
         """Save the whole configuration; refused here (field named) when a rule says no."""
         for field, why in automation_problems(kind, cfg).items():
             raise UserFacingError(why, field=field)
-        return dict(await self._http.put(self._path(index_id, kind), json=body_for(kind, cfg)))
+        return _settings(await self._http.put(self._path(index_id, kind),
+                                              json=body_for(kind, cfg)))
 
     async def set_paused(self, index_id: str, kind: Kind, paused: bool) -> dict[str, Any]:
         action = "pause" if paused else "resume"
-        return dict(await self._http.post(
+        return _settings(await self._http.post(
             f"{self._path(index_id, kind)}/{action}",
             idempotency_key=f"automation-{action}:{uuid.uuid4().hex}"))

@@ -27,6 +27,7 @@ from PySide6.QtCore import QObject, Signal
 
 from vvdesk.api.errors import ApiProblem, ProblemKind, describe
 from vvdesk.api.ids import in_path
+from vvdesk.api.rows import list_exports
 from vvdesk.services.journal import Journal
 from vvdesk.services.session import ApiSession
 from vvdesk.vocab import export_is_terminal
@@ -105,6 +106,7 @@ class ExportTracker(QObject):
         self._wake = asyncio.Event()
         self._force_list = False
         self._failing = False
+        self._unreadable = 0  # rows of the last list that could not be read
         self._ready = False
         self.autostart = True
         self.cycles = 0
@@ -199,12 +201,17 @@ class ExportTracker(QObject):
         self._force_list = False
         await self._budget()
         try:
-            items = await self._s.poll_client.exports.list(limit=LIST_LIMIT)
+            rows = await list_exports(self._s.poll_client, LIST_LIMIT)
         except Exception as exc:  # any failure: back off, say it once
             return self._failure("Checking exports", describe(exc))
         self._failing = False
         self._s.mark_ok()
+        items = rows.items
         self.listed.emit(items)
+        unreadable = rows.problem()
+        if unreadable is not None and len(rows.skipped) != self._unreadable:
+            self.problem.emit("Checking exports", unreadable)  # once per new count
+        self._unreadable = len(rows.skipped)
         now = self.clock()
         changed = False
         listed_ids = set()
@@ -224,6 +231,9 @@ class ExportTracker(QObject):
                     await self._forget(t.export_id, "gone")
                     self.gone.emit(t.export_id, problem)
                     changed = True
+                    continue
+                if problem.kind is ProblemKind.BAD_RESPONSE:  # unreadable: the others first
+                    t.last_seen = now
                     continue
                 return self._failure("Checking an export", problem)
             self.export_changed.emit(export)

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QObject, Signal
 
 from vvdesk.api.ids import in_path
+from vvdesk.api.rows import Rows, list_indexes
 from vvdesk.services.session import ApiSession
 
 if TYPE_CHECKING:
@@ -36,12 +37,14 @@ class IndexService(QObject):
         return self._s.reporter(self.failed, action)
 
     def refresh(self, include_defaults: bool = True) -> None:
-        async def load() -> list[Index]:
-            return await self._s.client.indexes.list(include_defaults=include_defaults)
+        async def load() -> Rows:
+            return await list_indexes(self._s.client, include_defaults)
 
-        def ok(items: list[Index]) -> None:
+        def ok(rows: Rows) -> None:
             self._s.mark_ok()
-            self.loaded.emit(items)
+            self.loaded.emit(rows.items)
+            if (problem := rows.problem()) is not None:
+                self.failed.emit("Loading the indexes", problem)
 
         report = self._fail("Loading the indexes")
 

@@ -13,15 +13,14 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QObject, Signal
 
 from vvdesk.api.ids import in_path
+from vvdesk.api.rows import CursorTrail, media_runs
 from vvdesk.services.session import ApiSession
 from vvdesk.vocab import import_job_is_terminal, media_in_progress
 
 if TYPE_CHECKING:
-    from videovector import ImportJob, PromptRun, Segment, Video
+    from videovector import AsyncPage, ImportJob, PromptRun, Segment, Video
 
     from vvdesk.api.errors import ApiProblem
-
-    Page = tuple[str, list[Video], str | None, bool]  # scope, videos, next cursor, first
 
 PLAYGROUND = ""  # scope id of the playground (media without an index)
 PAGE_SIZE = 50
@@ -48,6 +47,8 @@ class MediaService(QObject):
         self.status_poll_s = status_poll_s
         self.scope: str | None = None
         self._watched: set[str] = set()
+        self._trail = CursorTrail()  # of the media listing
+        self._segment_trail = CursorTrail()
 
     def _fail(self, action: str) -> Callable[[ApiProblem], None]:
         return self._s.reporter(self.failed, action)
@@ -55,24 +56,28 @@ class MediaService(QObject):
     # lists -----------------------------------------------------------------------
     def load(self, scope: str | None, cursor: str | None = None) -> None:
         """First page (cursor None) or a next page of an index's media or the playground."""
+        if scope != self.scope or cursor is None:
+            self._trail.reset()
         self.scope = scope
         if scope is None:
             return
         client = self._s.client
 
-        async def fetch() -> Page:
+        async def fetch() -> AsyncPage[Video]:
             if scope == PLAYGROUND:
-                page = await client.videos.list_playground(limit=self.page_size, cursor=cursor)
-            else:
-                page = await client.indexes.list_videos(in_path(scope), limit=self.page_size,
-                                                        cursor=cursor)
-            more = page.next_cursor if page.has_more else None
-            return scope, list(page.data), more, cursor is None
+                return await client.videos.list_playground(limit=self.page_size, cursor=cursor)
+            return await client.indexes.list_videos(in_path(scope), limit=self.page_size,
+                                                    cursor=cursor)
 
-        def ok(result: Page) -> None:
+        def ok(page: AsyncPage[Video]) -> None:
             self._s.mark_ok()
-            if result[0] == self.scope:
-                self.page_loaded.emit(*result)
+            if scope != self.scope:
+                return
+            offered = page.next_cursor if page.has_more else None
+            more, stopped = self._trail.follow(cursor, offered, "media item")
+            self.page_loaded.emit(scope, list(page.data), more, cursor is None)
+            if stopped is not None:
+                self.failed.emit("Loading the media", stopped)
 
         self._s.jobs.run(f"media.page:{scope}:{cursor or ''}", fetch(), on_ok=ok,
                          on_error=self._fail("Loading the media"))
@@ -107,8 +112,8 @@ class MediaService(QObject):
 
         async def fetch() -> tuple[Video, list[PromptRun]]:
             video, runs = await asyncio.gather(client.videos.retrieve(in_path(video_id)),
-                                               client.videos.list_prompt_runs(in_path(video_id)))
-            return video, list(runs)
+                                               media_runs(client, video_id))
+            return video, runs.items
 
         self._s.jobs.run("media.details", fetch(), on_ok=lambda r: self.details_loaded.emit(*r),
                          on_error=self._fail("Loading the media details"))
@@ -116,15 +121,22 @@ class MediaService(QObject):
     def segments(self, video_id: str, run_id: str | None, cursor: str | None = None) -> None:
         client = self._s.client
 
-        async def fetch() -> tuple[str, list[Segment], str | None, bool]:
-            page = await client.videos.list_segments(
+        if cursor is None:
+            self._segment_trail.reset()
+
+        async def fetch() -> AsyncPage[Segment]:
+            return await client.videos.list_segments(
                 in_path(video_id), run_id=run_id or None, latest_run=None if run_id else True,
                 limit=self.page_size, cursor=cursor)
-            more = page.next_cursor if page.has_more else None
-            return video_id, list(page.data), more, cursor is None
 
-        self._s.jobs.run(f"media.segments:{cursor or ''}", fetch(),
-                         on_ok=lambda r: self.segments_loaded.emit(*r),
+        def ok(page: AsyncPage[Segment]) -> None:
+            offered = page.next_cursor if page.has_more else None
+            more, stopped = self._segment_trail.follow(cursor, offered, "segment")
+            self.segments_loaded.emit(video_id, list(page.data), more, cursor is None)
+            if stopped is not None:
+                self.failed.emit("Loading the segments", stopped)
+
+        self._s.jobs.run(f"media.segments:{cursor or ''}", fetch(), on_ok=ok,
                          on_error=self._fail("Loading the segments"))
 
     def delete(self, video_id: str) -> None:

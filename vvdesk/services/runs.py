@@ -15,12 +15,12 @@ from PySide6.QtCore import QObject, Signal
 
 from vvdesk.api.errors import ApiProblem, ProblemKind, describe
 from vvdesk.api.ids import in_path
+from vvdesk.api.rows import CursorTrail, Rows, index_runs_page, list_runs, media_runs
 from vvdesk.services.session import ApiSession
 from vvdesk.vocab import run_is_terminal as is_terminal
 
 if TYPE_CHECKING:
     from videovector import (
-        AsyncPage,
         Prompt,
         PromptRun,
         PromptRunCostEstimate,
@@ -50,6 +50,7 @@ class RunService(QObject):
         self._watched: dict[str, str] = {}  # run_id → last status
         self._wake = asyncio.Event()
         self._interval = WATCH_MIN_S
+        self._trail = CursorTrail()
 
     def _fail(self, action: str) -> Callable[[ApiProblem], None]:
         return self._s.reporter(self.failed, action)
@@ -57,6 +58,7 @@ class RunService(QObject):
     # lists ---------------------------------------------------------------------
     def load_index(self, index_id: str) -> None:
         self._index_id, self._cursor = index_id, None
+        self._trail.reset()
         self._page(index_id, first=True)
 
     def fetch_more(self, cursor: str) -> None:
@@ -67,33 +69,41 @@ class RunService(QObject):
     def _page(self, index_id: str, first: bool) -> None:
         cursor = self._cursor
 
-        async def load() -> AsyncPage[PromptRun]:
-            return await self._s.client.indexes.list_prompt_runs(in_path(index_id), limit=PAGE,
-                                                                 cursor=cursor)
+        async def load() -> Rows:
+            return await index_runs_page(self._s.client, index_id, PAGE, cursor)
 
-        def ok(page: AsyncPage[PromptRun]) -> None:
+        def ok(page: Rows) -> None:
             if index_id != self._index_id:
                 return
             self._s.mark_ok()
-            self._cursor = page.next_cursor if page.has_more else None
-            self.loaded.emit(list(page.data), self._cursor, first)
-            self.watch([r for r in page.data if not is_terminal(r.status)])
+            self._cursor, stopped = self._trail.follow(cursor, page.next_cursor, "run")
+            self.loaded.emit(page.items, self._cursor, first)
+            self.watch([r for r in page.items if not is_terminal(r.status)])
+            for problem in (page.problem(), stopped):
+                if problem is not None:
+                    self.failed.emit("Loading runs", problem)
 
         self._s.jobs.run("runs.page", load(), on_ok=ok, on_error=self._fail("Loading runs"))
 
     def load_media(self, video_ids: list[str]) -> None:
         self._index_id, self._cursor = None, None
 
-        async def load() -> list[PromptRun]:
+        async def load() -> Rows:
             seen: dict[str, PromptRun] = {}
+            every = Rows([], "run")
             for vid in video_ids:
-                for run in await self._s.client.videos.list_prompt_runs(in_path(vid)):
+                rows = await media_runs(self._s.client, vid)
+                every.skipped += rows.skipped
+                for run in rows.items:
                     seen[run.run_id] = run
-            return sorted(seen.values(), key=lambda r: r.executed_at, reverse=True)
+            every.items = sorted(seen.values(), key=lambda r: r.executed_at, reverse=True)
+            return every
 
-        def ok(runs: list[PromptRun]) -> None:
-            self.loaded.emit(runs, None, True)
-            self.watch([r for r in runs if not is_terminal(r.status)])
+        def ok(rows: Rows) -> None:
+            self.loaded.emit(rows.items, None, True)
+            self.watch([r for r in rows.items if not is_terminal(r.status)])
+            if (problem := rows.problem()) is not None:
+                self.failed.emit("Loading runs of the media", problem)
 
         self._s.jobs.run("runs.page", load(), on_ok=ok,
                          on_error=self._fail("Loading runs of the media"))
@@ -169,7 +179,7 @@ class RunService(QObject):
 
     async def _watch_cycle(self) -> bool:
         try:
-            listed = {r.run_id: r for r in await self._s.client.prompt_runs.list(limit=200)}
+            listed = {r.run_id: r for r in (await list_runs(self._s.client, 200)).items}
         except Exception as exc:
             problem = describe(exc)
             self._s.note_problem(problem)

@@ -1,0 +1,182 @@
+"""Lists read row by row, and cursor pages that cannot loop.
+
+The SDK validates a list answer as a whole (`[Model.model_validate(r) for r in answer]`),
+so one malformed row (a missing id, a number where text belongs) fails the entire list.
+These readers fetch the same endpoints through the SDK's own transport (same headers,
+envelope and retries) and validate each row on its own: the good rows are returned, the
+bad ones are counted and described for the log, and `Rows.problem()` says it in words.
+
+`CursorTrail` remembers the cursors one listing has used: a server that answers a cursor
+again (or pages without end) ends the listing with a problem instead of a request loop.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from vvdesk.api.errors import ApiProblem, ProblemKind, UserFacingError
+from vvdesk.api.ids import in_path
+
+if TYPE_CHECKING:
+    from videovector import AsyncVideoVector
+
+log = logging.getLogger(__name__)
+MAX_PAGES = 2000  # one listing never asks more pages than this (100k rows at 50 a page)
+
+
+@dataclass
+class Rows:
+    """The readable rows of one answer (a list or a page) and what was wrong with the rest."""
+
+    items: list[Any]
+    noun: str  # what a row is, in words ("export", "run")
+    skipped: list[str] = field(default_factory=list)  # per bad row, for the log
+    has_more: bool = False
+    next_cursor: str | None = None
+
+    def problem(self) -> ApiProblem | None:
+        """One message for every row that could not be read, or None when all could."""
+        if not self.skipped:
+            return None
+        n = len(self.skipped)
+        rows = f"{n} {self.noun}{'s' if n != 1 else ''}"
+        shown = len(self.items)
+        return ApiProblem(ProblemKind.BAD_RESPONSE, (
+            f"The server sent {rows} that vvdesk cannot read (a value was missing or of the "
+            f"wrong kind), so {'they are' if n != 1 else 'it is'} not shown; the other "
+            f"{shown} {'are' if shown != 1 else 'is'} shown. Refresh later; if it keeps "
+            "happening, tell the server's admin."))
+
+
+def unreadable(what: str) -> UserFacingError:
+    return UserFacingError(f"The server answered with something that is not {what}. Try "
+                           "again later; if it keeps happening, tell the server's admin.",
+                           ProblemKind.BAD_RESPONSE)
+
+
+def _why(exc: Exception) -> str:
+    errors = getattr(exc, "errors", None)
+    if not callable(errors):
+        return str(exc)
+    first = errors()[0] if errors() else {}
+    where = ".".join(str(p) for p in first.get("loc", ())) or "the row"
+    return f"{where}: {first.get('msg', 'unreadable')}"
+
+
+def read_rows(answer: Any, model: Any, noun: str, key: str) -> Rows:
+    """Validate each row of a list answer on its own."""
+    if not isinstance(answer, list):
+        raise unreadable(f"a list of {noun}s")
+    rows = Rows([], noun)
+    for i, raw in enumerate(answer):
+        try:
+            if not isinstance(raw, dict) or not raw.get(key) or not isinstance(raw[key], str):
+                raise ValueError(f"{key}: missing or not text")
+            rows.items.append(model.model_validate(raw))
+        except ValueError as exc:  # pydantic's ValidationError is a ValueError
+            ident = raw.get(key) if isinstance(raw, dict) else None
+            rows.skipped.append(f"{noun} #{i} ({ident!r}): {_why(exc)}")
+    if rows.skipped:
+        log.warning("skipped %d unreadable %s rows: %s", len(rows.skipped), noun,
+                    "; ".join(rows.skipped[:5]))
+    return rows
+
+
+def read_page(answer: Any, model: Any, noun: str, key: str) -> Rows:
+    """A cursor page (`{data, pagination}`), validated row by row."""
+    if not isinstance(answer, dict) or not isinstance(answer.get("data"), list):
+        raise unreadable(f"a page of {noun}s")
+    rows = read_rows(answer["data"], model, noun, key)
+    pagination = answer.get("pagination")
+    pagination = pagination if isinstance(pagination, dict) else {}
+    cursor = pagination.get("next_cursor")
+    rows.next_cursor = cursor if isinstance(cursor, str) and cursor else None
+    rows.has_more = bool(pagination.get("has_more")) and rows.next_cursor is not None
+    if not rows.has_more:
+        rows.next_cursor = None
+    return rows
+
+
+class CursorTrail:
+    """The cursors one listing has used; `follow` refuses a repeated one or one too many."""
+
+    def __init__(self, max_pages: int = MAX_PAGES) -> None:
+        self.max_pages = max_pages
+        self.pages = 0
+        self._seen: set[str] = set()
+
+    def reset(self) -> None:
+        self.pages, self._seen = 0, set()
+
+    def follow(self, used: str | None, offered: str | None, noun: str) -> tuple[
+            str | None, ApiProblem | None]:
+        """The cursor to ask with next (None: the listing ends) and why it ended early."""
+        self.pages += 1
+        if used:
+            self._seen.add(used)
+        if offered is None:
+            return None, None
+        if offered in self._seen:
+            return None, ApiProblem(ProblemKind.BAD_RESPONSE, (
+                f"The server kept sending the same page of {noun}s, so vvdesk stopped "
+                f"asking after {self.pages} page{'s' if self.pages != 1 else ''}. The list "
+                "may be incomplete; refresh it later."))
+        if self.pages >= self.max_pages:
+            return None, ApiProblem(ProblemKind.BAD_RESPONSE, (
+                f"The list of {noun}s is longer than vvdesk shows ({self.pages} pages); "
+                "the rest is not loaded. Narrow it down (another index) to see the rest."))
+        return offered, None
+
+
+async def all_pages(fetch: Callable[[str | None], Awaitable[tuple[list[Any], str | None]]],
+                    noun: str, max_pages: int = MAX_PAGES) -> tuple[list[Any], ApiProblem | None]:
+    """Every item of a cursor listing, `fetch(cursor) -> (items, next_cursor)`; stops at a
+    repeated cursor or after max_pages (for loops that page to the end by themselves)."""
+    trail, items, cursor = CursorTrail(max_pages), [], None
+    while True:
+        page, offered = await fetch(cursor)
+        items += page
+        cursor, problem = trail.follow(cursor, offered, noun)
+        if cursor is None:
+            return items, problem
+
+
+# the lists vvdesk shows ------------------------------------------------------------------
+async def list_exports(client: AsyncVideoVector, limit: int) -> Rows:
+    from videovector import Export
+
+    return read_rows(await client._http.get("/exports", params={"limit": limit}), Export,
+                     "export", "export_id")
+
+
+async def list_runs(client: AsyncVideoVector, limit: int) -> Rows:
+    from videovector import PromptRun
+
+    return read_rows(await client._http.get("/prompt-runs", params={"limit": limit}),
+                     PromptRun, "run", "run_id")
+
+
+async def media_runs(client: AsyncVideoVector, video_id: str) -> Rows:
+    from videovector import PromptRun
+
+    return read_rows(await client._http.get(f"/videos/{in_path(video_id)}/prompt-runs"),
+                     PromptRun, "run", "run_id")
+
+
+async def index_runs_page(client: AsyncVideoVector, index_id: str, limit: int,
+                          cursor: str | None) -> Rows:
+    from videovector import PromptRun
+
+    params: dict[str, Any] = {"limit": limit, "cursor": cursor}
+    return read_page(await client._http.get(f"/indexes/{in_path(index_id)}/prompt-runs",
+                                            params=params), PromptRun, "run", "run_id")
+
+
+async def list_indexes(client: AsyncVideoVector, include_defaults: bool) -> Rows:
+    from videovector import Index
+
+    return read_rows(await client._http.get("/indexes", params={
+        "include_defaults": include_defaults}), Index, "index", "index_id")
