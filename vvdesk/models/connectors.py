@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from enum import IntEnum
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject
 
 from vvdesk.format import when
-from vvdesk.models.keyed import Column, KeyedTableModel
+from vvdesk.models.keyed import Column, KeyedTableModel, in_order
 
 if TYPE_CHECKING:
     from videovector import Connector
@@ -27,17 +28,28 @@ def _last_test(c: Connector) -> str:
                                               if c.last_test_error else "")
 
 
+class ConnectorColumn(IntEnum):
+    NAME = 0
+    PROVIDER = 1
+    LOCATION = 2
+    SCOPES = 3
+    IMPORT_MODE = 4
+    EXPORT_FOLDER = 5
+    STATUS = 6
+    LAST_TEST = 7
+
+
 class ConnectorModel(KeyedTableModel):
-    columns = [
-        Column("Name", lambda c: c.name),
-        Column("Provider", lambda c: c.provider),
-        Column("Bucket / container", _location),
-        Column("Scopes", lambda c: ", ".join(c.scopes or [])),
-        Column("Import mode", lambda c: c.import_mode),
-        Column("Export folder", lambda c: c.export_base_path or ""),
-        Column("Status", lambda c: c.status),
-        Column("Last test", _last_test, tooltip=_last_test),
-    ]
+    columns = in_order(ConnectorColumn, {
+        ConnectorColumn.NAME: Column("Name", lambda c: c.name),
+        ConnectorColumn.PROVIDER: Column("Provider", lambda c: c.provider),
+        ConnectorColumn.LOCATION: Column("Bucket / container", _location),
+        ConnectorColumn.SCOPES: Column("Scopes", lambda c: ", ".join(c.scopes or [])),
+        ConnectorColumn.IMPORT_MODE: Column("Import mode", lambda c: c.import_mode),
+        ConnectorColumn.EXPORT_FOLDER: Column("Export folder", lambda c: c.export_base_path or ""),
+        ConnectorColumn.STATUS: Column("Status", lambda c: c.status),
+        ConnectorColumn.LAST_TEST: Column("Last test", _last_test, tooltip=_last_test),
+    })
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(key=lambda c: c.connector_id, parent=parent)

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from enum import IntEnum
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, QSortFilterProxyModel, Qt
 
 from vvdesk.format import human_size, when
-from vvdesk.models.keyed import AnyIndex, Column, KeyedTableModel
+from vvdesk.models.keyed import AnyIndex, Column, KeyedTableModel, in_order
 
 if TYPE_CHECKING:
     from videovector import Export
@@ -22,19 +23,32 @@ def destination(e: Export) -> str:
     return "download"
 
 
-class ExportListModel(KeyedTableModel):
-    columns = [
-        Column("Type", lambda e: "index" if e.export_type == "index" else "run"),
-        Column("Target", lambda e: e.target_id),
-        Column("Status", lambda e: e.status),
-        Column("Destination", destination, tooltip=destination),
-        Column("Size", lambda e: human_size(e.file_size_bytes),
-               sort=lambda e: e.file_size_bytes or 0),
-        Column("Created", lambda e: when(e.created_at)),
-        Column("Completed", lambda e: when(e.completed_at)),
-        Column("Error", lambda e: e.error_message or "", tooltip=lambda e: e.error_message),
-    ]
+class ExportColumn(IntEnum):
+    TYPE = 0
+    TARGET = 1
     STATUS = 2
+    DESTINATION = 3
+    SIZE = 4
+    CREATED = 5
+    COMPLETED = 6
+    ERROR = 7
+
+
+class ExportListModel(KeyedTableModel):
+    columns = in_order(ExportColumn, {
+        ExportColumn.TYPE: Column("Type", lambda e: "index" if e.export_type == "index"
+                                  else "run"),
+        ExportColumn.TARGET: Column("Target", lambda e: e.target_id),
+        ExportColumn.STATUS: Column("Status", lambda e: e.status),
+        ExportColumn.DESTINATION: Column("Destination", destination, tooltip=destination),
+        ExportColumn.SIZE: Column("Size", lambda e: human_size(e.file_size_bytes),
+                                  sort=lambda e: e.file_size_bytes or 0),
+        ExportColumn.CREATED: Column("Created", lambda e: when(e.created_at)),
+        ExportColumn.COMPLETED: Column("Completed", lambda e: when(e.completed_at)),
+        ExportColumn.ERROR: Column("Error", lambda e: e.error_message or "",
+                                   tooltip=lambda e: e.error_message),
+    })
+    STATUS = ExportColumn.STATUS
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(key=lambda e: e.export_id, parent=parent)

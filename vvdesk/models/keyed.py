@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from enum import IntEnum
 from typing import Any
 
 from PySide6.QtCore import (
@@ -33,6 +34,14 @@ class Column:
     show: Callable[[Any], Any]
     sort: Callable[[Any], Any] | None = None
     tooltip: Callable[[Any], str | None] | None = None
+
+
+def in_order(order: type[IntEnum], spec: dict[Any, Column]) -> list[Column]:
+    """A model's columns in the order of its column enum (every member once), so code says
+    `MediaColumn.STATUS`, never a column number."""
+    if set(spec) != set(order):
+        raise ValueError(f"columns {sorted(spec)} do not match {order.__name__}")
+    return [spec[member] for member in sorted(order)]
 
 
 def text(value: Any) -> str:

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from enum import IntEnum
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QModelIndex, QObject, QPersistentModelIndex, Qt
 
-from vvdesk.models.keyed import KEY_ROLE, Column, CursorPagedModel, text
+from vvdesk.models.keyed import KEY_ROLE, Column, CursorPagedModel, in_order, text
 from vvdesk.vocab import media_in_progress
 
 if TYPE_CHECKING:
@@ -18,13 +19,21 @@ def _created(v: Video) -> str:
     return raw[:19].replace("T", " ")
 
 
+class MediaColumn(IntEnum):
+    TITLE = 0
+    TYPE = 1
+    STATUS = 2
+    CREATED = 3
+
+
 class MediaModel(CursorPagedModel):
-    columns = [
-        Column("Title", lambda v: v.title, tooltip=lambda v: f"{v.title}\nid: {v.video_id}"),
-        Column("Type", lambda v: getattr(v, "media_type", None) or "video"),
-        Column("Status", lambda v: v.status),
-        Column("Created", _created, sort=lambda v: text(v.created_at)),
-    ]
+    columns = in_order(MediaColumn, {
+        MediaColumn.TITLE: Column("Title", lambda v: v.title,
+                                  tooltip=lambda v: f"{v.title}\nid: {v.video_id}"),
+        MediaColumn.TYPE: Column("Type", lambda v: getattr(v, "media_type", None) or "video"),
+        MediaColumn.STATUS: Column("Status", lambda v: v.status),
+        MediaColumn.CREATED: Column("Created", _created, sort=lambda v: text(v.created_at)),
+    })
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(key=lambda v: v.video_id, parent=parent)
@@ -44,12 +53,14 @@ class MediaModel(CursorPagedModel):
         self._deleting[video_id] = status
         i = self.row_of(video_id)
         if i >= 0:
-            self.dataChanged.emit(self.index(i, 2), self.index(i, 2))
+            self.dataChanged.emit(self.index(i, MediaColumn.STATUS),
+                                  self.index(i, MediaColumn.STATUS))
 
     def data(self, index: QModelIndex | QPersistentModelIndex,
              role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         value = super().data(index, role)
-        if role == Qt.ItemDataRole.DisplayRole and index.isValid() and index.column() == 2:
+        if (role == Qt.ItemDataRole.DisplayRole and index.isValid()
+                and index.column() == MediaColumn.STATUS):
             key = super().data(index, KEY_ROLE)
             if key in self._deleting:
                 return f"{self._deleting[key]}…"

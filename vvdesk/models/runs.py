@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from enum import IntEnum
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject
 
 from vvdesk.format import when
-from vvdesk.models.keyed import Column, CursorPagedModel
+from vvdesk.models.keyed import Column, CursorPagedModel, in_order
 from vvdesk.vocab import run_is_terminal
 
 if TYPE_CHECKING:
@@ -27,17 +28,27 @@ def media(r: PromptRun) -> str:
     return f"{done}/{total}" + (f", {failed} failed" if failed else "")
 
 
+class RunColumn(IntEnum):
+    PROMPT = 0
+    STATUS = 1
+    SEGMENTS = 2
+    MEDIA = 3
+    EXECUTED = 4
+
+
 class RunListModel(CursorPagedModel):
     """Runs of an index (cursor pages: the view asks `more_wanted(cursor)`) or of the
     selected media (one list, no cursor)."""
 
-    columns = [
-        Column("Prompt", lambda r: r.prompt_name, tooltip=lambda r: f"run id: {r.run_id}"),
-        Column("Status", lambda r: r.status),
-        Column("Segments", segments, sort=lambda r: r.completed_segments),
-        Column("Media", media),
-        Column("Executed", lambda r: when(r.executed_at), sort=lambda r: r.executed_at),
-    ]
+    columns = in_order(RunColumn, {
+        RunColumn.PROMPT: Column("Prompt", lambda r: r.prompt_name,
+                                 tooltip=lambda r: f"run id: {r.run_id}"),
+        RunColumn.STATUS: Column("Status", lambda r: r.status),
+        RunColumn.SEGMENTS: Column("Segments", segments, sort=lambda r: r.completed_segments),
+        RunColumn.MEDIA: Column("Media", media),
+        RunColumn.EXECUTED: Column("Executed", lambda r: when(r.executed_at),
+                                   sort=lambda r: r.executed_at),
+    })
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(key=lambda r: r.run_id, parent=parent)

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from enum import IntEnum
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject
 
-from vvdesk.models.keyed import Column, CursorPagedModel
+from vvdesk.models.keyed import Column, CursorPagedModel, in_order
 
 if TYPE_CHECKING:
     from videovector import Segment
@@ -25,13 +26,23 @@ def _meta(s: Segment) -> str:
     return f"Failed: {why}" if why else ""
 
 
+class SegmentColumn(IntEnum):
+    START = 0
+    END = 1
+    STATUS = 2
+    METADATA = 3
+
+
 class SegmentModel(CursorPagedModel):
-    columns = [
-        Column("Start", lambda s: _t(s.start_time), sort=lambda s: float(s.start_time)),
-        Column("End", lambda s: _t(s.end_time), sort=lambda s: float(s.end_time)),
-        Column("Status", lambda s: s.segment_status),
-        Column("Metadata", lambda s: _meta(s), tooltip=lambda s: _meta(s) or None),
-    ]
+    columns = in_order(SegmentColumn, {
+        SegmentColumn.START: Column("Start", lambda s: _t(s.start_time),
+                                    sort=lambda s: float(s.start_time)),
+        SegmentColumn.END: Column("End", lambda s: _t(s.end_time),
+                                  sort=lambda s: float(s.end_time)),
+        SegmentColumn.STATUS: Column("Status", lambda s: s.segment_status),
+        SegmentColumn.METADATA: Column("Metadata", lambda s: _meta(s),
+                                       tooltip=lambda s: _meta(s) or None),
+    })
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(key=lambda s: s.segment_id, parent=parent)

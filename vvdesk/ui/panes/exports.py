@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from vvdesk.format import human_size
-from vvdesk.models.exports import ExportListModel, ExportScopeProxy, destination
+from vvdesk.models.exports import ExportColumn, ExportListModel, ExportScopeProxy, destination
 from vvdesk.models.keyed import OBJECT_ROLE, SORT_ROLE
 from vvdesk.vocab import EXPORT_RECREATABLE, export_is_completed, status_text
 
@@ -66,7 +66,7 @@ class ExportsPane(QWidget):
         self.view = QTableView()
         self.view.setModel(self.proxy)
         self.view.setSortingEnabled(True)
-        self.view.sortByColumn(5, Qt.SortOrder.DescendingOrder)
+        self.view.sortByColumn(ExportColumn.CREATED, Qt.SortOrder.DescendingOrder)
         self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.view.horizontalHeader().setSectionResizeMode(

@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from vvdesk.models.keyed import OBJECT_ROLE, SORT_ROLE
-from vvdesk.models.media import MediaModel
+from vvdesk.models.media import MediaColumn, MediaModel
 from vvdesk.models.segments import SegmentModel
 from vvdesk.ui.dialogs import ask
 from vvdesk.ui.dialogs.register_uri import RegisterUriDialog
@@ -93,14 +93,15 @@ class MediaPane(QWidget):
         self.table = MediaTable()
         self.table.setModel(self.proxy)
         self.table.setSortingEnabled(True)
-        self.table.sortByColumn(3, Qt.SortOrder.DescendingOrder)
+        self.table.sortByColumn(MediaColumn.CREATED, Qt.SortOrder.DescendingOrder)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.verticalHeader().hide()
         self.table.setWordWrap(False)
         header = self.table.horizontalHeader()
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(MediaColumn.TITLE, QHeaderView.ResizeMode.Stretch)
         fm = self.table.fontMetrics()
-        for col, sample in ((1, "image"), (2, "not_processed…"), (3, "0000-00-00 00:00:00")):
+        for col, sample in ((MediaColumn.TYPE, "image"), (MediaColumn.STATUS, "not_processed…"),
+                            (MediaColumn.CREATED, "0000-00-00 00:00:00")):
             header.resizeSection(col, fm.horizontalAdvance(sample) + 28)
         self.table.selectionModel().selectionChanged.connect(self._selection)
         self.table.files_dropped.connect(self.upload_requested.emit)

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 
 from vvdesk.format import when
 from vvdesk.models.keyed import OBJECT_ROLE, SORT_ROLE
-from vvdesk.models.runs import RunListModel
+from vvdesk.models.runs import RunColumn, RunListModel
 from vvdesk.models.runs import media as media_text
 from vvdesk.models.runs import segments as segments_text
 from vvdesk.vocab import run_is_exportable, run_is_terminal
@@ -94,12 +94,12 @@ class RunsPane(QWidget):
         self.view = QTableView()
         self.view.setModel(self.proxy)
         self.view.setSortingEnabled(True)
-        self.view.sortByColumn(4, Qt.SortOrder.DescendingOrder)
+        self.view.sortByColumn(RunColumn.EXECUTED, Qt.SortOrder.DescendingOrder)
         self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         header = self.view.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(RunColumn.PROMPT, QHeaderView.ResizeMode.Stretch)
         self.view.setWordWrap(False)
         self.view.verticalHeader().hide()
         self.view.selectionModel().currentRowChanged.connect(self._current_changed)

@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 
 from vvdesk.format import when
 from vvdesk.models.keyed import OBJECT_ROLE, text
-from vvdesk.models.segments import SegmentModel
+from vvdesk.models.segments import SegmentColumn, SegmentModel
 
 LATEST = ""  # run selector value for "latest run"
 
@@ -58,7 +58,8 @@ class MediaDetails(QWidget):
         self.segments.setModel(segments)
         self.segments.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.segments.verticalHeader().hide()
-        self.segments.horizontalHeader().setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
+        self.segments.horizontalHeader().setSectionResizeMode(SegmentColumn.METADATA,
+                                                                 QHeaderView.ResizeMode.Stretch)
         self.segments.selectionModel().selectionChanged.connect(self._update_buttons)
         segments.modelReset.connect(self._update_buttons)
         segments.rowsRemoved.connect(self._update_buttons)
