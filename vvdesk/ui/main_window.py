@@ -21,6 +21,17 @@ AUTH_TOPIC = "auth"  # the banner about a refused key
 TABS = ("Media", "Runs", "Exports", "Automations")
 
 
+def _prepare_application() -> None:
+    """App-wide behaviour every window relies on, set up before the first one is shown."""
+    from PySide6.QtWidgets import QApplication
+
+    from vvdesk.ui import wheel_guard
+
+    app = QApplication.instance()
+    if isinstance(app, QApplication):
+        wheel_guard.install(app)
+
+
 class MainWindow(QMainWindow):
     profiles_requested = Signal()
     connect_requested = Signal(object)  # a profile name, or None for the local sandbox
@@ -42,6 +53,7 @@ class MainWindow(QMainWindow):
         """
         super().__init__(parent)
         self.settings = settings
+        _prepare_application()
         self.setWindowTitle("vvdesk")
         self.resize(1100, 700)
         self.conn_label = QLabel("Starting…")
