@@ -4,10 +4,19 @@ from __future__ import annotations
 
 import json
 from dataclasses import asdict, dataclass
+from enum import StrEnum
 
 from PySide6.QtCore import QByteArray, QSettings
 
 SCHEMA_VERSION = 1
+
+
+class ColorSchemeChoice(StrEnum):
+    """Light or dark look: follow the operating system, or always one of the two."""
+
+    SYSTEM = "system"
+    LIGHT = "light"
+    DARK = "dark"
 
 
 @dataclass(frozen=True)
@@ -69,6 +78,19 @@ class Settings:
     @include_default_indexes.setter
     def include_default_indexes(self, value: bool) -> None:
         self._s.setValue("indexes/include_defaults", value)
+
+    @property
+    def color_scheme(self) -> ColorSchemeChoice:
+        raw = str(self._s.value("appearance/color_scheme", "") or "")
+        try:
+            return ColorSchemeChoice(raw)
+        except ValueError:
+            return ColorSchemeChoice.SYSTEM
+
+    @color_scheme.setter
+    def color_scheme(self, choice: ColorSchemeChoice) -> None:
+        self._s.setValue("appearance/color_scheme", choice.value)
+        self._s.sync()
 
     def window_state(self) -> tuple[QByteArray | None, QByteArray | None]:
         return self._s.value("window/geometry"), self._s.value("window/state")

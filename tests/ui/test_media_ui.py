@@ -132,7 +132,7 @@ def test_archive_media_filter_refresh_details_segments_and_copy(
         w = app.window
         w.resize(1200, 820)
         pane = show_index(app, until, "idx_demo_archive", len(ARCHIVE))
-        assert pane.title.text() == "<b>Demo archive</b>"
+        assert pane.title.text() == "Demo archive"
         until(lambda: set(ARCHIVE) <= set(shown(pane)), "the demo media listed")
         rows = shown(pane)
         assert {t: rows[t][0] for t in ARCHIVE} == ARCHIVE

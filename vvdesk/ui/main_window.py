@@ -8,28 +8,39 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QTimer, Signal
-from PySide6.QtGui import QCloseEvent
+from PySide6.QtCore import QEvent, QRect, QSize, Qt, QTimer, Signal
+from PySide6.QtGui import QCloseEvent, QShowEvent
 from PySide6.QtWidgets import QLabel, QMainWindow, QProgressBar, QWidget
 
 from vvdesk import __version__
 from vvdesk.settings import Settings
+from vvdesk.ui.widgets.elided import ElidedLabel, ElidingStatusBar
 from vvdesk.vocab import ProblemKind
 
 AUTH_TOPIC = "auth"  # the banner about a refused key
 
 TABS = ("Media", "Runs", "Exports", "Automations")
+PREFERRED_SIZE = QSize(1100, 700)
+FRAME_RESERVE = QSize(16, 48)  # window-manager frame and title bar, unknown before showing
 
 
-def _prepare_application() -> None:
+def _prepare_application(settings: Settings) -> None:
     """App-wide behaviour every window relies on, set up before the first one is shown."""
     from PySide6.QtWidgets import QApplication
 
-    from vvdesk.ui import wheel_guard
+    from vvdesk.ui import theme, wheel_guard
 
     app = QApplication.instance()
     if isinstance(app, QApplication):
         wheel_guard.install(app)
+        if theme.theme().choice is not settings.color_scheme:
+            theme.apply(settings.color_scheme)
+
+
+def fitted_size(available: QRect, wanted: QSize = PREFERRED_SIZE) -> QSize:
+    """The first window's size on a screen: what we want, or less so the frame fits too."""
+    return QSize(min(wanted.width(), available.width() - FRAME_RESERVE.width()),
+                 min(wanted.height(), available.height() - FRAME_RESERVE.height()))
 
 
 class MainWindow(QMainWindow):
@@ -53,20 +64,26 @@ class MainWindow(QMainWindow):
         """
         super().__init__(parent)
         self.settings = settings
-        _prepare_application()
+        _prepare_application(settings)
         self.setWindowTitle("vvdesk")
-        self.resize(1100, 700)
-        self.conn_label = QLabel("Starting…")
+        self.setStatusBar(ElidingStatusBar())
+        self.conn_dot = QLabel()
+        self.conn_label = ElidedLabel("Starting…", min_chars=16, mode=Qt.TextElideMode.ElideMiddle)
+        self._connection: tuple[str, str] = ("", "")
         self.busy = QProgressBar()
         self.busy.setRange(0, 0)
         self.busy.setMaximumWidth(90)
         self.busy.setMaximumHeight(14)
         self.busy.hide()
         self.statusBar().addPermanentWidget(self.busy)
+        self.statusBar().addPermanentWidget(self.conn_dot)
         self.statusBar().addPermanentWidget(self.conn_label)
         geometry, state = self.settings.window_state()
+        self.resize(PREFERRED_SIZE)  # fit_to_screen makes it fitted_size() on small screens
         if geometry:
             self.restoreGeometry(geometry)
+        self._fitted_shown = False
+        self.fit_to_screen()
         self._state = state
         self.content_built = False
         self._reverting = False
@@ -130,6 +147,11 @@ class MainWindow(QMainWindow):
                                       shortcut=QKeySequence("Ctrl+Shift+K"))
         self.act_connectors.triggered.connect(self.connectors_requested.emit)
         file_menu.addAction(self.act_connectors)
+        self.act_preferences = QAction("P&references…", self)
+        self.act_preferences.setMenuRole(QAction.MenuRole.PreferencesRole)
+        self.act_preferences.setToolTip("Light or dark look")
+        self.act_preferences.triggered.connect(self.open_preferences)
+        file_menu.addAction(self.act_preferences)
         self.connect_menu = file_menu.addMenu("&Connect to")
         self.connect_menu.aboutToShow.connect(self._fill_connect_menu)
         file_menu.addSeparator()
@@ -147,6 +169,47 @@ class MainWindow(QMainWindow):
         about.triggered.connect(lambda: QMessageBox.about(
             self, "About vvdesk", f"vvdesk {__version__}\nA desktop client for VideoVector."))
         help_menu.addAction(about)
+
+    def open_preferences(self) -> None:
+        from vvdesk.ui import theme
+        from vvdesk.ui.dialogs.preferences import PreferencesDialog
+
+        before = self.settings.color_scheme
+        chosen = PreferencesDialog.ask(self, before, theme.apply)
+        theme.apply(chosen or before)
+        if chosen is not None:
+            self.settings.color_scheme = chosen
+
+    def fit_to_screen(self) -> None:
+        """Shrink (and move) the window into the screen's free area if it is larger: a
+        1024x640 display must show the status bar, and a saved size may be from a bigger one.
+        Before the window is shown its frame is not known: FRAME_RESERVE stands in for it."""
+        screen = self.screen()
+        if screen is None:
+            return
+        available = screen.availableGeometry()
+        inner, outer = self.geometry(), self.frameGeometry()
+        if self.isVisible() and outer != inner:
+            left, top = inner.x() - outer.x(), inner.y() - outer.y()
+            extra = QSize(outer.width() - inner.width(), outer.height() - inner.height())
+        else:
+            left, top, extra = FRAME_RESERVE.width() // 2, FRAME_RESERVE.height() - 8, FRAME_RESERVE
+        size = QSize(min(inner.width(), available.width() - extra.width()),
+                     min(inner.height(), available.height() - extra.height()))
+        if size != inner.size():
+            self.resize(size)
+        x = min(max(inner.x(), available.x() + left),
+                available.x() + available.width() - (size.width() + extra.width() - left))
+        y = min(max(inner.y(), available.y() + top),
+                available.y() + available.height() - (size.height() + extra.height() - top))
+        if (x, y) != (inner.x(), inner.y()):
+            self.move(x - left, y - top)  # move() places the frame
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if not self._fitted_shown:  # now the real frame is known
+            self._fitted_shown = True
+            self.fit_to_screen()
 
     def set_tab(self, title: str, pane: QWidget) -> None:
         """Put a feature's pane in its tab (it must offer set_index(index_or_None))."""
@@ -186,10 +249,29 @@ class MainWindow(QMainWindow):
 
     # state -------------------------------------------------------------------------
     def set_connection(self, profile: str, state: str, detail: str = "") -> None:
-        dot = {"connected": "#1b7f3b", "connecting": "#b58105"}.get(state, "#b3261e")
-        self.conn_label.setText(f"<span style='color:{dot}'>●</span> {profile} — {state}")
+        self._connection = (profile, state)
+        self._recolor()
+        self.conn_label.setText(f"{profile} — {state}")
         self.conn_label.setToolTip(detail)
         self.setWindowTitle(f"vvdesk — {profile}")
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.PaletteChange:  # light/dark switched
+            self._recolor()
+            if getattr(self, "content_built", False):  # (also sent while __init__ runs)
+                self.banner.recolor()
+
+    def _recolor(self) -> None:
+        """Colours drawn as rich text follow the light/dark scheme."""
+        from vvdesk.ui.theme import Tone, status_color
+
+        state = self._connection[1]
+        if not state:
+            return
+        tone = {"connected": Tone.SUCCESS, "connecting": Tone.WARNING,
+                "starting": Tone.WARNING}.get(state, Tone.ERROR)
+        self.conn_dot.setText(f"<span style='color:{status_color(tone).name()}'>●</span>")
 
     def set_busy(self, busy: bool) -> None:
         self.busy.setVisible(busy)

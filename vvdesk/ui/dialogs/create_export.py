@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from vvdesk.ui.theme import Tone, set_tone
 from vvdesk.vocab import normalize_subpath, subpath_problem
 
 
@@ -52,7 +53,7 @@ class CreateExportDialog(QDialog):
         self.connector_note.setVisible(not connectors)
         self.subpath = QLineEdit(placeholderText="e.g. reports/2026")
         self.hint = QLabel()
-        self.hint.setStyleSheet("color:#b3261e")
+        set_tone(self.hint, Tone.ERROR)
         self.hint.setWordWrap(True)
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)

@@ -19,6 +19,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from vvdesk.ui.theme import Tone, set_tone
+
 PROVIDERS = {"s3": "Amazon S3", "gcs": "Google Cloud Storage", "azure": "Azure Blob Storage"}
 FIELDS: dict[str, list[tuple[str, str, bool]]] = {  # name, label, secret
     "s3": [("bucket", "Bucket", False), ("region", "Region", False),
@@ -70,7 +72,7 @@ class NewConnectorDialog(QDialog):
         self.export_base = QLineEdit(placeholderText="vvdesk-exports (folder for exports)")
         form.addRow("Export folder", self.export_base)
         self.error = QLabel()
-        self.error.setStyleSheet("color: #b3261e;")
+        set_tone(self.error, Tone.ERROR)
         self.error.setWordWrap(True)
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)

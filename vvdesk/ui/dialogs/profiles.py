@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 
 from vvdesk.settings import Profile, Settings
 from vvdesk.ui.dialogs import ask
+from vvdesk.ui.theme import Tone, set_tone
 from vvdesk.vocab import check_base_url
 
 NEW = "(new profile)"
@@ -155,7 +156,7 @@ class ProfileDialog(QDialog):
 
     def _show(self, ok: bool, message: str) -> None:
         self.result.setProperty("ok", ok)
-        self.result.setStyleSheet("color: #1b7f3b;" if ok else "color: #b3261e;")
+        set_tone(self.result, Tone.SUCCESS if ok else Tone.ERROR)
         self.result.setText(("✓ " if ok else "✗ ") + message)
 
     def _test(self) -> None:

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from vvdesk.ui.dialogs.ask import CheckedDialog
+from vvdesk.ui.theme import Tone, set_tone
 
 VIDEO_TYPES = ("smart", "fixed", "content_aware")
 AUDIO_TYPES = ("content_aware", "fixed")
@@ -51,7 +52,7 @@ class StartRunDialog(QDialog):
         self.audio_len = QSpinBox(minimum=0, maximum=1000, value=0, suffix=" s")
         self.hint = QLabel()
         self.hint.setObjectName("hint")
-        self.hint.setStyleSheet("color:#b3261e")
+        set_tone(self.hint, Tone.ERROR)
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Estimate…")

@@ -12,10 +12,11 @@ from typing import Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QScrollArea, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QPushButton, QScrollArea, QVBoxLayout, QWidget
 
 from vvdesk.ui.dialogs import ask
 from vvdesk.ui.widgets.automation_forms import AutomationForm, ExportForm, ImportForm
+from vvdesk.ui.widgets.elided import ElidedLabel
 from vvdesk.vocab import automation_problems
 
 
@@ -30,8 +31,8 @@ class AutomationsPane(QWidget):
         super().__init__(parent)
         self.index: Any | None = None
         self._connectors: list[Any] = []
-        self.title = QLabel()
-        self.dirty_label = QLabel()
+        self.title = ElidedLabel(bold=True, scale=1.2)
+        self.dirty_label = ElidedLabel(min_chars=16)
         self.forms: dict[str, AutomationForm] = {"import": ImportForm(), "export": ExportForm()}
         self.save_btn = QPushButton("Save")
         self.save_btn.setToolTip("Save both automations (Ctrl+S)")
@@ -79,7 +80,7 @@ class AutomationsPane(QWidget):
         if index is None:
             self.title.setText("Select an index on the left to set up its automations.")
             return
-        self.title.setText(f"<h3>Automations of {index.name}</h3>")
+        self.title.setText(f"Automations of “{index.name}”")
         self.dirty_label.setText("Loading…")
         self.load_requested.emit(index.index_id)
 

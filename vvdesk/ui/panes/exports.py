@@ -20,6 +20,8 @@ from PySide6.QtWidgets import (
 from vvdesk.format import human_size
 from vvdesk.models.exports import ExportColumn, ExportListModel, ExportScopeProxy, destination
 from vvdesk.models.keyed import OBJECT_ROLE, SORT_ROLE
+from vvdesk.ui.theme import Tone, status_color
+from vvdesk.ui.widgets.elided import ElidedLabel
 from vvdesk.vocab import EXPORT_RECREATABLE, export_is_completed, status_text
 
 
@@ -31,7 +33,8 @@ def export_details(e: Any) -> str:
     if e.file_size_bytes is not None:
         lines.append(f"Size: {human_size(e.file_size_bytes)}")
     if e.error_message:
-        lines.append(f"<span style='color:#b3261e'>Error: {e.error_message}</span>")
+        red = status_color(Tone.ERROR).name()
+        lines.append(f"<span style='color:{red}'>Error: {e.error_message}</span>")
     return "<br>".join(lines)
 
 
@@ -49,7 +52,7 @@ class ExportsPane(QWidget):
         self.proxy = ExportScopeProxy(self)
         self.proxy.setSourceModel(model)
         self.proxy.setSortRole(SORT_ROLE)
-        self.title = QLabel()
+        self.title = ElidedLabel(bold=True)
         self.show_all = QCheckBox("All exports")
         self.show_all.setToolTip("Show every export of the account, not just this index's")
         # the two options the user controls (the exports controller reads and saves them)
@@ -107,13 +110,13 @@ class ExportsPane(QWidget):
     def _apply_scope(self) -> None:
         if self.show_all.isChecked():
             self.proxy.set_targets(None)
-            self.title.setText("<b>All exports</b>")
+            self.title.setText("All exports")
         elif self.index is None:
             self.proxy.set_targets(set())
-            self.title.setText("<b>Exports</b> — select an index, or tick All exports.")
+            self.title.setText("Exports — select an index, or tick All exports.")
         else:
             self.proxy.set_targets({self.index.index_id} | self.run_ids)
-            self.title.setText(f"<b>Exports of “{self.index.name}”</b> and its runs")
+            self.title.setText(f"Exports of “{self.index.name}” and its runs")
         self._update()
 
     def current_export(self) -> Any | None:

@@ -23,6 +23,7 @@ from vvdesk.models.keyed import KEY_ROLE, OBJECT_ROLE, SORT_ROLE
 from vvdesk.ui.dialogs import ask
 from vvdesk.ui.widgets.actions import pane_action
 from vvdesk.ui.widgets.drops import FileDropTarget, accept_files
+from vvdesk.ui.widgets.elided import CellTips
 
 
 class IndexTable(FileDropTarget, QTableView):
@@ -83,6 +84,7 @@ class IndexesPane(QWidget):
         self.view.horizontalHeader().hide()
         self.view.verticalHeader().hide()
         self.view.setShowGrid(False)
+        CellTips(self.view)  # long names are elided: the full name on hover
         self.view.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 10)
         self.view.selectionModel().currentRowChanged.connect(self._current_changed)
         self.include_defaults = QCheckBox("Include shared demo indexes")

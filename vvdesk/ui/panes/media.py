@@ -15,7 +15,6 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QHBoxLayout,
     QHeaderView,
-    QLabel,
     QLineEdit,
     QSplitter,
     QTableView,
@@ -31,6 +30,7 @@ from vvdesk.ui.dialogs import ask
 from vvdesk.ui.dialogs.register_uri import RegisterUriDialog
 from vvdesk.ui.widgets.actions import pane_action
 from vvdesk.ui.widgets.drops import FileDropTarget, accept_files
+from vvdesk.ui.widgets.elided import ElidedLabel
 from vvdesk.ui.widgets.media_details import MediaDetails
 
 
@@ -72,7 +72,7 @@ class MediaPane(QWidget):
         self.proxy.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
         self.proxy.rowsInserted.connect(self._rows_arrived)  # shown rows, mapped
         self.proxy.modelReset.connect(self._rows_arrived)
-        self.title = QLabel()
+        self.title = ElidedLabel(bold=True)
         self.label = self.title  # same attribute as the placeholder tab it replaces
         self.toolbar = QToolBar()
         self.act_refresh = self._action("Refresh", QKeySequence(Qt.Key.Key_F5),
@@ -153,7 +153,7 @@ class MediaPane(QWidget):
 
     def _update(self) -> None:
         scope = self.scope()
-        self.title.setText(f"<b>{self.scope_name()}</b>" if scope is not None
+        self.title.setText(self.scope_name() if scope is not None
                            else "Select an index (or Playground) to see its media.")
         can_write = not getattr(self.index, "is_default", False)
         self.act_upload.setEnabled(scope is not None)

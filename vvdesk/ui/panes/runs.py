@@ -9,7 +9,6 @@ from PySide6.QtCore import QSortFilterProxyModel, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
-    QLabel,
     QPlainTextEdit,
     QSplitter,
     QTableView,
@@ -23,6 +22,7 @@ from vvdesk.models.keyed import OBJECT_ROLE, SORT_ROLE
 from vvdesk.models.runs import RunColumn, RunListModel
 from vvdesk.models.runs import media as media_text
 from vvdesk.models.runs import segments as segments_text
+from vvdesk.ui.widgets.elided import ElidedLabel
 from vvdesk.vocab import run_is_exportable, run_is_terminal
 
 
@@ -82,7 +82,7 @@ class RunsPane(QWidget):
         self.proxy = QSortFilterProxyModel(self)
         self.proxy.setSourceModel(model)
         self.proxy.setSortRole(SORT_ROLE)
-        self.title = QLabel()
+        self.title = ElidedLabel(bold=True)
         self.toolbar = QToolBar()
         self.act_start = self.toolbar.addAction("Start run…", self.start_requested.emit)
         self.act_prompt = self.toolbar.addAction("New prompt…", self.new_prompt_requested.emit)
@@ -126,14 +126,14 @@ class RunsPane(QWidget):
         self.index, self.video_ids = index, []
         self._manifest = ""
         self.details.setPlainText("")
-        self.title.setText(f"<b>Runs of “{index.name}”</b>" if index else
-                           "<b>Runs</b> — select an index on the left.")
+        self.title.setText(f"Runs of “{index.name}”" if index else
+                           "Runs — select an index on the left.")
         self._update_actions()
 
     def set_media(self, video_ids: list[str]) -> None:
         self.video_ids = list(video_ids)
         if video_ids:
-            self.title.setText(f"<b>Runs of the selected media ({len(video_ids)})</b>")
+            self.title.setText(f"Runs of the selected media ({len(video_ids)})")
         self._update_actions()
 
     def current_run(self) -> Any | None:

@@ -20,9 +20,9 @@ from PySide6.QtWidgets import (
 )
 
 from vvdesk.format import when
+from vvdesk.ui.theme import Tone, set_tone
 from vvdesk.vocab import DEBOUNCE_CHOICES
 
-ERROR_STYLE = "color: #b3261e;"
 DEBOUNCE_LABELS = {"5m": "5 minutes", "10m": "10 minutes", "1h": "1 hour", "1d": "1 day"}
 
 
@@ -57,7 +57,7 @@ class AutomationForm(QGroupBox):
         self.enabled = QCheckBox("Enabled")
         self.errors: dict[str, QLabel] = {}
         self.general_error = QLabel()
-        self.general_error.setStyleSheet(ERROR_STYLE)
+        set_tone(self.general_error, Tone.ERROR)
         self.general_error.setWordWrap(True)
         self.general_error.hide()
         self.pause_btn = QPushButton("Pause")
@@ -94,7 +94,7 @@ class AutomationForm(QGroupBox):
 
     def add_field(self, name: str, label: str, widget: QWidget) -> None:
         err = QLabel()
-        err.setStyleSheet(ERROR_STYLE)
+        set_tone(err, Tone.ERROR)
         err.setWordWrap(True)
         err.hide()
         box = QVBoxLayout()

@@ -2,6 +2,8 @@
 
 A message may carry a topic (an export id, "auth"): whoever knows the topic no longer
 applies clears it with `clear(topic)`, so a banner never outlives what it is about.
+Its colours come from the palette in use (vvdesk/ui/theme.py), so it stays readable in
+light and dark; the window calls recolor() when the scheme changes.
 """
 
 from __future__ import annotations
@@ -10,10 +12,8 @@ from collections.abc import Callable
 
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QWidget
 
-_STYLE = {
-    "error": "background:#fde7e9; border:1px solid #e8a3a9; color:#5f1016;",
-    "info": "background:#e8f1fd; border:1px solid #a9c5ec; color:#0d2f5c;",
-}
+from vvdesk.ui import theme
+from vvdesk.ui.theme import Tone
 
 
 class Banner(QFrame):
@@ -31,18 +31,30 @@ class Banner(QFrame):
         self.close_btn.clicked.connect(self.dismiss)
         self._slot: Callable[[], None] | None = None
         self.topic = ""
+        self.tone = Tone.INFO
         self.action.clicked.connect(self._act)
         self.hide()
 
-    def show_message(self, text: str, kind: str = "error", action: str = "",
+    def show_message(self, text: str, kind: Tone | str = Tone.ERROR, action: str = "",
                      on_action: Callable[[], None] | None = None, *, topic: str = "") -> None:
-        self.setStyleSheet(f"Banner {{{_STYLE.get(kind, _STYLE['info'])} border-radius:4px;}}")
+        try:
+            self.tone = Tone(kind)
+        except ValueError:
+            self.tone = Tone.INFO
+        self.recolor()
         self.label.setText(text)
         self._slot = on_action
         self.topic = topic
         self.action.setText(action)
         self.action.setVisible(bool(action and on_action))
         self.show()
+
+    def recolor(self) -> None:
+        """Colours for the current palette (the window calls this when light/dark switches:
+        a widget with a style sheet gets no palette-change event of its own)."""
+        sheet = theme.banner_style_sheet(self.tone)
+        if sheet != self.styleSheet():
+            self.setStyleSheet(sheet)
 
     def clear(self, topic: str) -> None:
         """Hide the message if it is about `topic`."""

@@ -43,6 +43,8 @@ class MediaDetails(QWidget):
             lab = QLabel()
             lab.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
             lab.setWordWrap(True)
+            # a 255-character title or URI is cut here, not allowed to widen the window
+            lab.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
             self.labels[name] = lab
             self.fields.addRow(f"{name}:", lab)
         self.runs = QListWidget()
@@ -106,6 +108,7 @@ class MediaDetails(QWidget):
                   "Metadata keys": ", ".join(getattr(video, "metadata_keys", None) or [])}
         for name, value in values.items():
             self.labels[name].setText(str(value))
+            self.labels[name].setToolTip(str(value))
         for run in runs:
             name = getattr(run, "prompt_name", "") or run.run_id
             item = QListWidgetItem(f"{name} — {text(run.status)}")

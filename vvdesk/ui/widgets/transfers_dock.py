@@ -37,6 +37,7 @@ from vvdesk.services.transfer_store import (
 )
 from vvdesk.ui.widgets.actions import pane_action
 from vvdesk.ui.widgets.drops import FileDropTarget, accept_files
+from vvdesk.ui.widgets.elided import CellTips, ElidedLabel
 
 
 class ProgressDelegate(QStyledItemDelegate):
@@ -79,6 +80,8 @@ class TransfersDock(FileDropTarget, QDockWidget):
         self.view.setModel(model)
         self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.view.verticalHeader().hide()
+        self.view.setTextElideMode(Qt.TextElideMode.ElideMiddle)  # paths: keep the file name
+        CellTips(self.view)
         self.view.setItemDelegateForColumn(PROGRESS_COLUMN, ProgressDelegate(self.view))
         header = self.view.horizontalHeader()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
@@ -109,7 +112,7 @@ class TransfersDock(FileDropTarget, QDockWidget):
         self.limit = QSpinBox(minimum=1, maximum=8, value=limit)
         self.limit.setToolTip("How many files upload at the same time")
         self.limit.valueChanged.connect(self.limit_changed.emit)
-        self.summary = QLabel()
+        self.summary = ElidedLabel(min_chars=12)
         bar = QHBoxLayout()
         bar.addWidget(self.toolbar)
         bar.addStretch(1)
