@@ -14,7 +14,7 @@ import time
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, QTimer
+from PySide6.QtCore import QObject
 
 from vvdesk import gc_guard
 from vvdesk.controllers.exports import NOTIFY as NOTIFY_KEY
@@ -259,16 +259,21 @@ class VvdeskApp(QObject):
 
     def _watch_first_answer(self, session: ApiSession) -> None:
         """Say so in the log when a session stays without any answer (nothing asked, or the
-        server is silent): that is what a window stuck at “Connecting…” looks like."""
+        server is silent): that is what a window stuck at “Connecting…” looks like.
+
+        A job of the session, cancelled with it, not a QTimer tied to the session: a
+        singleShot with the session as context (or a QTimer child of it) calling a Python
+        closure crashed the test process (SIGSEGV, tests/ui/test_export_destinations_ui.py)."""
         from vvdesk.services.session import ConnState
 
-        def check() -> None:
+        async def check() -> None:
+            await asyncio.sleep(NO_ANSWER_WARN_S)
             if self.session is session and session.state is ConnState.CONNECTING:
                 log.warning("connect: no answer from %s at %s %.0f s after connecting; "
                             "nothing may have asked it anything", session.profile_name,
                             session.base_url, NO_ANSWER_WARN_S)
 
-        QTimer.singleShot(int(NO_ANSWER_WARN_S * 1000), session, check)
+        session.jobs.run("connect.first-answer", check())
 
     async def _ensure_sandbox(self) -> SandboxEndpoint | None:
         from vvdesk.services.sandbox import SandboxLauncher, default_data_dir
