@@ -17,12 +17,11 @@ from __future__ import annotations
 import ast
 import asyncio
 import json
-import types
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from inspect import isclass
 from pathlib import Path
-from typing import Any, Union, get_args, get_origin
+from typing import Any
 
 import httpx
 import pytest
@@ -32,54 +31,9 @@ from videovector import _types as T
 
 from .conftest import make_client
 from .helpers import make_file, poll, raw, upload_and_wait, wait_run
+from .shapes import missing_fields
 
 pytestmark = pytest.mark.timeout(120)
-
-# Keys the contract pins (MCP/T) that the SDK model does not declare.
-CONTRACT_EXTRA: dict[type[BaseModel], dict[str, type]] = {
-    T.ImportJob: {"skipped_files": list},
-}
-
-
-# ---------------------------------------------------------------- the walker
-
-
-def missing_fields(model: type[BaseModel], data: Any, path: str = "$") -> list[str]:
-    """Paths of declared fields absent from ``data`` (and shape mismatches)."""
-    if not isinstance(data, dict):
-        return [f"{path}: expected an object for {model.__name__}, got {type(data).__name__}"]
-    out: list[str] = []
-    for name, info in model.model_fields.items():
-        key = info.alias or name
-        if key not in data:
-            out.append(f"{path}.{key}")
-            continue
-        out += _walk(info.annotation, data[key], f"{path}.{key}")
-    for key, kind in CONTRACT_EXTRA.get(model, {}).items():
-        if not isinstance(data.get(key), kind):
-            out.append(f"{path}.{key} (contract: {kind.__name__})")
-    return out
-
-
-def _walk(annotation: Any, value: Any, path: str) -> list[str]:
-    if value is None:
-        return []
-    origin, args = get_origin(annotation), get_args(annotation)
-    if origin in (Union, types.UnionType):
-        inner = [a for a in args if a is not type(None)]
-        return _walk(inner[0], value, path) if len(inner) == 1 else []
-    if isclass(annotation) and issubclass(annotation, BaseModel):
-        return missing_fields(annotation, value, path)
-    if origin is list and args:
-        if not isinstance(value, list):
-            return [f"{path}: expected an array, got {type(value).__name__}"]
-        return [m for i, item in enumerate(value) for m in _walk(args[0], item, f"{path}[{i}]")]
-    if origin is dict and len(args) == 2:
-        if not isinstance(value, dict):
-            return [f"{path}: expected an object, got {type(value).__name__}"]
-        return [m for k, item in value.items() for m in _walk(args[1], item, f"{path}.{k}")]
-    return []
-
 
 def test_the_walker_finds_what_validation_hides() -> None:
     """A body the SDK accepts (defaults fill the gaps) still fails the walk."""
@@ -200,7 +154,7 @@ def _get(path: Callable[[Scenario], str], **params: Any) -> Request:
 def _post(path: Callable[[Scenario], str], body: Callable[[Scenario], Any] | None = None,
           *, key: bool = False) -> Request:
     def send(sb: Any, s: Scenario) -> httpx.Response:
-        headers = {"Idempotency-Key": f"complete-{id(send)}-{path(s)}"} if key else {}
+        headers = {"Idempotency-Key": f"complete:{path(s)}"} if key else {}
         return raw(sb, "POST", path(s), json=body(s) if body else None, headers=headers)
 
     return send
@@ -232,7 +186,7 @@ def _delete_fresh_video(sb: Any, s: Scenario) -> httpx.Response:
         done = raw(sb, "GET", f"/import-jobs/{job['job_id']}").json()
         if done["status"] == "completed":
             break
-        asyncio.run(asyncio.sleep(0.03))
+        time.sleep(0.03)
     s.scratch["doomed_video"] = done["video_ids"][0]
     return raw(sb, "DELETE", f"/videos/{done['video_ids'][0]}")
 

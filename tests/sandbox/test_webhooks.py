@@ -11,11 +11,13 @@ from typing import Any
 import httpx
 import pytest
 from videovector import AsyncVideoVector, NotFoundError, ValidationError
+from videovector._types import ImportJob, PromptRun
 from videovector.resources.webhooks import WEBHOOK_EVENTS
 
 from tests.sandbox.conftest import Runner
 from tests.sandbox.helpers import make_file, poll, raw, upload_and_wait, wait_run
 from tests.sandbox.receivers import Receiver, receiver, verify_signature
+from tests.sandbox.shapes import missing_fields
 from tests.sandbox_proc import SandboxProcess
 
 ARCHIVE = "idx_demo_archive"
@@ -190,12 +192,14 @@ def test_import_and_run_completion_are_delivered(run: Runner, tmp_path: Path) ->
             job, _ = await upload_and_wait(vv, path, "Hooked clip", index.index_id)
             [imported] = await wait_posts(rec, "import_job.completed")
             assert body_of(imported)["data"]["job_id"] == job.job_id
+            assert missing_fields(ImportJob, body_of(imported)["data"]) == []
             started = await vv.prompt_runs.execute(
                 prompt_id="prm_demo_scenes", target={"type": "index", "index_id": index.index_id})
             done = await wait_run(vv, started.run_id)
             [finished] = await wait_posts(rec, "prompt_run.completed")
             assert body_of(finished)["data"]["run_id"] == done.run_id
             assert body_of(finished)["data"]["status"] == done.status == "completed"
+            assert missing_fields(PromptRun, body_of(finished)["data"]) == []
             assert all(verify_signature(p.body, p.headers["x-webhook-signature"], hook.secret)
                        for p in rec.posts())
             await vv.webhooks.delete(hook.webhook_id)

@@ -53,7 +53,7 @@ from .context import Context
 from .db import Row
 from .errors import invalid
 from .ids import new_id
-from .views import public
+from .views import import_job_view, public, run_view
 
 log = logging.getLogger("vvdesk.sandbox")
 
@@ -255,11 +255,11 @@ def on_export_finished(ctx: Context, row: Row) -> None:
 def on_run_finished(ctx: Context, row: Row) -> None:
     event = RUN_EVENTS.get(row.doc["status"])
     if event:
-        emit(ctx, event, public(row.doc), row.parent)
+        emit(ctx, event, run_view(row.doc), row.parent)
 
 
 def on_import_completed(ctx: Context, row: Row) -> None:
-    emit(ctx, "import_job.completed", public(row.doc), row.doc.get("target_index_id"))
+    emit(ctx, "import_job.completed", import_job_view(row), row.doc.get("target_index_id"))
 
 
 def install(ctx: Context, steps: dict[str, Callable[[Context, Row], None]]) -> None:
