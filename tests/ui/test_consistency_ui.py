@@ -238,3 +238,39 @@ def test_media_tab_shows_a_finished_runs_results_without_f5(qtbot, arun, until, 
               "the media status after the run", 10)
         until(lambda: media.details.segment_model.rowCount() > 0,
               "the segments of the run in the details", 10)
+
+
+def test_after_a_profile_switch_nothing_of_the_old_session_hears_the_window(
+        qtbot, arun, until, settings, sandbox, tmp_path, monkeypatch):
+    """The window outlives sessions: after a switch, its signals (index chosen, refresh,
+    a notice's button) reach only the new session's controllers, whose panes are shown;
+    the old ones (their panes and services deleted) hear nothing."""
+    from tests.sandbox_proc import SandboxProcess
+
+    add_profile(arun, settings, "first", sandbox.base_url, sandbox.api_key)
+    with SandboxProcess(tmp_path / "other", api_key="sk_test_" + "a7" * 24,
+                        seed_demo=True) as other:
+        add_profile(arun, settings, "second", other.base_url, other.api_key)
+        with running_app(qtbot, arun, settings, Options(profile="first")) as app:
+            w = app.window
+            until(lambda: "Demo archive" in names(w), "the first profile's indexes")
+            w.indexes.select(DEMO_INDEX)
+            old = app.controllers
+            assert old is not None
+            app.switch_to("second")
+            until(lambda: "second" in w.conn_label.text() and "connected" in w.conn_label.text(),
+                  "the switch")
+            until(lambda: app.controllers is not old and "Demo archive" in names(w),
+                  "the second profile's indexes")
+            new = app.controllers
+            assert new is not None and w.tab_panes["Runs"] is new.runs.pane
+            w.indexes.select(DEMO_INDEX)  # the old controllers would touch deleted panes
+            until(lambda: new.runs.model.rowCount() > 0, "the second profile's runs")
+            w.indexes.act_refresh.trigger()
+            app.notify_view.acted.emit("download", "exp_unknown")
+            w.connectors_requested.emit()
+            until(lambda: new.connectors.dialog is not None, "the new session's dialog")
+            assert old.connectors.dialog is None
+            for part in ("connection", "indexes", "media", "runs", "exports", "connectors",
+                         "automations"):
+                assert len(getattr(old, part)._links) == 0, part

@@ -48,9 +48,6 @@ class MainWindow(QMainWindow):
     connect_requested = Signal(object)  # a profile name, or None for the local sandbox
     connectors_requested = Signal()
     closing = Signal()
-    # Cross-pane selection: the media pane emits the selected video ids (other panes,
-    # e.g. runs, follow it); the index stays available via current_index().
-    media_selected = Signal(list)
     # The index every pane and action works on, once the panes agreed to leave the last
     # one (unsaved edits): listen to this, never to the list's own current_changed.
     index_changed = Signal(object)
