@@ -135,8 +135,8 @@ def build_session(session: ApiSession, window: MainWindow, settings: Settings,
     tracker = ExportTracker(s, journal, parent=s)
     export_model = ExportListModel(s)
     exports = ExportsController(s, window, settings, ExportService(s, tracker, s), tracker,
-                                DownloadService(s, s), export_model, ExportsPane(export_model),
-                                runs, notifier, notices)
+                                DownloadService(s, s, journal=journal), export_model,
+                                ExportsPane(export_model), runs, notifier, notices)
 
     connectors = ConnectorsController(window, ConnectorService(s, s))
     automations = AutomationsController(window, AutomationService(s, s), AutomationsPane(),
