@@ -55,8 +55,9 @@ async def burst(base_url: str, folder: Path, workdir: Path) -> dict[str, float]:
     from vvdesk.models.transfers import TransferModel
     from vvdesk.services.journal import Journal
     from vvdesk.services.session import ApiSession
-    from vvdesk.services.transfer_store import TransferStore, TState
+    from vvdesk.services.transfer_store import TransferStore
     from vvdesk.services.transfers import TransferService
+    from vvdesk.transfer_queue import TState
     from vvdesk.ui.widgets.transfers_dock import TransfersDock
 
     await preload_sdk()
@@ -65,7 +66,7 @@ async def burst(base_url: str, folder: Path, workdir: Path) -> dict[str, float]:
     session = ApiSession("bench", base_url, client)
     journal = Journal(workdir / "journal.sqlite3")
     service = TransferService(session, TransferStore(journal, "bench"), make_pump(client))
-    model = TransferModel()
+    model = TransferModel(service.queue)
     dock = TransfersDock(model, service.limit)
     for signal, slot in ((service.changed_many, model.append), (service.changed, model.upsert),
                          (service.removed, model.remove_many)):

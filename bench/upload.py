@@ -159,8 +159,9 @@ async def vvdesk_upload(base_url: str, path: Path, kind: str, workdir: Path) -> 
     from vvdesk.api.upload import make_pump
     from vvdesk.services.journal import Journal
     from vvdesk.services.session import ApiSession
-    from vvdesk.services.transfer_store import TransferStore, TState
+    from vvdesk.services.transfer_store import TransferStore
     from vvdesk.services.transfers import TransferService
+    from vvdesk.transfer_queue import TState
 
     client = make_client(base_url, KEY)
     session = ApiSession(f"bench-{kind}", base_url, client)

@@ -128,7 +128,7 @@ def build_session(session: ApiSession, window: MainWindow, settings: Settings,
     pump = make_pump(s.client, str(settings.value(transfer_options.PUMP_KEY, "loop") or "loop"))
     uploads = TransferService(s, TransferStore(journal, s.profile_name), pump, limit=limit,
                               parent=s)
-    transfer_model = TransferModel(s)
+    transfer_model = TransferModel(uploads.queue, s)
     transfers = TransfersController(window, settings, uploads, transfer_model,
                                     TransfersDock(transfer_model, limit), media, notifier)
 

@@ -9,7 +9,7 @@ from PySide6.QtCore import QSortFilterProxyModel
 
 from vvdesk.models.keyed import Column, KeyedTableModel
 from vvdesk.models.transfers import TransferModel
-from vvdesk.services.transfer_store import Transfer, TState
+from vvdesk.transfer_queue import Transfer, TransferQueue, TState
 
 
 @dataclass(frozen=True)
@@ -55,17 +55,17 @@ def test_removing_many_keeps_every_position_right(qapp):
     assert model.index(0, 0).data() == "kept"
 
 
-def test_transfer_model_counts_states_through_adds_updates_and_removals(qapp):
-    model = TransferModel()
-    rows = [Transfer.new("p", f"/m/{i}.mp4", 10, "idx", "Archive") for i in range(2000)]
-    model.append(rows)
-    assert model.counts["queued"] == 2000
-    model.upsert(rows[0].with_(state=TState.UPLOADING))
-    model.upsert(rows[1].with_(state=TState.DONE))
-    model.upsert(rows[2].with_(state=TState.DONE))
-    assert (model.counts["queued"], model.counts["uploading"], model.counts["done"]) == (
-        1997, 1, 2)
-    model.remove_many([rows[1].transfer_id, rows[2].transfer_id, rows[1].transfer_id])
-    assert model.counts["done"] == 0 and model.rowCount() == 1998
-    model.clear()
-    assert sum(model.counts.values()) == 0
+def test_transfer_model_shows_the_queue_rows_and_reads_its_counts_from_the_queue(qapp):
+    queue = TransferQueue(limit=1)
+    model = TransferModel(queue)
+    model.append(queue.add(Transfer.new("p", f"/m/{i}.mp4", 10, "idx", "Archive")
+                           for i in range(2000)))
+    assert model.rowCount() == 2000 and model.counts["queued"] == 2000
+    (first,) = queue.start_next()
+    model.upsert(first)
+    assert (model.counts["queued"], model.counts[TState.UPLOADING]) == (1999, 1)
+    assert model.index(0, 5).data() == "uploading"
+    model.upsert(queue.cancel([first.transfer_id])[0])
+    model.remove_many(queue.clear_finished())
+    assert model.rowCount() == 1999 and model.counts["cancelled"] == 0
+    assert model.unsent([TState.QUEUED]) == (0, 19990, 0.0)

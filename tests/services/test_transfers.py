@@ -4,6 +4,7 @@ and a restart with unfinished work (interrupted → resume; a running import pol
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import gc
 import os
 import time
@@ -18,8 +19,9 @@ from vvdesk.api.client import make_client
 from vvdesk.api.upload import make_pump
 from vvdesk.services.journal import Journal
 from vvdesk.services.session import ApiSession
-from vvdesk.services.transfer_store import TransferStore, TState
+from vvdesk.services.transfer_store import TransferStore
 from vvdesk.services.transfers import TransferService
+from vvdesk.transfer_queue import TState
 
 MiB = 1024 * 1024
 
@@ -136,7 +138,7 @@ def test_all_bytes_out_and_no_answer_yet_is_waiting_not_stalled(make, sandbox, a
     f = write_file(tmp_path / "short.mp4", 2 * MiB)  # fits in the socket buffers
     sandbox.add_fault(method="POST", path=r"/videos/upload$", latency=3.0)
     h = make(stall_after=1.0)
-    model = TransferModel()
+    model = TransferModel(h.service.queue)
     h.service.changed.connect(model.upsert)
     h.service.add_paths([str(f)], index_id, "Waiting")
     until(lambda: h.service.transfers() and h.only().sent == h.only().size, "all sent", 10)
@@ -262,7 +264,7 @@ def test_a_drop_of_many_files_arrives_as_one_batch_and_clears_as_one(make, sandb
     folder = small_files(tmp_path / "stills", 1500, 16)
     sandbox.add_fault(method="POST", path=r"/videos/upload$", latency=30.0, times=2)
     h = make(limit=2)
-    model = TransferModel()
+    model = TransferModel(h.service.queue)
     batches: list[int] = []
     h.service.changed_many.connect(lambda rows: batches.append(len(rows)))
     h.service.changed_many.connect(model.append)
@@ -332,3 +334,68 @@ def test_a_long_queue_comes_back_after_a_restart_in_one_piece(make, sandbox, aru
     assert batches == [600] and singles == []  # one update for the whole queue
     assert {t.state for t in second.service.transfers()} == {TState.INTERRUPTED}
     arun(second.close())
+
+
+def test_a_file_name_that_is_not_utf8_is_journalled_uploaded_and_comes_back_exact(
+        make, sandbox, arun, until, tmp_path):
+    """Linux file names are bytes: `caf\\xe9.mp4` is one. It used to make every journal
+    write fail (UnicodeEncodeError), so a kill lost the whole queue."""
+    index_id = new_index(sandbox, arun, "Odd names")
+    folder = tmp_path / "odd"
+    folder.mkdir()
+    raw = os.path.join(os.fsencode(folder), b"caf\xe9.mp4")
+    with open(raw, "wb") as f:
+        f.write(os.urandom(64 * 1024))
+    write_file(folder / "plain.mp4", 64 * 1024)
+    first = make()
+    problems: list[Any] = []
+    first.service.failed.connect(lambda action, p: problems.append((action, str(p))))
+    first.service.add_paths([str(folder)], index_id, "Odd names")
+    until(lambda: len(first.service.transfers()) == 2 and all(
+        t.state in (TState.DONE, TState.FAILED) for t in first.service.transfers()),
+        "both uploads to end", 30)
+    assert [(t.state, t.error) for t in first.service.transfers()] == [(TState.DONE, "")] * 2
+    assert problems == []
+    odd = next(t for t in first.service.transfers() if t.name != "plain.mp4")
+    assert odd.name == "caf\ufffd.mp4" and os.fsencode(odd.path) == raw
+    arun(first.close())
+    second = make()  # a restart reads the journal back
+    second.service.start()
+    until(lambda: len(second.service.transfers()) == 2, "the journal to load", 10)
+    back = second.service.get(odd.transfer_id)
+    assert back is not None and back.state is TState.DONE and os.fsencode(back.path) == raw
+    assert sorted(media_titles(sandbox, arun, index_id)) == ["caf\ufffd.mp4", "plain.mp4"]
+
+
+def test_a_journal_write_that_fails_is_tried_again_until_the_whole_queue_is_on_disk(
+        make, sandbox, arun, until, tmp_path):
+    import sqlite3
+
+    from vvdesk.services.transfer_store import DDL
+
+    folder = small_files(tmp_path / "batch", 5, 8)
+    sandbox.add_fault(method="POST", path=r"/videos/upload$", latency=30.0)
+    h = make(limit=1)  # one upload hangs; the other four stay queued: no later change
+    arun(h.journal.ensure(DDL))
+    path = str(tmp_path / "journal.sqlite3")
+
+    def on_disk() -> int:
+        with contextlib.closing(sqlite3.connect(path)) as db:
+            return int(db.execute("SELECT count(*) FROM transfers").fetchone()[0])
+
+    with contextlib.closing(sqlite3.connect(path)) as db:  # the disk refuses every write
+        db.execute("CREATE TRIGGER refuse BEFORE INSERT ON transfers "
+                   "BEGIN SELECT RAISE(ABORT, 'disk I/O error'); END")
+    problems: list[tuple[str, str]] = []
+    h.service.failed.connect(lambda action, p: problems.append((action, str(p))))
+    h.service.add_paths([str(folder)], None, "Playground")
+    until(lambda: problems, "the failed write to be reported", 10)
+    arun(asyncio.sleep(1.5))  # it keeps trying, and says so only once
+    ((action, text),) = problems
+    assert action == "Saving the transfer queue"
+    assert "disk I/O error" in text and "tried again" in text and "Unexpected" not in text
+    assert on_disk() == 0
+    with contextlib.closing(sqlite3.connect(path)) as db:  # the disk is fine again
+        db.execute("DROP TRIGGER refuse")
+    until(lambda: on_disk() == 5, "every queued row on disk", 15)
+    assert len(problems) == 1

@@ -169,13 +169,17 @@ def test_progress_bar_fills_from_the_left_in_proportion(qtbot):
     from PySide6.QtGui import QPalette
 
     from vvdesk.models.transfers import PROGRESS_COLUMN, TransferModel
-    from vvdesk.services.transfer_store import Transfer, TState
+    from vvdesk.transfer_queue import Transfer, TransferQueue
     from vvdesk.ui.widgets.transfers_dock import TransfersDock
 
-    dock = TransfersDock(TransferModel(), 2)
+    queue = TransferQueue()
+    dock = TransfersDock(TransferModel(queue), 2)
     qtbot.addWidget(dock)
     t = Transfer.new("p", "/media/rushes.mov", 2_000_000_000, "idx", "Archive")
-    dock.model.upsert(t.with_(state=TState.UPLOADING, sent=800_000_000))  # 40 %
+    queue.add([t])
+    queue.start_next()
+    dock.model.upsert(queue.progress(t.transfer_id, 800_000_000, 0.0, None,
+                                     stalled=False))  # 40 %
     dock.resize(1100, 180)
     dock.show()
     qtbot.waitExposed(dock)
@@ -195,19 +199,25 @@ def test_progress_bar_fills_from_the_left_in_proportion(qtbot):
 
 def test_queue_summary_adds_up_what_is_left_and_when_it_will_be_done(qtbot, until):
     from vvdesk.models.transfers import TransferModel
-    from vvdesk.services.transfer_store import Transfer, TState
+    from vvdesk.transfer_queue import Transfer, TransferQueue, TState
     from vvdesk.ui.widgets.transfers_dock import TransfersDock
 
-    dock = TransfersDock(TransferModel(), 2)
+    queue = TransferQueue(limit=1)
+    dock = TransfersDock(TransferModel(queue), 2)
     qtbot.addWidget(dock)
     assert dock.summary.text() == "idle"
     going = Transfer.new("p", "/media/a.mov", 2_000_000_000, "idx", "Archive")
     waiting = Transfer.new("p", "/media/b.mov", 1_000_000_000, "idx", "Archive")
-    dock.model.append([going.with_(state=TState.UPLOADING, sent=800_000_000, rate=100e6),
-                       waiting])
+    queue.add([going, waiting])
+    queue.start_next()
+    dock.model.append([queue.progress(going.transfer_id, 800_000_000, 100e6, None,
+                                      stalled=False), queue.get(waiting.transfer_id)])
     until(lambda: dock.summary.text() != "idle", "the summary", 2)
     assert dock.summary.text() == "2 active · 800.0 MB of 3.0 GB · about 22 s left"
-    dock.model.upsert(waiting.with_(state=TState.INTERRUPTED))
+    # the journal said the waiting one was uploading when the app died: interrupted
+    cut_off = queue.get(waiting.transfer_id).with_(state=TState.UPLOADING)
+    (again,) = queue.restore([cut_off]).rows
+    dock.model.upsert(again)
     until(lambda: "interrupted" in dock.summary.text(), "the summary", 2)
     assert dock.summary.text() == ("1 active · 800.0 MB of 2.0 GB · about 12 s left"
                                    " · 1 interrupted — Retry/resume all to continue")
@@ -253,3 +263,15 @@ def test_queue_cancel_del_retry_ctrl_r_clear_and_the_limit_is_remembered(
     with running_app(qtbot, arun, settings, Options(profile="local")) as app:
         assert app.controllers.transfers.dock.limit.value() == 3
         assert app.controllers.transfers.service.limit == 3
+
+
+def test_a_dropped_file_whose_name_is_not_utf8_keeps_its_exact_name(qtbot, tmp_path):
+    from vvdesk.ui.widgets.drops import local_paths
+
+    raw = os.path.join(os.fsencode(tmp_path), b"caf\xe9.mp4")
+    with open(raw, "wb") as f:
+        f.write(b"\0" * 16)
+    mime = QMimeData()  # as a file manager sends it: the raw bytes percent-escaped
+    mime.setData("text/uri-list", b"file://" + raw.replace(b"\xe9", b"%E9") + b"\r\n")
+    (path,) = local_paths(mime)
+    assert os.fsencode(path) == raw and os.path.exists(path)

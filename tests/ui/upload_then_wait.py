@@ -14,7 +14,7 @@ from pathlib import Path
 
 from vvdesk import app as vvapp
 from vvdesk.__main__ import main
-from vvdesk.services.transfer_store import TState
+from vvdesk.transfer_queue import TState
 
 
 def patch_start(path: str, index_id: str, index_name: str, marker: Path) -> None:

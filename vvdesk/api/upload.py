@@ -20,6 +20,8 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO, cast
 
+from vvdesk.fsnames import readable
+
 if TYPE_CHECKING:
     from videovector import AsyncVideoVector, ImportJob
 
@@ -48,7 +50,8 @@ class ProgressFile(io.RawIOBase):
         """Open for reading (blocking: call it in a worker thread)."""
         p = Path(path)
         raw = p.open("rb")
-        return cls(raw, p.name, os.fstat(raw.fileno()).st_size)
+        # the name goes into the upload's headers: readable text, not the OS's raw bytes
+        return cls(raw, readable(p.name), os.fstat(raw.fileno()).st_size)
 
     def readable(self) -> bool:
         return True

@@ -1,48 +1,49 @@
-"""The transfer queue as a table: file, target, progress, rate, ETA, state."""
+"""The transfer queue as a table: file, target, progress, rate, ETA, state.
+
+The rows mirror the service's signals; the per-state counts and byte sums are read from
+the queue itself (`TransferQueue`), the one place that keeps them.
+"""
 
 from __future__ import annotations
 
-from collections import Counter
-from collections.abc import Collection, Iterable
-from typing import Any
+from collections.abc import Iterable, Mapping
 
 from PySide6.QtCore import QObject
 
 from vvdesk.format import human_eta, human_size
 from vvdesk.models.keyed import Column, KeyedTableModel
+from vvdesk.transfer_queue import Transfer, TransferQueue, TState
 
 PROGRESS_COLUMN = 2
 
 
-def _progress(t: Any) -> str:
+def _progress(t: Transfer) -> str:
     return f"{human_size(t.sent)} / {human_size(t.size)}"
 
 
 WAITING = "uploading · all sent, waiting for the server"
 
 
-def _state(t: Any) -> str:
-    state = t.state.value
-    if state == "uploading" and t.size and t.sent >= t.size:
+def _state(t: Transfer) -> str:
+    state = t.state
+    if state is TState.UPLOADING and t.size and t.sent >= t.size:
         return WAITING  # 100 % and still "uploading" would look frozen
-    if state == "done" and t.video_ids:
+    if state is TState.DONE and t.video_ids:
         return f"done → {', '.join(t.video_ids)}"
-    if t.error and state in ("failed", "interrupted", "cancelled"):
-        return f"{state}: {t.error}"
-    return state
+    if t.error and state in (TState.FAILED, TState.INTERRUPTED, TState.CANCELLED):
+        return f"{state.value}: {t.error}"
+    return state.value
 
 
-def fraction(t: Any) -> float:
-    if t.state.value in ("importing", "done"):
+def fraction(t: Transfer) -> float:
+    if t.state in (TState.IMPORTING, TState.DONE):
         return 1.0
     return min(t.sent / t.size, 1.0) if t.size else 0.0
 
 
 class TransferModel(KeyedTableModel):
-    """Also keeps a count of rows per state, so a summary never walks thousands of rows."""
-
     columns = [
-        Column("File", lambda t: t.name, tooltip=lambda t: t.path),
+        Column("File", lambda t: t.name, tooltip=lambda t: t.shown_path),
         Column("Index", lambda t: t.index_name),
         Column("Progress", _progress, sort=lambda t: t.sent),
         Column("Rate", lambda t: f"{human_size(t.rate)}/s" if t.rate else "",
@@ -51,36 +52,15 @@ class TransferModel(KeyedTableModel):
         Column("State", _state, tooltip=lambda t: t.error or None),
     ]
 
-    def __init__(self, parent: QObject | None = None) -> None:
+    def __init__(self, queue: TransferQueue, parent: QObject | None = None) -> None:
         super().__init__(key=lambda t: t.transfer_id, parent=parent)
-        self.counts: Counter[Any] = Counter()  # state → rows (updated before signals)
+        self.queue = queue
 
-    def append(self, rows: Iterable[Any]) -> None:
-        latest = {t.transfer_id: t for t in rows}
-        for key, row in latest.items():
-            old = self.row_for(key)
-            if old is not None:
-                self.counts[old.state] -= 1
-            self.counts[row.state] += 1
-        super().append(latest.values())
+    @property
+    def counts(self) -> Mapping[TState, int]:
+        """Rows per state, from the queue (never walks the rows)."""
+        return self.queue.counts
 
-    def remove_many(self, keys: Iterable[str]) -> None:
-        keys = list(dict.fromkeys(keys))
-        for key in keys:
-            old = self.row_for(key)
-            if old is not None:
-                self.counts[old.state] -= 1
-        super().remove_many(keys)
-
-    def clear(self) -> None:
-        self.counts.clear()
-        super().clear()
-
-    def unsent(self, sending: Collection[Any]) -> tuple[int, int, float]:
+    def unsent(self, sending: Iterable[TState]) -> tuple[int, int, float]:
         """Over the uploads in these states: bytes sent, bytes in all, summed rate (B/s)."""
-        sent = size = 0
-        rate = 0.0
-        for t in self._rows:
-            if t.state in sending:
-                sent, size, rate = sent + min(t.sent, t.size), size + t.size, rate + t.rate
-        return sent, size, rate
+        return self.queue.totals(sending)

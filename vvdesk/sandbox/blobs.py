@@ -90,7 +90,10 @@ async def read_multipart(request: Request, tmp_dir: Path) -> MultipartForm:
         state.header_value = b""
 
     def on_headers_finished() -> None:
-        _, disp = parse_options_header(state.headers.get("content-disposition", ""))
+        # as bytes: given a str, parse_options_header encodes it as latin-1, which mangles
+        # (é) or refuses (U+FFFD) the UTF-8 file names clients send (RFC 7578)
+        _, disp = parse_options_header(
+            state.headers.get("content-disposition", "").encode("utf-8"))
         state.name = disp.get(b"name", b"").decode("utf-8", "replace")
         if b"filename" in disp:
             state.filename = disp[b"filename"].decode("utf-8", "replace")

@@ -1,4 +1,4 @@
-"""One upload in the transfer queue, and its row in the on-disk journal (table `transfers`).
+"""The transfer queue's rows in the on-disk journal (table `transfers`).
 
 The journal is what makes the queue survive a restart: state changes are written (not
 byte counts), so after a crash unfinished uploads come back "interrupted" and import jobs
@@ -8,70 +8,10 @@ that were running are polled again.
 from __future__ import annotations
 
 import json
-import time
-import uuid
-from dataclasses import dataclass, field, replace
-from enum import StrEnum
-from pathlib import Path
-from typing import Any
 
+from vvdesk.fsnames import from_journal, readable, to_journal
 from vvdesk.services.journal import Journal
-
-
-class TState(StrEnum):
-    QUEUED = "queued"
-    UPLOADING = "uploading"
-    STALLED = "stalled"
-    IMPORTING = "importing"
-    DONE = "done"
-    FAILED = "failed"
-    CANCELLED = "cancelled"
-    INTERRUPTED = "interrupted"
-
-
-ACTIVE = frozenset({TState.UPLOADING, TState.STALLED, TState.IMPORTING})
-RETRYABLE = frozenset({TState.FAILED, TState.CANCELLED, TState.INTERRUPTED})
-FINISHED = frozenset({TState.DONE, TState.CANCELLED})
-PENDING = ACTIVE | {TState.QUEUED}  # not settled yet: the queue is busy while any is
-SENDING = PENDING - {TState.IMPORTING}  # bytes still to go
-RETRY_ALL = RETRYABLE - {TState.CANCELLED}  # what "Retry/resume all" takes up again
-
-
-@dataclass(frozen=True)
-class Transfer:
-    """What the queue shows for one file; immutable so models can hold it safely."""
-
-    transfer_id: str
-    profile: str
-    path: str
-    size: int
-    index_id: str | None  # None = playground
-    index_name: str
-    title: str
-    idem_key: str  # one per logical upload, reused on every retry
-    state: TState = TState.QUEUED
-    sent: int = 0
-    rate: float = 0.0  # bytes per second
-    eta: float | None = None  # seconds
-    job_id: str | None = None
-    video_ids: tuple[str, ...] = ()
-    error: str = ""
-    created_at: float = field(default_factory=time.time)
-
-    @property
-    def name(self) -> str:
-        return Path(self.path).name
-
-    def with_(self, **changes: Any) -> Transfer:
-        return replace(self, **changes)
-
-    @classmethod
-    def new(cls, profile: str, path: str, size: int, index_id: str | None,
-            index_name: str) -> Transfer:
-        tid = uuid.uuid4().hex
-        return cls(tid, profile, path, size, index_id, index_name, title=Path(path).name[:255],
-                   idem_key=f"vvdesk-upload:{tid}")
-
+from vvdesk.transfer_queue import Transfer, TState
 
 DDL = """
 CREATE TABLE IF NOT EXISTS transfers (
@@ -113,23 +53,25 @@ class TransferStore:
         rows = await self._j.execute(
             "SELECT * FROM transfers WHERE profile = ? ORDER BY created_at", (self.profile,))
         out = []
-        for r in rows:
+        for r in rows:  # path: TEXT, or the OS's exact bytes as a BLOB (see vvdesk.fsnames)
             try:
                 state = TState(r["state"])
             except ValueError:
                 state = TState.INTERRUPTED
             out.append(Transfer(
-                r["transfer_id"], r["profile"], r["path"], r["size"], r["index_id"],
-                r["index_name"], r["title"], r["idem_key"], state, job_id=r["job_id"],
+                r["transfer_id"], r["profile"], from_journal(r["path"]), r["size"],
+                r["index_id"], r["index_name"], r["title"], r["idem_key"], state,
+                job_id=r["job_id"],
                 video_ids=tuple(json.loads(r["video_ids"] or "[]")), error=r["error"],
                 created_at=r["created_at"]))
         return out
 
     async def save(self, transfers: list[Transfer]) -> None:
         await self._ensure()
-        rows = [(t.transfer_id, t.profile, t.path, t.size, t.index_id, t.index_name, t.title,
-                 t.idem_key, t.state.value, t.job_id, json.dumps(list(t.video_ids)), t.error,
-                 t.created_at) for t in transfers]
+        rows = [(t.transfer_id, t.profile, to_journal(t.path), t.size, t.index_id,
+                 readable(t.index_name), readable(t.title), t.idem_key, t.state.value, t.job_id,
+                 json.dumps(list(t.video_ids)), readable(t.error), t.created_at)
+                for t in transfers]
         marks = ",".join("?" * len(COLS))
         await self._j.execute_many(
             f"INSERT OR REPLACE INTO transfers ({','.join(COLS)}) VALUES ({marks})", rows)

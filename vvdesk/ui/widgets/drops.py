@@ -2,16 +2,28 @@
 
 from __future__ import annotations
 
+import os
 from typing import Any
+from urllib.parse import unquote_to_bytes
 
-from PySide6.QtCore import QMimeData
+from PySide6.QtCore import QMimeData, QUrl
 
 
 def local_paths(mime: QMimeData | None) -> list[str]:
     """Local file/folder paths in a drag (others, e.g. http URLs or text, are ignored)."""
     if mime is None or not mime.hasUrls():
         return []
-    return [u.toLocalFile() for u in mime.urls() if u.isLocalFile() and u.toLocalFile()]
+    return [_exact_path(u) for u in mime.urls() if u.isLocalFile() and u.toLocalFile()]
+
+
+def _exact_path(url: QUrl) -> str:
+    """toLocalFile() turns bytes of a name that are not UTF-8 into U+FFFD (a file that does
+    not exist); on POSIX the URL's percent-escapes still hold the exact bytes."""
+    path = url.toLocalFile()
+    if os.name == "posix" and "\ufffd" in path and not url.host():
+        raw = url.path(QUrl.ComponentFormattingOption.FullyEncoded)
+        return os.fsdecode(unquote_to_bytes(raw))
+    return path
 
 
 def accept_files(event: Any) -> list[str]:

@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 from vvdesk.format import human_eta, human_size
 from vvdesk.models.keyed import OBJECT_ROLE
 from vvdesk.models.transfers import PROGRESS_COLUMN, TransferModel, fraction
-from vvdesk.services.transfer_store import (
+from vvdesk.transfer_queue import (
     FINISHED,
     PENDING,
     RETRY_ALL,

@@ -1,0 +1,342 @@
+"""The upload queue's state, as one state machine with no Qt and no SDK in it.
+
+Every row, its state, the per-state counts, the order queued uploads start in, how many
+upload slots are taken, which rows the journal still has to write and what settled since
+the queue was last idle: all of it lives here and changes only through the transitions
+below, each of which returns the rows it changed (for one signal) or nothing when the
+transition does not apply. `TransferService` does the I/O around it (files, SDK, journal,
+timer); models and widgets read the counts from here, so there is one source of them.
+
+    QUEUED ─start─▶ UPLOADING ⇄ STALLED ─uploaded─▶ IMPORTING ─imported─▶ DONE
+       ▲                 │            │                 │
+       └──── retry ── FAILED ◀── fail ┴─────────────────┘      any unfinished ─cancel─▶ CANCELLED
+       └──── retry ── INTERRUPTED ◀── restored after a restart mid-upload
+"""
+
+from __future__ import annotations
+
+import time
+import uuid
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field, replace
+from enum import StrEnum
+from itertools import islice
+from pathlib import Path
+from typing import Any
+
+from vvdesk.fsnames import readable
+
+
+class TState(StrEnum):
+    QUEUED = "queued"
+    UPLOADING = "uploading"
+    STALLED = "stalled"
+    IMPORTING = "importing"
+    DONE = "done"
+    FAILED = "failed"
+    CANCELLED = "cancelled"
+    INTERRUPTED = "interrupted"
+
+
+ACTIVE = frozenset({TState.UPLOADING, TState.STALLED, TState.IMPORTING})
+RETRYABLE = frozenset({TState.FAILED, TState.CANCELLED, TState.INTERRUPTED})
+FINISHED = frozenset({TState.DONE, TState.CANCELLED})
+PENDING = ACTIVE | {TState.QUEUED}  # not settled yet: the queue is busy while any is
+SENDING = PENDING - {TState.IMPORTING}  # bytes still to go
+UPLOADING = SENDING - {TState.QUEUED}  # holding an upload slot
+RETRY_ALL = RETRYABLE - {TState.CANCELLED}  # what "Retry/resume all" takes up again
+
+INTERRUPTED_TEXT = "The app was closed before this upload finished."
+IMPORT_CANCELLED_TEXT = "The import was cancelled."
+
+
+@dataclass(frozen=True)
+class Transfer:
+    """What the queue shows for one file; immutable so models can hold it safely.
+
+    `path` is exact (it may hold undecodable bytes, see vvdesk.fsnames); `name`, `shown_path`
+    and `title` are readable text."""
+
+    transfer_id: str
+    profile: str
+    path: str
+    size: int
+    index_id: str | None  # None = playground
+    index_name: str
+    title: str
+    idem_key: str  # one per logical upload, reused on every retry
+    state: TState = TState.QUEUED
+    sent: int = 0
+    rate: float = 0.0  # bytes per second
+    eta: float | None = None  # seconds
+    job_id: str | None = None
+    video_ids: tuple[str, ...] = ()
+    error: str = ""
+    created_at: float = field(default_factory=time.time)
+
+    @property
+    def name(self) -> str:
+        return readable(Path(self.path).name)
+
+    @property
+    def shown_path(self) -> str:
+        return readable(self.path)
+
+    def with_(self, **changes: Any) -> Transfer:
+        return replace(self, **changes)
+
+    @classmethod
+    def new(cls, profile: str, path: str, size: int, index_id: str | None,
+            index_name: str) -> Transfer:
+        tid = uuid.uuid4().hex
+        return cls(tid, profile, path, size, index_id, index_name,
+                   title=readable(Path(path).name)[:255], idem_key=f"vvdesk-upload:{tid}")
+
+
+def _journal_fields(t: Transfer) -> tuple[object, ...]:
+    """What the journal stores that can change (byte counts and rates are not written)."""
+    return t.state, t.job_id, t.video_ids, t.error, t.size
+
+
+@dataclass(frozen=True)
+class Restored:
+    """What a restart brings back: every row as it now is, and the imports to poll again."""
+
+    rows: list[Transfer]
+    to_poll: list[str]
+
+
+class TransferQueue:
+    """All state of the upload queue for one profile (see the module docstring)."""
+
+    def __init__(self, limit: int = 2) -> None:
+        self.limit = max(1, limit)
+        self._rows: dict[str, Transfer] = {}
+        # state → ids in the order they entered it: counts, queued order, slots taken
+        self._ids: dict[TState, dict[str, None]] = {s: {} for s in TState}
+        self._unwritten: dict[str, None] = {}  # rows the journal must (re)write
+        self._removed: dict[str, None] = {}  # rows the journal must delete
+        self._settled = {TState.DONE: 0, TState.FAILED: 0}  # since the queue was last idle
+
+    # queries ---------------------------------------------------------------------
+    def get(self, transfer_id: str) -> Transfer | None:
+        return self._rows.get(transfer_id)
+
+    def __len__(self) -> int:
+        return len(self._rows)
+
+    def __iter__(self) -> Iterator[Transfer]:
+        return iter(self._rows.values())
+
+    def transfers(self) -> list[Transfer]:
+        return sorted(self._rows.values(), key=lambda t: t.created_at)
+
+    @property
+    def counts(self) -> Mapping[TState, int]:
+        """Rows per state (a live view; never walks the rows)."""
+        return _Counts(self._ids)
+
+    def count(self, states: Iterable[TState]) -> int:
+        return sum(len(self._ids[s]) for s in states)
+
+    def queued_ids(self) -> list[str]:
+        """QUEUED rows in the order they will start (queued first, first out)."""
+        return list(self._ids[TState.QUEUED])
+
+    def ids_in(self, states: Iterable[TState]) -> list[str]:
+        return [tid for s in states for tid in self._ids[s]]
+
+    @property
+    def free_slots(self) -> int:
+        return max(0, self.limit - self.count(UPLOADING))
+
+    @property
+    def busy(self) -> bool:
+        return self.count(PENDING) > 0
+
+    def totals(self, states: Iterable[TState]) -> tuple[int, int, float]:
+        """Over the rows in these states: bytes sent, bytes in all, summed rate (B/s)."""
+        sent = size = 0
+        rate = 0.0
+        for s in states:
+            for tid in self._ids[s]:
+                t = self._rows[tid]
+                sent, size, rate = sent + min(t.sent, t.size), size + t.size, rate + t.rate
+        return sent, size, rate
+
+    def pending_paths(self, index_id: str | None) -> list[str]:
+        """Paths already waiting for this index (a second drop of them is skipped)."""
+        return [t.path for t in self._rows.values()
+                if t.index_id == index_id and t.state not in FINISHED]
+
+    # the one place rows change -----------------------------------------------------
+    def _put(self, new: Transfer, *, write: bool = True) -> Transfer:
+        old = self._rows.get(new.transfer_id)
+        self._rows[new.transfer_id] = new
+        if old is None or old.state is not new.state:
+            if old is not None:
+                del self._ids[old.state][new.transfer_id]
+                if new.state in self._settled:
+                    self._settled[new.state] += 1
+            self._ids[new.state][new.transfer_id] = None
+        if write and (old is None or _journal_fields(old) != _journal_fields(new)):
+            self._unwritten[new.transfer_id] = None
+        return new
+
+    def _change(self, transfer_id: str, allowed: frozenset[TState] | set[TState],
+                **changes: Any) -> Transfer | None:
+        t = self._rows.get(transfer_id)
+        if t is None or t.state not in allowed:
+            return None
+        return self._put(t.with_(**changes))
+
+    # transitions -------------------------------------------------------------------
+    def restore(self, rows: Iterable[Transfer]) -> Restored:
+        """Rows read back from the journal after a restart: an upload cut off mid-way (or
+        an import whose job id never reached the journal) becomes INTERRUPTED; imports
+        with a job id are polled again."""
+        out: list[Transfer] = []
+        to_poll: list[str] = []
+        for t in rows:
+            self._put(t, write=False)  # as the journal has it: nothing to write
+            if t.state in SENDING or (t.state is TState.IMPORTING and not t.job_id):
+                t = self._put(t.with_(state=TState.INTERRUPTED, sent=0, rate=0.0, eta=None,
+                                      error=INTERRUPTED_TEXT))
+            elif t.state is TState.IMPORTING:
+                to_poll.append(t.transfer_id)
+            out.append(t)
+        self._settled = {TState.DONE: 0, TState.FAILED: 0}
+        return Restored(out, to_poll)
+
+    def add(self, transfers: Iterable[Transfer]) -> list[Transfer]:
+        """New rows, QUEUED, behind everything queued before them."""
+        return [self._put(t.with_(state=TState.QUEUED)) for t in transfers
+                if t.transfer_id not in self._rows]
+
+    def start_next(self) -> list[Transfer]:
+        """Move the oldest QUEUED rows to UPLOADING, as many as free slots allow."""
+        n = self.free_slots
+        if n == 0:
+            return []
+        ids = list(islice(self._ids[TState.QUEUED], n))
+        return [self._put(self._rows[tid].with_(state=TState.UPLOADING, sent=0, rate=0.0,
+                                                eta=None, error="")) for tid in ids]
+
+    def sized(self, transfer_id: str, size: int) -> Transfer | None:
+        """The file's size as opened (it may have changed since the drop)."""
+        return self._change(transfer_id, UPLOADING, size=size)
+
+    def progress(self, transfer_id: str, sent: int, rate: float, eta: float | None, *,
+                 stalled: bool) -> Transfer | None:
+        """A progress reading; None when it changes nothing worth showing."""
+        t = self._rows.get(transfer_id)
+        if t is None or t.state not in UPLOADING:
+            return None
+        state = TState.STALLED if stalled else TState.UPLOADING
+        if (sent, state) == (t.sent, t.state) and abs(rate - t.rate) <= 1:
+            return None
+        return self._put(t.with_(sent=sent, rate=rate, eta=eta, state=state))
+
+    def uploaded(self, transfer_id: str, job_id: str) -> Transfer | None:
+        """All bytes accepted: the server imports it as job `job_id`."""
+        t = self._rows.get(transfer_id)
+        if t is None or t.state not in UPLOADING:
+            return None
+        return self._put(t.with_(state=TState.IMPORTING, sent=t.size, rate=0.0, eta=None,
+                                 job_id=job_id))
+
+    def imported(self, transfer_id: str, video_ids: Iterable[str]) -> Transfer | None:
+        return self._change(transfer_id, {TState.IMPORTING}, state=TState.DONE,
+                            video_ids=tuple(video_ids), error="")
+
+    def import_cancelled(self, transfer_id: str) -> Transfer | None:
+        return self._change(transfer_id, {TState.IMPORTING}, state=TState.CANCELLED,
+                            error=IMPORT_CANCELLED_TEXT)
+
+    def fail(self, transfer_id: str, error: str, *, import_failed: bool = False
+             ) -> Transfer | None:
+        """An unfinished row failed. After a failed import a retry uploads again (the
+        failed job is forgotten); after anything else it keeps what it had."""
+        t = self._rows.get(transfer_id)
+        if t is None or t.state not in PENDING:
+            return None
+        return self._put(t.with_(state=TState.FAILED, rate=0.0, eta=None, error=error,
+                                 job_id=None if import_failed else t.job_id))
+
+    def cancel(self, transfer_ids: Iterable[str]) -> list[Transfer]:
+        """Cancel each of these that is not finished yet; the rows it changed."""
+        out = []
+        for tid in dict.fromkeys(transfer_ids):
+            t = self._change(tid, frozenset(TState) - FINISHED, state=TState.CANCELLED,
+                             rate=0.0, eta=None, error="")
+            if t is not None:
+                out.append(t)
+        return out
+
+    def retry(self, transfer_ids: Iterable[str]) -> list[Transfer]:
+        """Queue these again, at the back, with the same Idempotency-Key each."""
+        out = []
+        for tid in dict.fromkeys(transfer_ids):
+            t = self._change(tid, RETRYABLE, state=TState.QUEUED, sent=0, rate=0.0, eta=None,
+                             error="")
+            if t is not None:
+                out.append(t)
+        return out
+
+    def clear_finished(self) -> list[str]:
+        """Forget DONE and CANCELLED rows; their ids."""
+        gone = self.ids_in(FINISHED)
+        for tid in gone:
+            t = self._rows.pop(tid)
+            del self._ids[t.state][tid]
+            self._unwritten.pop(tid, None)
+            self._removed[tid] = None
+        return gone
+
+    def settled(self) -> tuple[int, int] | None:
+        """Once the queue has gone idle: (uploads done, failed) since it last was, once."""
+        if self.busy:
+            return None
+        done, failed = self._settled[TState.DONE], self._settled[TState.FAILED]
+        if not (done or failed):
+            return None
+        self._settled = {TState.DONE: 0, TState.FAILED: 0}
+        return done, failed
+
+    # the journal -------------------------------------------------------------------
+    @property
+    def has_unwritten(self) -> bool:
+        return bool(self._unwritten or self._removed)
+
+    def take_unwritten(self) -> tuple[list[Transfer], list[str]]:
+        """Rows to write and ids to delete, in the order they changed; they count as
+        written until `not_written` gives them back."""
+        rows = [self._rows[tid] for tid in self._unwritten]
+        removed = list(self._removed)
+        self._unwritten, self._removed = {}, {}
+        return rows, removed
+
+    def not_written(self, rows: Iterable[Transfer], removed: Iterable[str]) -> None:
+        """A journal write failed: write these again next time (as they are by then)."""
+        for t in rows:
+            if t.transfer_id in self._rows:
+                self._unwritten[t.transfer_id] = None
+        for tid in removed:
+            self._removed[tid] = None
+
+
+class _Counts(Mapping[TState, int]):
+    """Read-only rows-per-state view; unknown keys count 0 (like a Counter)."""
+
+    def __init__(self, ids: dict[TState, dict[str, None]]) -> None:
+        self._ids = ids
+
+    def __getitem__(self, state: TState) -> int:
+        ids = self._ids.get(state)
+        return 0 if ids is None else len(ids)
+
+    def __iter__(self) -> Iterator[TState]:
+        return iter(self._ids)
+
+    def __len__(self) -> int:
+        return len(self._ids)
