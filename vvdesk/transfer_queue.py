@@ -210,8 +210,8 @@ class TransferQueue:
 
     def add(self, transfers: Iterable[Transfer]) -> list[Transfer]:
         """New rows, QUEUED, behind everything queued before them."""
-        return [self._put(t.with_(state=TState.QUEUED)) for t in transfers
-                if t.transfer_id not in self._rows]
+        return [self._put(t if t.state is TState.QUEUED else t.with_(state=TState.QUEUED))
+                for t in transfers if t.transfer_id not in self._rows]
 
     def start_next(self) -> list[Transfer]:
         """Move the oldest QUEUED rows to UPLOADING, as many as free slots allow."""
