@@ -327,14 +327,13 @@ class TransferService(QObject):
         if status == "cancelled":
             self._changed(self.queue.import_cancelled(transfer_id))
             return
-        ids: list[str] = []
-        cursor = None
-        while True:
+        from vvdesk.api.rows import all_pages
+
+        async def outputs(cursor: str | None) -> tuple[list[str], str | None]:
             page = await jobs_api.outputs(job_id, cursor=cursor)
-            ids += [o.video_id for o in page.items if o.video_id]
-            if not page.next_cursor:
-                break
-            cursor = page.next_cursor
+            return [o.video_id for o in page.items if o.video_id], page.next_cursor
+
+        ids, _cut_short = await all_pages(outputs, "import output")  # ids so far are enough
         done = self.queue.imported(transfer_id, ids or job.video_ids)
         self._changed(done)
         if done is not None:
