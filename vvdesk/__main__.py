@@ -146,15 +146,29 @@ def _paint_now(app: object, window: object, budget_s: float = 0.5) -> None:
 
 
 def _install_signal_handlers(vapp: object) -> None:
+    """SIGINT/SIGTERM quit cleanly; a second one, while the cleanup is still running (or
+    stuck), ends the process at once: asking to quit must always end the app."""
     import asyncio
     import signal
+
+    asked: list[float] = []
+
+    def quit_now() -> None:
+        if asked:
+            import logging
+
+            logging.getLogger("vvdesk").warning("asked to quit again: leaving without cleanup")
+            logging.shutdown()
+            os._exit(1)
+        asked.append(time.monotonic())
+        vapp.quit()  # type: ignore[attr-defined]
 
     loop = asyncio.get_event_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         try:
-            loop.add_signal_handler(sig, vapp.quit)  # type: ignore[attr-defined]
+            loop.add_signal_handler(sig, quit_now)
         except (NotImplementedError, RuntimeError):
-            signal.signal(sig, lambda *_: vapp.quit())  # type: ignore[attr-defined]
+            signal.signal(sig, lambda *_: quit_now())
 
 
 if __name__ == "__main__":

@@ -52,8 +52,12 @@ class ProfileService(QObject):
             self.settings.save_profile(profile, replacing=replacing)
             return profile.name
 
-        self._jobs.run(f"profiles.save:{profile.name}", save(), on_ok=self.saved.emit,
-                       on_error=self._failed)
+        def ok(name: str) -> None:
+            self.saved.emit(name)
+            if remember and api_key and self.vault.keyring_stuck:  # saved, but not the key
+                self.failed.emit(f"The profile is saved. {self.vault.keyring_problem}")
+
+        self._jobs.run(f"profiles.save:{profile.name}", save(), on_ok=ok, on_error=self._failed)
 
     def remove(self, name: str) -> None:
         async def remove() -> str:
