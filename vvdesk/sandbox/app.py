@@ -15,18 +15,22 @@ from starlette.routing import Mount
 
 from . import (
     automations,
+    previews,
     routes_auth,
     routes_automations,
     routes_connectors,
     routes_control,
     routes_exports,
     routes_indexes,
+    routes_links,
     routes_media,
     routes_prompts,
     routes_runs,
+    routes_search,
     routes_usage,
     routes_videos,
     routes_webhooks,
+    search,
     seed,
     webhooks,
     worker,
@@ -42,7 +46,7 @@ log = logging.getLogger("vvdesk.sandbox")
 ROUTE_MODULES = [
     routes_auth, routes_indexes, routes_media, routes_videos, routes_prompts, routes_runs,
     routes_exports, routes_connectors, routes_automations, routes_control, routes_usage,
-    routes_webhooks,
+    routes_webhooks, routes_search, routes_links,
 ]
 
 
@@ -83,6 +87,8 @@ def build_context(settings: Settings) -> Context:
     ctx = Context(settings=settings, store=store, clock=SimClock(settings.time_scale))
     automations.install(ctx, worker.STEPS)
     webhooks.install(ctx, worker.STEPS)
+    search.install(ctx)
+    previews.resume(ctx)
     return ctx
 
 
@@ -102,10 +108,11 @@ def build_app(settings: Settings) -> Gateway:
             task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await task
+            previews.shutdown()
             ctx.store.close()
 
     app = Starlette(
-        routes=[Mount("/api/v2", routes=routes)],
+        routes=[Mount("/api/v2", routes=routes), *routes_links.PUBLIC_ROUTES],
         exception_handlers={ApiError: api_error, HTTPException: http_error,
                             Exception: server_error},
         lifespan=lifespan,

@@ -51,6 +51,9 @@ class Context:
     paused: bool = False  # simulation on hold (control API): jobs keep their current state
     limiter: RateLimiter = field(init=False)
     download_log: DownloadLog = field(default_factory=DownloadLog)
+    search_cache: Any = None  # search_store.VectorCache, loaded on the first search
+    search_df: dict[tuple[str, int], int] = field(default_factory=dict)  # term counts memo
+    links: dict[str, tuple[str, float]] = field(default_factory=dict)  # name -> (url, expiry)
 
     def __post_init__(self) -> None:
         self.limiter = RateLimiter.create(self.store, self.settings.rate_per_minute,

@@ -1,10 +1,16 @@
-"""Import jobs and media rows: from a stored blob to one video per output part."""
+"""Import jobs and media rows: from a stored blob to one video per output part.
+
+When a job starts importing, every source file is probed with FFmpeg (mediakit):
+a file that decodes gets its real duration (and the parts are re-planned from it);
+one that does not keeps the size-based simulated length. Each new media row queues
+its first thumbnail/preview (previews.py).
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
-from . import clock, simulate
+from . import clock, mediakit, previews, simulate
 from .context import Context
 from .db import Row
 from .errors import conflict
@@ -39,17 +45,7 @@ def new_import_job(
 
     ``skipped`` lists source files left out before import (``{path, reason}``)."""
     job_id = new_id("job")
-    parts = []
-    for ordinal, src in enumerate(sources):
-        spans = simulate.split_parts(src["media_type"], src["duration"])
-        for i, (start, end) in enumerate(spans):
-            title = src["title"]
-            part_title = title if len(spans) == 1 else f"{title} (part {i + 1} of {len(spans)})"
-            parts.append({
-                "file_id": src["file_id"], "file_name": src["filename"],
-                "source_ordinal": ordinal, "part_index": i, "part_count": len(spans),
-                "start": start, "end": end, "video_id": new_id("vid"), "title": part_title,
-            })
+    parts = plan_parts(sources, [])
     doc: dict[str, Any] = {
         "job_id": job_id,
         "status": "pending",
@@ -84,12 +80,56 @@ def new_import_job(
                             next_at=ctx.clock.after(simulate.IMPORT_QUEUE_SECONDS))
 
 
+def plan_parts(sources: list[dict[str, Any]], previous: list[dict[str, Any]]
+               ) -> list[dict[str, Any]]:
+    """Output parts of ``sources``; a part already planned in ``previous`` keeps its video id."""
+    known = {(p["source_ordinal"], p["part_index"]): p["video_id"] for p in previous}
+    parts = []
+    for ordinal, src in enumerate(sources):
+        spans = simulate.split_parts(src["media_type"], src["duration"])
+        for i, (start, end) in enumerate(spans):
+            title = src["title"]
+            part_title = title if len(spans) == 1 else f"{title} (part {i + 1} of {len(spans)})"
+            parts.append({
+                "file_id": src["file_id"], "file_name": src["filename"],
+                "source_ordinal": ordinal, "part_index": i, "part_count": len(spans),
+                "start": start, "end": end, "title": part_title,
+                "video_id": known.get((ordinal, i)) or new_id("vid"),
+            })
+    return parts
+
+
+def probe_sources(ctx: Context, doc: dict[str, Any]) -> None:
+    """Real length and size of every decodable source; re-plan the parts if lengths moved."""
+    changed = False
+    for src in doc["_sources"]:
+        if "decoded" in src:
+            continue
+        found = mediakit.probe(ctx.blob_dir / src["blob_sha"], src["filename"])
+        src["decoded"] = found is not None
+        if found is None:
+            continue
+        src["width"], src["height"] = found.width, found.height
+        if src["media_type"] != "image" and found.duration > 0:
+            changed = changed or abs(found.duration - float(src["duration"])) > 1e-3
+            src["duration"] = found.duration
+    if changed:
+        doc["_parts"] = plan_parts(doc["_sources"], doc["_parts"])
+        doc["progress"]["parts_total"] = len(doc["_parts"])
+
+
 def create_media_row(
     ctx: Context, *, video_id: str, title: str, filename: str, blob_sha: str,
     media_type: str, duration: float, index_id: str | None, part_index: int = 0,
-    video_uri: str | None = None, job_id: str | None = None,
+    video_uri: str | None = None, job_id: str | None = None, offset: float = 0.0,
+    decoded: bool = False, width: int | None = None, height: int | None = None,
+    pictures: bool = True,
 ) -> Row:
-    """Insert one media (video/audio/image) row backed by a stored blob."""
+    """Insert one media (video/audio/image) row backed by a stored blob.
+
+    ``offset`` is where this part starts in the file; ``decoded`` says FFmpeg can read
+    the blob (then ``width``/``height`` are the picture's, when it has one).
+    """
     ext = simulate.extension_of(filename) or "bin"
     uri = video_uri or f"gs://vv-sandbox/media/{ctx.user_id}/{video_id}.{ext}"
     now = clock.iso()
@@ -98,8 +138,12 @@ def create_media_row(
         "created_at": now, "updated_at": now, "media_type": media_type, "marker": {},
         "_blob_sha": blob_sha, "_filename": filename, "_duration": round(duration, 3),
         "_part_index": part_index, "_job_id": job_id, "_index_id": index_id,
+        "_offset": offset, "_decoded": decoded, "_width": width, "_height": height,
     }
-    return ctx.store.insert("video", video_id, doc, parent=index_id)
+    row = ctx.store.insert("video", video_id, doc, parent=index_id)
+    if pictures:
+        previews.queue(ctx, "video", video_id)
+    return row
 
 
 def _create_video(ctx: Context, job: dict[str, Any], part: dict[str, Any]) -> None:
@@ -108,7 +152,9 @@ def _create_video(ctx: Context, job: dict[str, Any], part: dict[str, Any]) -> No
         ctx, video_id=part["video_id"], title=part["title"], filename=src["filename"],
         blob_sha=src["blob_sha"], media_type=src["media_type"],
         duration=part["end"] - part["start"], index_id=job["target_index_id"],
-        part_index=part["part_index"], video_uri=src.get("video_uri"), job_id=job["job_id"])
+        part_index=part["part_index"], video_uri=src.get("video_uri"), job_id=job["job_id"],
+        offset=part["start"], decoded=bool(src.get("decoded")), width=src.get("width"),
+        height=src.get("height"))
 
 
 def step_import(ctx: Context, row: Row) -> None:
@@ -117,6 +163,8 @@ def step_import(ctx: Context, row: Row) -> None:
     parts = doc["_parts"]
     progress = doc["progress"]
     if doc["status"] == "pending":
+        probe_sources(ctx, doc)
+        parts = doc["_parts"]
         doc.update(status="importing", phase="importing", started_at=clock.iso())
         done = int(doc["_done"])
         progress["current_file"] = parts[done]["file_name"] if done < len(parts) else None

@@ -43,10 +43,30 @@ class Probe:
     still: bool
 
 
-def probe(path: Path) -> Probe | None:
-    """Duration and dimensions, or ``None`` when FFmpeg cannot decode the bytes."""
+# What FFmpeg must recognise for each extension: random bytes named ``.mp4`` can look like
+# an MPEG audio stream to a tolerant demuxer, so the container has to fit the name.
+CONTAINERS = {
+    "mp4": "mp4", "mov": "mov", "m4a": "m4a", "heic": "mov", "heif": "mov",
+    "mkv": "matroska", "webm": "webm", "avi": "avi", "mp3": "mp3", "wav": "wav",
+    "flac": "flac", "ogg": "ogg", "aac": "aac", "jpg": "jpeg", "jpeg": "jpeg", "png": "png",
+    "webp": "webp", "gif": "gif", "bmp": "bmp", "tiff": "tiff",
+}
+
+
+def probe(path: Path, filename: str = "") -> Probe | None:
+    """Duration and dimensions, or ``None`` when FFmpeg cannot decode the bytes.
+
+    With a ``filename``, its extension must match the container FFmpeg finds (see
+    :data:`CONTAINERS`), and the first frame of the main stream must decode.
+    """
+    ext = filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
     try:
         with av.open(str(path)) as container:
+            names = container.format.name.split(",")
+            want = CONTAINERS.get(ext)
+            if want is not None and not any(want in n for n in names) and not (
+                    want in ("jpeg", "png") and "image2" in names):
+                return None
             video = container.streams.video[0] if container.streams.video else None
             audio = container.streams.audio[0] if container.streams.audio else None
             if video is None and audio is None:
@@ -54,11 +74,13 @@ def probe(path: Path) -> Probe | None:
             still = video is not None and audio is None and (
                 container.format.name in IMAGE_FORMATS or container.duration is None)
             duration = 0.0 if still else _duration(container, video or audio)
+            if not still and duration <= 0:
+                return None
+            main = video or audio
+            frame = next(container.decode(main), None)
+            if frame is None:
+                return None
             if video is not None:
-                # Decoding one frame proves the bytes are media, not a lucky header.
-                frame = next(container.decode(video), None)
-                if frame is None:
-                    return None
                 return Probe(duration, frame.width, frame.height, True, audio is not None, still)
             return Probe(duration, None, None, False, True, False)
     except (av.FFmpegError, StopIteration, ValueError, IndexError, OSError):
@@ -267,8 +289,8 @@ def picture_features(data: bytes) -> np.ndarray | None:
 # -- demo clips (synthesised, never downloaded) -----------------------------------------------
 
 
-def synth_video(path: Path, seconds: float, *, hue: int, size: tuple[int, int] = (320, 180),
-                fps: int = 5, tone: float | None = None) -> None:
+def synth_video(path: Path, seconds: float, *, hue: int, size: tuple[int, int] = (256, 144),
+                fps: int = 4, tone: float | None = None) -> None:
     """A clip of a drifting gradient and a moving block (+ a sine tone when ``tone``).
 
     The container follows the file extension (mp4/mov: MPEG-4 Part 2 + AAC; webm: VP8 +

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from . import clock, simulate
+from . import clock, search, simulate
 from .context import Context
 from .db import Row
 from .errors import conflict, not_found
@@ -106,6 +106,7 @@ def step_retry(ctx: Context, row: Row) -> None:
                        status_source="segment_retry")
         ctx.store.save(seg)
         tally(ctx, run)
+        search.index_run(ctx, run)  # the retried segment becomes searchable
         run.doc["billing_actual_mt"] = round(run.doc["billing_actual_mt"]
                                              + doc["billing_estimated_mt"], 3)
         ctx.store.save(run)

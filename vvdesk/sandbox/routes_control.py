@@ -6,7 +6,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from . import clock, download_tokens
+from . import bench_fill, clock, download_tokens, links
 from .context import ctx_of
 from .errors import invalid
 from .exports import fail_export
@@ -109,11 +109,37 @@ async def download_log(request: Request) -> Response:
     return respond(ctx_of(request).download_log.entries)
 
 
+async def set_link_lifetime(request: Request) -> Response:
+    """How long new signed media links last (``ttl_seconds``; ``null`` = the default 900 s)."""
+    ctx = ctx_of(request)
+    seconds = (await json_object(request)).get("ttl_seconds")
+    if seconds is not None and (isinstance(seconds, bool) or not isinstance(
+            seconds, int | float) or not 0 < seconds <= 7 * 86400):
+        raise invalid("ttl_seconds", "ttl_seconds must be a number of seconds (0-604800)")
+    links.set_ttl(ctx, seconds)
+    return respond({"ttl_seconds": links.ttl(ctx)})
+
+
+async def bench_fill_segments(request: Request) -> Response:
+    """Bench-only: an index of ``media`` x ``per_media`` processed, searchable segments."""
+    ctx = ctx_of(request)
+    body = await json_object(request)
+    media, per_media = body.get("media", 100), body.get("per_media", 1000)
+    for name, value in (("media", media), ("per_media", per_media)):
+        if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 100_000:
+            raise invalid(name, f"{name} must be an integer from 1 to 100000")
+    prompt_id = body.get("prompt_id", "prm_default_general")
+    return respond(bench_fill.fill(ctx, media=media, per_media=per_media,
+                                   prompt_id=str(prompt_id)), 201)
+
+
 ROUTES = [
     Route("/_sandbox/rate-limits", set_rate_limits, methods=["POST"]),
     Route("/_sandbox/download-urls", set_download_urls, methods=["POST"]),
     Route("/_sandbox/download-log", download_log, methods=["GET"]),
     Route("/_sandbox/info", info, methods=["GET"]),
+    Route("/_sandbox/links", set_link_lifetime, methods=["POST"]),
+    Route("/_sandbox/bench/fill", bench_fill_segments, methods=["POST"]),
     Route("/_sandbox/simulation", set_simulation, methods=["POST"]),
     Route("/_sandbox/faults", add_fault, methods=["POST"]),
     Route("/_sandbox/faults", list_faults, methods=["GET"]),

@@ -91,7 +91,7 @@ async def results(request: Request) -> Response:
     scope = f"results:{run.id}:{video_id}"
     page = keyset_page(request, "segment", video_id, scope, lambda s: s, descending=False,
                        parent2=run.id)
-    page["data"] = [segment_result_view(run, s, video, prompt.doc if prompt else None)
+    page["data"] = [segment_result_view(ctx, run, s, video, prompt.doc if prompt else None)
                     for s in page["data"] if s.doc["segment_status"] == "completed"]
     return respond(page)
 

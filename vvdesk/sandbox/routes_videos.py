@@ -46,7 +46,8 @@ async def video_segments(request: Request) -> Response:
     else:
         selector = latest_run_id(ctx, video.id) or "-"
     scope = f"segments:{video.id}:{selector or '*'}"
-    page = keyset_page(request, "segment", video.id, scope, segment_view, descending=False,
+    page = keyset_page(request, "segment", video.id, scope,
+                       lambda r: segment_view(r, ctx, video.doc), descending=False,
                        parent2=selector)
     return respond(page)
 
@@ -85,7 +86,10 @@ async def batch_status(request: Request) -> Response:
 def _segments_for(ctx: Context, video_id: str, run_id: str | None) -> dict[str, Any]:
     chosen = run_id or latest_run_id(ctx, video_id)
     rows = ctx.store.query("segment", parent=video_id, parent2=chosen or "-", descending=False)
-    return {"video_id": video_id, "run_id": chosen, "segments": [segment_view(r) for r in rows]}
+    video = ctx.store.get("video", video_id)
+    vdoc = video.doc if video else None
+    return {"video_id": video_id, "run_id": chosen,
+            "segments": [segment_view(r, ctx, vdoc) for r in rows]}
 
 
 async def batch_segments(request: Request) -> Response:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from . import clock, simulate, video_level
+from . import clock, previews, simulate, video_level
 from .context import Context
 from .db import Row
 from .ids import new_id
@@ -142,6 +142,7 @@ def _complete_segment(ctx: Context, row: Row, seg_id: str) -> None:
                     image_embedding_succeeded=row.doc["enable_image_embedding"] or None)
         row.doc["completed_segments"] += 1
     ctx.store.save(seg)
+    previews.queue(ctx, "segment", seg_id)
 
 
 def tally(ctx: Context, row: Row) -> None:

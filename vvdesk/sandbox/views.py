@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from . import video_level
+from . import pictures, video_level
 from .context import Context
 from .db import Row
 
@@ -64,20 +64,26 @@ def run_view(doc: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-def segment_view(row: Row) -> dict[str, Any]:
-    """``Segment`` with every declared key (URIs and previews stay null until media
-    processing provides them)."""
+def segment_view(row: Row, ctx: Context | None = None,
+                 video: dict[str, Any] | None = None) -> dict[str, Any]:
+    """``Segment`` with every declared key; with ``ctx`` also its pictures and locations
+    (``video``: its media's document, looked up when absent)."""
     out = {**SEGMENT_DEFAULTS, **public(row.doc)}
+    if ctx is not None:
+        if video is None:
+            found = ctx.store.get("video", row.doc["video_id"], include_hidden=True)
+            video = found.doc if found else None
+        out.update(pictures.segment_fields(ctx, row.doc, video))
     out["marker"] = marker(out.get("marker"))
     out["metadata_markers"] = {k: marker(v) for k, v in
                                (out.get("metadata_markers") or {}).items()}
     return out
 
 
-def segment_result_view(run: Row, seg: Row, video: Row | None,
+def segment_result_view(ctx: Context, run: Row, seg: Row, video: Row | None,
                         prompt: dict[str, Any] | None) -> dict[str, Any]:
     """``SegmentRunResult`` for one successful segment of a run."""
-    doc = segment_view(seg)
+    doc = segment_view(seg, ctx, video.doc if video else None)
     return {
         "result_type": "segment", "result_id": f"segment:{seg.id}:{run.id}",
         "segment_id": seg.id, "video_id": doc["video_id"], "run_id": run.id,
@@ -189,8 +195,7 @@ def video_view(ctx: Context, row: Row, *, details: bool = False) -> dict[str, An
     out["metadata_keys"] = sorted(keys) if keys else None
     out["marker"] = marker(out.get("marker"))
     if details:
-        out["gif_data"] = None
-        out["first_thumbnail"] = None
+        out.update(pictures.video_fields(ctx, row.doc))
     return out
 
 

@@ -16,6 +16,7 @@ from .db import Row
 from .deletions import step_deletion
 from .exports import step_export
 from .media import step_import
+from .previews import step_preview
 from .retries import step_retry
 from .runs import step_run
 
@@ -30,6 +31,7 @@ STEPS: dict[str, Callable[[Context, Row], None]] = {
     "export": step_export,
     "index": step_deletion,
     "video": step_deletion,
+    "preview": step_preview,
 }
 
 

@@ -1,0 +1,456 @@
+"""Search over processed segments: a deterministic stand-in for the real ranking.
+
+Indexing: when a run ends ``completed``/``completed_with_failures`` its processed
+segments are added to search_store (FTS5 words + hashed vector); a thumbnail adds an
+image vector whenever it is rendered. Deleted media never show up (checked per query).
+
+Text ranking (``text`` / ``multimodal`` / ``multi_run`` / ``playground``)::
+
+    lexical  = -bm25 of the segment's FTS5 row for the query words, all of them
+               AND'ed; when that finds fewer than 100 segments, OR'ed instead (words
+               found in more than half of all indexed segments are dropped unless no
+               other word is left; search_fields turns each word into field__word for
+               the named fields), divided by the best lexical score among the
+               candidates (so the best is 1.0)
+    semantic = cosine of the hashed character-trigram vectors of the query and of
+               the segment's words (near words like "harbour"/"harbor" score high)
+    score    = 0.7 * lexical + 0.3 * max(semantic, 0)
+
+Candidates are the best 500 lexical matches plus the best 200 semantic ones in
+scope; one that no query word matches needs a semantic score of at least 0.2. Ties
+break on indexing order. Image ranking is the cosine of 8x8 colour grids
+(mediakit.features) of the query picture and each segment's thumbnail; multimodal
+fuses both lists by weighted reciprocal rank: ``w / (60 + rank)``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from . import pictures, search_store
+from .context import Context
+from .db import Row
+from .search_store import SegmentEntry, VectorCache
+
+W_LEXICAL = 0.7
+W_SEMANTIC = 0.3
+LEXICAL_POOL = 500
+SEMANTIC_POOL = 200
+COMMON_SHARE = 0.5
+SEMANTIC_FLOOR = 0.2  # a segment no query word matches needs at least this similarity
+RRF_K = 60
+SEARCHABLE = frozenset({"completed", "completed_with_failures"})
+
+
+@dataclass
+class Hit:
+    """One ranked segment (``seq`` is its search_docs row)."""
+
+    seq: int
+    score: float
+    lexical: float = 0.0
+    semantic: float = 0.0
+    image: float | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+# -- indexing -------------------------------------------------------------------------------
+
+
+def install(ctx: Context) -> None:
+    """Create the tables and index every run that finishes from now on."""
+    search_store.install(ctx.store.conn)
+    ctx.hooks.run_finished.append(index_run)
+
+
+def cache(ctx: Context) -> VectorCache:
+    if ctx.search_cache is None:
+        ctx.search_cache = VectorCache.load(ctx.store.conn)
+    cached: VectorCache = ctx.search_cache
+    return cached
+
+
+def index_run(ctx: Context, run: Row) -> None:
+    """Add the processed segments of a searchable run (idempotent)."""
+    if run.doc["status"] not in SEARCHABLE:
+        return
+    entries = []
+    videos: dict[str, Row | None] = {}
+    for vid in run.doc["_video_ids"]:
+        videos[vid] = ctx.store.get("video", vid, include_hidden=True)
+        for seg in ctx.store.query("segment", parent=vid, parent2=run.id, descending=False):
+            if seg.doc["segment_status"] != "completed":
+                continue
+            entries.append(entry_of(seg.doc, run, videos[vid]))
+    with ctx.store.transaction():
+        search_store.add_segments(ctx.store.conn, entries, ctx.search_cache)
+
+
+def entry_of(seg: dict[str, Any], run: Row, video: Row | None) -> SegmentEntry:
+    return SegmentEntry(
+        segment_id=seg["segment_id"], video_id=seg["video_id"], run_id=run.id,
+        index_id=video.parent if video else None, prompt_id=run.doc.get("prompt_id"),
+        start_time=float(seg["start_time"]), end_time=float(seg["end_time"]),
+        metadata=seg.get("metadata") or {}, metadata_text=seg.get("metadata_text") or "")
+
+
+# -- text ranking ---------------------------------------------------------------------------
+
+
+def _dead_videos(ctx: Context) -> set[str]:
+    rows = ctx.store.conn.execute("SELECT id FROM docs WHERE kind='video' AND hidden=1")
+    return {r[0] for r in rows}
+
+
+def _df(ctx: Context, term: str, generation: int) -> int:
+    memo: dict[tuple[str, int], int] = ctx.search_df
+    key = (term, generation)
+    if key not in memo:
+        if len(memo) > 10_000:
+            memo.clear()
+        memo[key] = search_store.doc_frequency(ctx.store.conn, term)
+    return memo[key]
+
+
+def _terms(ctx: Context, query: str, search_fields: list[str] | None, total: int) -> list[str]:
+    words = list(dict.fromkeys(search_store.words(query)))
+    if search_fields:
+        prefixes = [search_store.field_token(f) for f in search_fields]
+        words = [f"{p}__{w}" for p in prefixes for w in words]
+    if not words:
+        return []
+    counted = [(w, _df(ctx, w, total)) for w in words]
+    counted = [(w, n) for w, n in counted if n > 0]
+    if not counted:
+        return []
+    kept = [w for w, n in counted if n <= total * COMMON_SHARE]
+    return kept or [min(counted, key=lambda wn: (wn[1], wn[0]))[0]]
+
+
+def _lexical(ctx: Context, terms: list[str], scopes: list[str | None] | None,
+             run_ids: list[str] | None, whole: bool) -> dict[int, float]:
+    """``{seq: -bm25}``: segments with every term first; any term only when those are few."""
+    if not terms:
+        return {}
+    restrict = ""
+    if not whole:
+        if scopes is not None:
+            restrict += f" AND ({' OR '.join(search_store.scope_token(s) for s in scopes)})"
+        if run_ids:
+            restrict += f" AND ({' OR '.join(search_store.run_token(r) for r in run_ids)})"
+    quoted = [f'"{t}"' for t in terms]
+    found = _match(ctx, f"({' AND '.join(quoted)}){restrict}")
+    if len(terms) > 1 and len(found) < LEXICAL_POOL // 5:
+        found = _match(ctx, f"({' OR '.join(quoted)}){restrict}")
+    return found
+
+
+def _match(ctx: Context, match: str) -> dict[int, float]:
+    rows = ctx.store.conn.execute(
+        "SELECT rowid, bm25(search_fts) AS s FROM search_fts WHERE search_fts MATCH ? "
+        "ORDER BY s, rowid LIMIT ?", (match, LEXICAL_POOL)).fetchall()
+    return {int(r[0]): -float(r[1]) for r in rows}
+
+
+def text_hits(ctx: Context, query: str, *, scopes: list[str | None] | None,
+              run_ids: list[str] | None = None, search_fields: list[str] | None = None,
+              limit: int) -> list[Hit]:
+    """Best ``limit`` segments for ``query`` in ``scopes`` (``None``: every scope)."""
+    vc = cache(ctx)
+    vc.settle()
+    if vc.size == 0:
+        return []
+    mask = vc.mask(scopes, run_ids) if scopes is not None else (
+        vc.mask(list(vc.scope_codes), run_ids) if run_ids else np.ones(vc.size, bool))
+    in_scope = int(mask.sum())
+    if in_scope == 0:
+        return []
+    lexical = _lexical(ctx, _terms(ctx, query, search_fields, vc.size), scopes, run_ids,
+                       whole=in_scope * 2 >= vc.size)
+    sims = vc.vecs @ search_store.text_vector(query)
+    sims = np.where(mask, sims, -np.inf)
+    pool = min(SEMANTIC_POOL, in_scope)
+    best = np.argpartition(-sims, pool - 1)[:pool]
+    candidates: dict[int, float] = {int(vc.seqs[i]): float(sims[i]) for i in best}
+    lex_seqs = np.array(sorted(lexical), np.int64)
+    if lex_seqs.size:
+        positions = vc.positions(lex_seqs)
+        for seq, pos in zip(lex_seqs.tolist(), positions.tolist(), strict=True):
+            if pos < vc.size and mask[pos]:
+                candidates.setdefault(seq, float(sims[pos]))
+    top_lexical = max((lexical.get(s, 0.0) for s in candidates), default=0.0) or 1.0
+    hits = []
+    for seq, sim in candidates.items():
+        lex = lexical.get(seq, 0.0) / top_lexical
+        sem = max(sim, 0.0)
+        if lex <= 0 and sem < SEMANTIC_FLOOR:
+            continue
+        hits.append(Hit(seq, W_LEXICAL * lex + W_SEMANTIC * sem, lex, sem))
+    hits.sort(key=lambda h: (-h.score, h.seq))
+    return _alive(ctx, hits, limit)
+
+
+def _alive(ctx: Context, hits: list[Hit], limit: int) -> list[Hit]:
+    dead = _dead_videos(ctx)
+    if not dead:
+        return hits[:limit]
+    docs = docs_of(ctx, [h.seq for h in hits])
+    return [h for h in hits if h.seq in docs and docs[h.seq]["video_id"] not in dead][:limit]
+
+
+# -- image ranking --------------------------------------------------------------------------
+
+
+def image_hits(ctx: Context, vector: np.ndarray, *, scopes: list[str | None],
+               run_ids: list[str] | None, limit: int) -> list[Hit]:
+    """Segments whose thumbnail looks most like ``vector`` (cosine of colour grids)."""
+    sql, args = _scope_sql(scopes, run_ids)
+    rows = ctx.store.conn.execute(
+        "SELECT d.seq, i.vec FROM search_docs d JOIN search_images i USING(segment_id) "
+        f"WHERE {sql} ORDER BY d.seq", args).fetchall()
+    if not rows:
+        return []
+    matrix = np.frombuffer(b"".join(r[1] for r in rows), np.float32).reshape(len(rows), -1)
+    sims = matrix @ np.asarray(vector, np.float32)
+    hits = [Hit(int(r[0]), float(s), image=float(s)) for r, s in zip(rows, sims, strict=True)]
+    hits.sort(key=lambda h: (-h.score, h.seq))
+    return _alive(ctx, hits, limit)
+
+
+def fuse(text: list[Hit], image: list[Hit], text_weight: float, image_weight: float,
+         limit: int) -> list[Hit]:
+    """Weighted reciprocal-rank fusion of a text and an image ranking."""
+    fused: dict[int, Hit] = {}
+    for rank, hit in enumerate(text, start=1):
+        fused[hit.seq] = Hit(hit.seq, text_weight / (RRF_K + rank), hit.lexical, hit.semantic,
+                             extra={"text_score": hit.score, "text_rank": rank})
+    for rank, hit in enumerate(image, start=1):
+        entry = fused.setdefault(hit.seq, Hit(hit.seq, 0.0))
+        entry.score += image_weight / (RRF_K + rank)
+        entry.image = hit.image
+        entry.extra.update(image_score=hit.score, image_rank=rank)
+    for hit in fused.values():
+        both = "text_rank" in hit.extra and "image_rank" in hit.extra
+        hit.extra["match_type"] = "both" if both else (
+            "text_only" if "text_rank" in hit.extra else "image_only")
+        hit.extra["fused_score"] = hit.score
+    return sorted(fused.values(), key=lambda h: (-h.score, h.seq))[:limit]
+
+
+# -- filter search --------------------------------------------------------------------------
+
+
+def _scope_sql(scopes: list[str | None], run_ids: list[str] | None,
+               alias: str = "d.") -> tuple[str, list[Any]]:
+    named = [s for s in scopes if s is not None]
+    parts = []
+    args: list[Any] = []
+    if named:
+        parts.append(f"{alias}index_id IN ({','.join('?' * len(named))})")
+        args += named
+    if None in scopes:
+        parts.append(f"{alias}index_id IS NULL")
+    sql = "(" + " OR ".join(parts or ["0"]) + ")"
+    if run_ids:
+        sql += f" AND {alias}run_id IN ({','.join('?' * len(run_ids))})"
+        args += run_ids
+    return sql, args
+
+
+def json_path(name: str) -> str:
+    """``a.b`` -> ``$."a"."b"`` (every key quoted, so any key name is safe)."""
+    return "$" + "".join('."' + part.replace('"', '""') + '"' for part in name.split("."))
+
+
+def _like_escape(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def condition_sql(cond: dict[str, Any]) -> tuple[str, list[Any]]:
+    """SQL over ``metadata`` for one validated FilterCondition (see README for the rules)."""
+    path, op, kind, value = json_path(cond["field"]), cond["operator"], cond["type"], cond.get(
+        "value")
+    typ = "json_type(metadata, ?)"
+    val = "json_extract(metadata, ?)"
+    if op in ("is_empty", "is_not_empty"):
+        container = "'array'" if kind == "array" else "'text'"
+        empty_value = "json_array_length(metadata, ?) = 0" if kind == "array" else f"{val} = ''"
+        empty = (f"({typ} IS NULL OR {typ} = 'null' OR ({typ} = {container} "
+                 f"AND {empty_value}))")
+        args = [path, path, path, path]
+        return (empty if op == "is_empty" else f"NOT {empty}"), args
+    if kind == "string":
+        base = f"{typ} = 'text' AND "
+        if op == "equals":
+            return base + f"{val} = ?", [path, path, value]
+        pattern = {"contains": "%{}%", "starts_with": "{}%", "ends_with": "%{}"}[op]
+        return (base + f"{val} LIKE ? ESCAPE '\\'",
+                [path, path, pattern.format(_like_escape(value))])
+    if kind in ("integer", "number"):
+        sign = {"equals": "=", "greater_than": ">", "greater_equal": ">=", "less_than": "<",
+                "less_equal": "<="}[op]
+        return f"{typ} IN ('integer', 'real') AND {val} {sign} ?", [path, path, value]
+    if kind == "boolean":
+        return f"{typ} = ?", [path, "true" if value else "false"]
+    # arrays
+    is_array = f"{typ} = 'array'"
+    if op in ("length_equals", "length_greater", "length_less"):
+        sign = {"length_equals": "=", "length_greater": ">", "length_less": "<"}[op]
+        return f"{is_array} AND json_array_length(metadata, ?) {sign} ?", [path, path, value]
+    items = "SELECT 1 FROM json_each(metadata, ?) AS e WHERE "
+    if op == "item_contains":
+        return (f"{is_array} AND EXISTS ({items}e.type = 'text' AND e.value LIKE ? ESCAPE '\\')",
+                [path, path, f"%{_like_escape(value)}%"])
+    if isinstance(value, bool):
+        return (f"{is_array} AND EXISTS ({items}e.type = ?)",
+                [path, path, "true" if value else "false"])
+    if isinstance(value, str):
+        return f"{is_array} AND EXISTS ({items}e.type = 'text' AND e.value = ?)", [
+            path, path, value]
+    return (f"{is_array} AND EXISTS ({items}e.type IN ('integer', 'real') AND e.value = ?)",
+            [path, path, value])
+
+
+def filter_page(ctx: Context, conditions: list[dict[str, Any]], *, scopes: list[str | None],
+                run_ids: list[str] | None, after: int, page_size: int) -> tuple[list[int], bool]:
+    """Seqs of the next ``page_size`` matches after ``after`` (index order), and more-to-come."""
+    scope, args = _scope_sql(scopes, run_ids, alias="")
+    where = [scope]
+    for cond in conditions:
+        sql, cond_args = condition_sql(cond)
+        where.append(f"({sql})")
+        args += cond_args
+    dead = sorted(_dead_videos(ctx))
+    if dead:
+        where.append(f"video_id NOT IN ({','.join('?' * len(dead))})")
+        args += dead
+    rows = ctx.store.conn.execute(
+        f"SELECT seq FROM search_docs WHERE {' AND '.join(where)} AND seq > ? "
+        "ORDER BY seq LIMIT ?", [*args, after, page_size + 1]).fetchall()
+    seqs = [int(r[0]) for r in rows]
+    return seqs[:page_size], len(seqs) > page_size
+
+
+def query_key(*parts: Any) -> str:
+    """A short digest naming one filter query (cursors only continue their own query)."""
+    return hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()[:16]
+
+
+# -- results --------------------------------------------------------------------------------
+
+
+def docs_of(ctx: Context, seqs: Iterable[int]) -> dict[int, dict[str, Any]]:
+    wanted = list(seqs)
+    out: dict[int, dict[str, Any]] = {}
+    for start in range(0, len(wanted), 500):
+        chunk = wanted[start : start + 500]
+        rows = ctx.store.conn.execute(
+            "SELECT seq, segment_id, video_id, run_id, index_id, prompt_id, start_time, "
+            f"end_time, metadata, metadata_text FROM search_docs WHERE seq IN "
+            f"({','.join('?' * len(chunk))})", chunk)
+        for r in rows:
+            out[int(r[0])] = {"segment_id": r[1], "video_id": r[2], "run_id": r[3],
+                              "index_id": r[4], "prompt_id": r[5], "start_time": r[6],
+                              "end_time": r[7], "metadata": json.loads(r[8]),
+                              "metadata_text": r[9]}
+    return out
+
+
+def best_per_moment(ctx: Context, hits: list[Hit]) -> list[Hit]:
+    """Keep the best hit per (media, start, end): one moment found by several runs."""
+    docs = docs_of(ctx, [h.seq for h in hits])
+    seen: set[tuple[str, float, float]] = set()
+    kept = []
+    for hit in hits:
+        doc = docs.get(hit.seq)
+        if doc is None:
+            continue
+        moment = (doc["video_id"], doc["start_time"], doc["end_time"])
+        if moment not in seen:
+            seen.add(moment)
+            kept.append(hit)
+    return kept
+
+
+def _matched_fields(metadata: dict[str, Any], query: str | None) -> dict[str, float]:
+    words = set(search_store.words(query or ""))
+    if not words:
+        return {}
+    found: dict[str, set[str]] = {}
+    for path, value in search_store.leaves(metadata):
+        hit = words & set(search_store.words(str(value)))
+        if hit:
+            found.setdefault(path, set()).update(hit)
+    return {path: round(len(hit) / len(words), 6) for path, hit in sorted(found.items())}
+
+
+def results(ctx: Context, hits: list[Hit], *, query: str | None = None,
+            image: bool = False) -> list[dict[str, Any]]:
+    """``SearchResult`` bodies (``ImageSearchResult``/``MultimodalSearchResult`` keys too)."""
+    docs = docs_of(ctx, [h.seq for h in hits])
+    videos: dict[str, Row | None] = {}
+    out = []
+    for hit in hits:
+        doc = docs.get(hit.seq)
+        if doc is None:
+            continue
+        vid = doc["video_id"]
+        if vid not in videos:
+            videos[vid] = ctx.store.get("video", vid, include_hidden=True)
+        video = videos[vid]
+        seg = ctx.store.get("segment", doc["segment_id"], include_hidden=True)
+        out.append(_result(ctx, hit, doc, video, seg.doc if seg else None, query, image))
+    return out
+
+
+def _result(ctx: Context, hit: Hit, doc: dict[str, Any], video: Row | None,
+            seg: dict[str, Any] | None, query: str | None, image: bool) -> dict[str, Any]:
+    vdoc = video.doc if video else None
+    fields = _matched_fields(doc["metadata"], query)
+    pics = pictures.segment_fields(ctx, seg or {"segment_id": doc["segment_id"]}, vdoc,
+                                   with_gif=False)
+    middle = round((doc["start_time"] + doc["end_time"]) / 2, 3)
+    text = doc["metadata_text"]
+    score = round(hit.score, 6)
+    extra = hit.extra
+    return {
+        "result_type": "segment", "result_id": doc["segment_id"], "video_id": doc["video_id"],
+        "video_uri": vdoc["video_uri"] if vdoc else None,
+        "video_name": vdoc["title"] if vdoc else None,
+        "segment_id": doc["segment_id"], "start_time": doc["start_time"],
+        "end_time": doc["end_time"], "preview_segment_id": doc["segment_id"],
+        "preview_start_time": doc["start_time"], "preview_end_time": doc["end_time"],
+        "preview_segment_uri": None, "preview_thumbnail_uri": None, "preview_gif_uri": None,
+        "text_content": text, "content_preview": text[:200], "metadata_text": text,
+        "similarity_score": score, "reranked_score": None, "segment_uri": None,
+        **pics, "thumbnail_uri": None, "gif_uri": None,
+        "media_type": vdoc["media_type"] if vdoc else None,
+        "metadata": doc["metadata"], "extracted_metadata": doc["metadata"],
+        "field_scores": fields or None, "field_instance_scores": None,
+        "matched_field_paths": list(fields) or None, "matched_field_instances": None,
+        "fused_score": _round(extra.get("fused_score")),
+        "text_score": _round(extra.get("text_score", hit.score if not image else None)),
+        "image_score": _round(extra.get("image_score", hit.image)),
+        "text_rank": extra.get("text_rank"), "image_rank": extra.get("image_rank"),
+        "match_type": extra.get("match_type"),
+        "matched_image_uri": None,
+        "matched_image_gcs_uri": pics["thumbnail_gcs_uri"] if hit.image is not None else None,
+        "matched_image_timestamp": middle if hit.image is not None else None,
+        "matched_image_score": _round(hit.image),
+        "shot_timestamp": middle if hit.image is not None else None,
+        "run_id": doc["run_id"], "source_run_id": doc["run_id"],
+        "prompt_run_id": doc["run_id"], "prompt_id": doc["prompt_id"],
+        "raw_llm_response": None, "source_index_id": doc["index_id"],
+        "marker": {}, "extracted_metadata_markers": {},
+    }
+
+
+def _round(value: float | None) -> float | None:
+    return None if value is None or not math.isfinite(value) else round(value, 6)
