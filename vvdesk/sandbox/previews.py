@@ -43,7 +43,7 @@ class Plan:
 
     path: Path
     media_type: str
-    decoded: bool
+    decoded: bool | None  # None: a media row from before probing existed; probe it now
     start: float  # seconds in the file
     end: float
     seed: str
@@ -68,11 +68,19 @@ def queue(ctx: Context, target: str, target_id: str) -> None:
 
 
 def resume(ctx: Context) -> None:
-    """Queue again the jobs a stopped server left running."""
+    """Queue again the jobs a stopped server left running (and, once, the pictures of a data
+    dir made before there were any)."""
     for row in ctx.store.query("preview"):
         if row.doc.get("state") == "running":
             row.doc["state"] = "queued"
             ctx.store.save(row, next_at=clock.now())
+    if ctx.store.setting("pictures_backfilled"):
+        return
+    for kind in ("video", "segment"):
+        for row in ctx.store.query(kind, include_hidden=True):
+            if "_thumb_sha" not in row.doc and row.doc.get("segment_status", "") != "pending":
+                queue(ctx, kind, row.id)
+    ctx.store.set_setting("pictures_backfilled", "1")
 
 
 def shutdown() -> None:
@@ -120,16 +128,19 @@ def _plan(ctx: Context, job: dict[str, Any]) -> Plan | None:
         seed = f"{vdoc['_blob_sha']}:{vdoc.get('_part_index', 0)}"
         first = True
     media_type = vdoc["media_type"]
-    decoded = bool(vdoc.get("_decoded"))
+    decoded = vdoc.get("_decoded")
     return Plan(path=ctx.blob_dir / vdoc["_blob_sha"], media_type=media_type, decoded=decoded,
                 start=start, end=end, seed=seed, first=first,
-                with_gif=decoded and media_type == "video")
+                with_gif=decoded is not False and media_type == "video")
 
 
 def render(blob_dir: Path, plan: Plan) -> Rendered:
     """Make the pictures of one plan and store them as blobs (runs in the worker thread)."""
     thumb, gif = b"", None
-    if plan.decoded:
+    decoded = plan.decoded
+    if decoded is None:
+        decoded = mediakit.probe(plan.path) is not None
+    if decoded:
         try:
             thumb, gif = _real(plan)
         except Exception:  # a file that probed fine can still fail mid-way: say so, go on
@@ -182,5 +193,6 @@ def _store(ctx: Context, job_id: str, done: asyncio.Future[Rendered]) -> None:
             target.doc["_gif_sha"] = result.gif_sha
             ctx.store.save(target)
             if target.kind == "segment" and result.vector is not None:
-                search_store.put_image(ctx.store.conn, target.id, result.vector)
+                search_store.put_image(ctx.store.conn, target.id, result.vector,
+                                       result.thumb_sha, result.gif_sha)
         ctx.store.delete(job)

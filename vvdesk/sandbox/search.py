@@ -65,9 +65,13 @@ class Hit:
 
 
 def install(ctx: Context) -> None:
-    """Create the tables and index every run that finishes from now on."""
+    """Create the tables, index runs a data dir from before search has, and every new one."""
     search_store.install(ctx.store.conn)
     ctx.hooks.run_finished.append(index_run)
+    if not ctx.store.setting("search_backfilled"):
+        for run in ctx.store.query("run", descending=False):
+            index_run(ctx, run)
+        ctx.store.set_setting("search_backfilled", "1")
 
 
 def cache(ctx: Context) -> VectorCache:
@@ -98,7 +102,8 @@ def entry_of(seg: dict[str, Any], run: Row, video: Row | None) -> SegmentEntry:
         segment_id=seg["segment_id"], video_id=seg["video_id"], run_id=run.id,
         index_id=video.parent if video else None, prompt_id=run.doc.get("prompt_id"),
         start_time=float(seg["start_time"]), end_time=float(seg["end_time"]),
-        metadata=seg.get("metadata") or {}, metadata_text=seg.get("metadata_text") or "")
+        metadata=seg.get("metadata") or {}, metadata_text=seg.get("metadata_text") or "",
+        thumb_sha=seg.get("_thumb_sha"), gif_sha=seg.get("_gif_sha"))
 
 
 # -- text ranking ---------------------------------------------------------------------------
@@ -175,7 +180,8 @@ def text_hits(ctx: Context, query: str, *, scopes: list[str | None] | None,
     lexical = _lexical(ctx, _terms(ctx, query, search_fields, vc.size), scopes, run_ids,
                        whole=in_scope * 2 >= vc.size)
     sims = vc.vecs @ search_store.text_vector(query)
-    sims = np.where(mask, sims, -np.inf)
+    if in_scope < vc.size:
+        sims[~mask] = -np.inf
     pool = min(SEMANTIC_POOL, in_scope)
     best = np.argpartition(-sims, pool - 1)[:pool]
     candidates: dict[int, float] = {int(vc.seqs[i]): float(sims[i]) for i in best}
@@ -353,13 +359,13 @@ def docs_of(ctx: Context, seqs: Iterable[int]) -> dict[int, dict[str, Any]]:
         chunk = wanted[start : start + 500]
         rows = ctx.store.conn.execute(
             "SELECT seq, segment_id, video_id, run_id, index_id, prompt_id, start_time, "
-            f"end_time, metadata, metadata_text FROM search_docs WHERE seq IN "
+            f"end_time, metadata, metadata_text, thumb_sha, gif_sha FROM search_docs WHERE seq IN "
             f"({','.join('?' * len(chunk))})", chunk)
         for r in rows:
             out[int(r[0])] = {"segment_id": r[1], "video_id": r[2], "run_id": r[3],
                               "index_id": r[4], "prompt_id": r[5], "start_time": r[6],
                               "end_time": r[7], "metadata": json.loads(r[8]),
-                              "metadata_text": r[9]}
+                              "metadata_text": r[9], "_thumb_sha": r[10], "_gif_sha": r[11]}
     return out
 
 
@@ -404,18 +410,15 @@ def results(ctx: Context, hits: list[Hit], *, query: str | None = None,
         vid = doc["video_id"]
         if vid not in videos:
             videos[vid] = ctx.store.get("video", vid, include_hidden=True)
-        video = videos[vid]
-        seg = ctx.store.get("segment", doc["segment_id"], include_hidden=True)
-        out.append(_result(ctx, hit, doc, video, seg.doc if seg else None, query, image))
+        out.append(_result(ctx, hit, doc, videos[vid], query, image))
     return out
 
 
 def _result(ctx: Context, hit: Hit, doc: dict[str, Any], video: Row | None,
-            seg: dict[str, Any] | None, query: str | None, image: bool) -> dict[str, Any]:
+            query: str | None, image: bool) -> dict[str, Any]:
     vdoc = video.doc if video else None
     fields = _matched_fields(doc["metadata"], query)
-    pics = pictures.segment_fields(ctx, seg or {"segment_id": doc["segment_id"]}, vdoc,
-                                   with_gif=False)
+    pics = pictures.segment_fields(ctx, doc, vdoc, with_gif=False)
     middle = round((doc["start_time"] + doc["end_time"]) / 2, 3)
     text = doc["metadata_text"]
     score = round(hit.score, 6)

@@ -42,7 +42,9 @@ CREATE TABLE IF NOT EXISTS search_docs (
     end_time REAL NOT NULL,
     metadata TEXT NOT NULL,
     metadata_text TEXT NOT NULL,
-    vec BLOB NOT NULL
+    vec BLOB NOT NULL,
+    thumb_sha TEXT,
+    gif_sha TEXT
 );
 CREATE INDEX IF NOT EXISTS search_docs_index ON search_docs(index_id, seq);
 CREATE INDEX IF NOT EXISTS search_docs_run ON search_docs(run_id, seq);
@@ -58,9 +60,14 @@ WORD = re.compile(r"[^\W_]+", re.UNICODE)
 FIELD_CHARS = re.compile(r"[^a-z0-9]+")
 
 
+@functools.lru_cache(maxsize=100_000)
+def _words(text: str) -> tuple[str, ...]:
+    return tuple(WORD.findall(text.lower()))
+
+
 def words(text: str) -> list[str]:
     """Lower-case word tokens (letters and digits), as FTS5's unicode61 splits them."""
-    return WORD.findall(text.lower())
+    return list(_words(text))
 
 
 def field_token(path: str) -> str:
@@ -97,10 +104,12 @@ def _scalar_text(value: Any) -> str:
 def body_of(metadata: dict[str, Any], text: str, index_id: str | None, run_id: str) -> str:
     """The FTS5 text of one segment (see module docstring)."""
     parts = [text]
+    seen = set(words(text))
     for path, value in leaves(metadata):
         tokens = words(_scalar_text(value))
         prefix = field_token(path)
-        parts.append(" ".join(tokens))
+        parts.append(" ".join(t for t in tokens if t not in seen))
+        seen.update(tokens)
         parts.append(" ".join(f"{prefix}__{t}" for t in tokens))
     parts.append(scope_token(index_id))
     parts.append(run_token(run_id))
@@ -164,6 +173,8 @@ class SegmentEntry:
     end_time: float
     metadata: dict[str, Any]
     metadata_text: str
+    thumb_sha: str | None = None
+    gif_sha: str | None = None
 
 
 def install(conn: sqlite3.Connection) -> None:
@@ -178,10 +189,11 @@ def add_segments(conn: sqlite3.Connection, entries: list[SegmentEntry],
         vec = text_vector(searchable_text(entry.metadata, entry.metadata_text))
         cur = conn.execute(
             "INSERT OR IGNORE INTO search_docs(segment_id, video_id, run_id, index_id, prompt_id,"
-            " start_time, end_time, metadata, metadata_text, vec) VALUES (?,?,?,?,?,?,?,?,?,?)",
+            " start_time, end_time, metadata, metadata_text, vec, thumb_sha, gif_sha)"
+            " VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
             (entry.segment_id, entry.video_id, entry.run_id, entry.index_id, entry.prompt_id,
              entry.start_time, entry.end_time, json.dumps(entry.metadata), entry.metadata_text,
-             vec.tobytes()))
+             vec.tobytes(), entry.thumb_sha, entry.gif_sha))
         if cur.rowcount != 1:
             continue
         seq = int(cur.lastrowid or 0)
@@ -194,9 +206,13 @@ def add_segments(conn: sqlite3.Connection, entries: list[SegmentEntry],
     return added
 
 
-def put_image(conn: sqlite3.Connection, segment_id: str, vec: np.ndarray) -> None:
+def put_image(conn: sqlite3.Connection, segment_id: str, vec: np.ndarray, thumb_sha: str,
+              gif_sha: str | None) -> None:
+    """A segment's rendered pictures: its image vector and (once indexed) the blob names."""
     conn.execute("INSERT OR REPLACE INTO search_images(segment_id, vec) VALUES (?, ?)",
                  (segment_id, np.asarray(vec, np.float32).tobytes()))
+    conn.execute("UPDATE search_docs SET thumb_sha = ?, gif_sha = ? WHERE segment_id = ?",
+                 (thumb_sha, gif_sha, segment_id))
 
 
 def doc_frequency(conn: sqlite3.Connection, term: str) -> int:
@@ -216,6 +232,7 @@ class VectorCache:
     run_codes: dict[str, int] = field(default_factory=dict)
     size: int = 0
     _pending: list[tuple[int, int, int, np.ndarray]] = field(default_factory=list)
+    _masks: dict[tuple[Any, ...], np.ndarray] = field(default_factory=dict)
 
     @classmethod
     def load(cls, conn: sqlite3.Connection) -> VectorCache:
@@ -251,10 +268,19 @@ class VectorCache:
         self.scopes = np.concatenate([self.scopes, np.array([p[1] for p in pending], np.int32)])
         self.runs = np.concatenate([self.runs, np.array([p[2] for p in pending], np.int32)])
         self.vecs = np.concatenate([self.vecs, np.stack([p[3] for p in pending])])
+        self._masks.clear()
 
     def mask(self, scopes: list[str | None], run_ids: list[str] | None) -> np.ndarray:
         """Rows inside any of ``scopes`` (index ids, ``None`` = playground) and ``run_ids``."""
         self.settle()
+        key = (tuple(sorted(s or PLAYGROUND for s in scopes)), tuple(sorted(run_ids or ())))
+        if key not in self._masks:
+            if len(self._masks) > 64:
+                self._masks.clear()
+            self._masks[key] = self._mask(scopes, run_ids)
+        return self._masks[key]
+
+    def _mask(self, scopes: list[str | None], run_ids: list[str] | None) -> np.ndarray:
         wanted = [self.scope_codes[s or PLAYGROUND] for s in scopes
                   if (s or PLAYGROUND) in self.scope_codes]
         keep = np.isin(self.scopes, np.array(wanted, np.int32))
