@@ -22,6 +22,8 @@ DEFAULT_KEY = "sk_test_" + "0" * 48
 START_TIMEOUT = 20.0
 # The seed synthesises its demo clips once per machine user, not once per test sandbox.
 DEMO_CACHE = Path(tempfile.gettempdir()) / f"vvdesk-demo-clips-{os.getuid()}"
+# Also for sandboxes the app under test starts itself (they inherit the environment).
+os.environ.setdefault("VV_SANDBOX_DEMO_CACHE", str(DEMO_CACHE))
 
 
 class SandboxProcess:
@@ -52,8 +54,7 @@ class SandboxProcess:
                *self.extra_args]
         if self.seed_demo:
             cmd.append("--seed-demo")
-        env = {"VV_SANDBOX_DEMO_CACHE": str(DEMO_CACHE), **os.environ,
-               "VV_SANDBOX_API_KEY": self.api_key}
+        env = {**os.environ, "VV_SANDBOX_API_KEY": self.api_key}
         root = Path(__file__).resolve().parents[1]
         self.data_dir.mkdir(parents=True, exist_ok=True)
         self._stderr = (self.data_dir / "sandbox-stderr.log").open("ab")

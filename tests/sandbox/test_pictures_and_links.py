@@ -143,7 +143,9 @@ def test_an_expired_link_is_refused(tmp_path: Path, sandbox: Any, run: Any) -> N
         time.sleep(1.2)
         expired = httpx.get(url)
         assert expired.status_code == 403
-        assert expired.json()["error"]["code"] == "signed_url_expired"
+        error = expired.json()["error"]
+        assert error["code"] == "authorization_invalid_media_token"
+        assert error["details"]["reason"] == "expired"
     finally:
         raw(sandbox, "POST", "/_sandbox/links", json={"ttl_seconds": None})
 

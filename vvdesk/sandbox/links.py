@@ -25,6 +25,7 @@ from .pictures import BUCKET
 
 DEFAULT_TTL = 900.0
 LINK_PATH = "/media/"
+TOKEN_ERROR = "authorization_invalid_media_token"
 
 
 @dataclass(frozen=True)
@@ -87,11 +88,11 @@ def verify(ctx: Context, token: str) -> str:
     except (ValueError, TypeError):
         good, data = False, None
     if not good or not isinstance(data, dict):
-        raise ApiError(403, "signed_url_invalid", "This media link is not valid; ask the API "
-                       "for a new one (POST /videos/signed-url).")
+        raise ApiError(403, TOKEN_ERROR, "This media link is not valid; ask the API for a new "
+                       "one (POST /videos/signed-url).", {"reason": "invalid"})
     if float(data.get("e", 0)) <= clock.now():
-        raise ApiError(403, "signed_url_expired", "This media link has expired; ask the API "
-                       "for a new one (POST /videos/signed-url).")
+        raise ApiError(403, TOKEN_ERROR, "This media link has expired; ask the API for a new "
+                       "one (POST /videos/signed-url).", {"reason": "expired"})
     return str(data["u"])
 
 

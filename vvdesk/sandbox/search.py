@@ -93,6 +93,9 @@ def index_run(ctx: Context, run: Row) -> None:
             if seg.doc["segment_status"] != "completed":
                 continue
             entries.append(entry_of(seg.doc, run, videos[vid]))
+    if ctx.store.conn.in_transaction:  # part of a caller's step (a segment retry)
+        search_store.add_segments(ctx.store.conn, entries, ctx.search_cache)
+        return
     with ctx.store.transaction():
         search_store.add_segments(ctx.store.conn, entries, ctx.search_cache)
 
