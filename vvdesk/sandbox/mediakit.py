@@ -11,6 +11,7 @@ side scaled down to :data:`THUMB_MAX` (never up), both sides even.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import io
 import math
@@ -243,10 +244,20 @@ def _mono_samples(path: Path, start: float, end: float, rate: int = 8000) -> np.
     return data[: max(1, int((end - start) * rate))]
 
 
-def placeholder(seed: str, media_type: str, size: tuple[int, int] = (320, 180)) -> bytes:
-    """A generated JPEG for bytes that do not decode: colour from ``seed``, a type mark."""
+def placeholder(seed: str, media_type: str) -> bytes:
+    """A generated JPEG for bytes that do not decode: colour from ``seed``, a type mark.
+
+    One of 256 colour pairs per type (the first byte of ``sha256(seed:type)``), each
+    rendered once per process: a drop of thousands of files costs no encoding each.
+    """
+    return _placeholder(hashlib.sha256(f"{seed}:{media_type}".encode()).digest()[0],
+                        media_type)
+
+
+@functools.lru_cache(maxsize=1024)
+def _placeholder(shade: int, media_type: str, size: tuple[int, int] = (320, 180)) -> bytes:
     width, height = size
-    digest = hashlib.sha256(f"{seed}:{media_type}".encode()).digest()
+    digest = hashlib.sha256(f"placeholder:{shade}".encode()).digest()
     top = np.frombuffer(digest[0:3], np.uint8).astype(np.float32) * 0.6
     bottom = np.frombuffer(digest[3:6], np.uint8).astype(np.float32) * 0.6
     ramp = np.linspace(0.0, 1.0, height, dtype=np.float32)[:, None, None]

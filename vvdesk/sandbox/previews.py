@@ -20,6 +20,7 @@ What each picture shows (deterministic for the same bytes):
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 import sqlite3
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -148,10 +149,16 @@ def render(blob_dir: Path, plan: Plan) -> Rendered:
             thumb, gif = b"", None
     if not thumb:
         thumb = mediakit.placeholder(plan.seed, plan.media_type)
-    vector = mediakit.picture_features(thumb)
+    vector = _features(thumb)
     thumb_sha = blobs.put_bytes(blob_dir, thumb)
     gif_sha = blobs.put_bytes(blob_dir, gif) if gif else None
     return Rendered(thumb_sha, gif_sha, vector)
+
+
+@functools.lru_cache(maxsize=1024)
+def _features(picture: bytes) -> np.ndarray | None:
+    """Image vector of a picture (placeholders repeat: remembered by their bytes)."""
+    return mediakit.picture_features(picture)
 
 
 def _real(plan: Plan) -> tuple[bytes, bytes | None]:
