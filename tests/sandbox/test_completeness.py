@@ -135,6 +135,44 @@ def scenario(sandbox: Any, tmp_path_factory: pytest.TempPathFactory) -> Scenario
 
 # ---------------------------------------------------------------- the cases
 
+FILTER = {"field": "label", "operator": "is_not_empty", "type": "string"}
+
+
+def _thumbnail(sb: Any, s: Scenario) -> str:
+    """A segment thumbnail of the scenario's media (rendered shortly after processing)."""
+    if "thumbnail" not in s.scratch:
+        def fetch() -> Any:
+            return raw(sb, "GET", f"/videos/{s.video_id}/segments").json()["data"]
+
+        deadline = time.monotonic() + 20
+        segs = fetch()
+        while not all(g["thumbnail_data"] for g in segs) and time.monotonic() < deadline:
+            time.sleep(0.1)
+            segs = fetch()
+        s.scratch["thumbnail"] = segs[0]["thumbnail_data"]
+    return s.scratch["thumbnail"]
+
+
+def _playground_run(sb: Any, s: Scenario) -> str:
+    """A processed run over a media item without an index (made on first use)."""
+    if "playground_run" not in s.scratch:
+        async def make() -> str:
+            vv = make_client(sb)
+            try:
+                _, outs = await upload_and_wait(vv, s.files / "harbour.mp4", "Loose clip")
+                run = await vv.prompt_runs.execute(
+                    prompt_id=s.prompt_id, target={"type": "videos",
+                                                   "video_ids": [outs[0].video_id]},
+                    video_segmentation_type="fixed", video_segment_duration=1)
+                await wait_run(vv, run.run_id)
+                return run.run_id
+            finally:
+                await vv.close()
+
+        s.scratch["playground_run"] = asyncio.run(make())
+    return s.scratch["playground_run"]
+
+
 Request = Callable[[Any, Scenario], httpx.Response]
 
 
@@ -441,6 +479,33 @@ CASES = [
          _get(lambda s: "/rate-limit/status")),
     Case("POST", "/rate-limit/refresh", T.RateLimitStatus, "object",
          _post(lambda s: "/rate-limit/refresh")),
+    # media links and search
+    Case("POST", "/videos/signed-url", T.SignedUrl, "object",
+         lambda sb, s: raw(sb, "POST", "/videos/signed-url", json={
+             "gcs_uri": raw(sb, "GET", f"/videos/{s.video_id}").json()["video_uri"]})),
+    Case("POST", "/indexes/{}/search", T.SearchResult, "list",
+         _post(lambda s: f"/indexes/{s.index_id}/search",
+               lambda s: {"query": "scene objects", "top_k": 5})),
+    Case("POST", "/indexes/{}/image-search", T.ImageSearchResult, "list",
+         lambda sb, s: raw(sb, "POST", f"/indexes/{s.index_id}/image-search",
+                           json={"image_data": _thumbnail(sb, s), "top_k": 5})),
+    Case("POST", "/indexes/{}/multimodal-search", T.MultimodalSearchResult, "list",
+         lambda sb, s: raw(sb, "POST", f"/indexes/{s.index_id}/multimodal-search",
+                           json={"text_query": "scene", "image_data": _thumbnail(sb, s),
+                                 "top_k": 5})),
+    Case("POST", "/search/filter/{}", T.FilterSearchResponse, "object",
+         _post(lambda s: f"/search/filter/{s.index_id}",
+               lambda s: {"conditions": [FILTER], "page_size": 2})),
+    Case("POST", "/search/filter/playground", T.FilterSearchResponse, "object",
+         _post(lambda s: "/search/filter/playground",
+               lambda s: {"conditions": [FILTER], "page_size": 2, "index_ids": [s.index_id]})),
+    Case("POST", "/search/multi-run", T.SearchResult, "list",
+         _post(lambda s: "/search/multi-run",
+               lambda s: {"query": "scene", "run_ids": [s.run_id], "top_k": 3})),
+    Case("POST", "/playground/search", T.SearchResult, "list",
+         lambda sb, s: raw(sb, "POST", "/playground/search",
+                           json={"query": "scene", "top_k": 5},
+                           params={"run_id": _playground_run(sb, s)})),
 ]
 
 # Served, but with no model to walk: the export's bytes (checked byte for byte in
@@ -451,11 +516,7 @@ NOT_JSON = {("ITER_BYTES", "/exports/{}/download"), ("GET", "/webhooks/events")}
 SEARCH = "issue 15 (search)"
 NOT_SERVED: dict[tuple[str, str], str] = {
     **{(m, p): SEARCH for m, p in [
-        ("POST", "/indexes/{}/search"), ("POST", "/indexes/{}/image-search"),
-        ("POST", "/indexes/{}/multimodal-search"), ("POST", "/playground/search"),
-        ("POST", "/search/filter/{}"), ("POST", "/search/filter/playground"),
-        ("POST", "/search/multi-run"), ("POST", "/workflow/search"),
-        ("GET", "/workflow/search/page"), ("POST", "/videos/signed-url")]},
+        ("POST", "/workflow/search"), ("GET", "/workflow/search/page")]},
     ("POST", "/workflow/define"): "not claimed yet (prompt generation by a model)",
     ("POST", "/workflow/process"): "not claimed yet (simplified processing)",
     ("GET", "/prompt-runs/{}/llm-calls"): "not claimed yet (LLM call log)",

@@ -214,8 +214,10 @@ async def _filter(request: Request, ctx: Context, scopes: list[str | None],
     hits = [search.Hit(seq, 1.0) for seq in seqs]
     items = search.results(ctx, hits)
     next_cursor = encode_cursor(seqs[-1], key) if more and seqs else None
+    # Both shapes the SDK model declares: the page envelope and the legacy keys.
     return respond({"data": items, "pagination": {"limit": page_size, "has_more": bool(
-        next_cursor), "next_cursor": next_cursor}})
+        next_cursor), "next_cursor": next_cursor}, "results": items,
+        "next_page_token": next_cursor, "total_shown": len(items)})
 
 
 async def filter_search(request: Request) -> Response:

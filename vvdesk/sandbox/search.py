@@ -38,6 +38,7 @@ from . import pictures, search_store
 from .context import Context
 from .db import Row
 from .search_store import SegmentEntry, VectorCache
+from .views import marker
 
 W_LEXICAL = 0.7
 W_SEMANTIC = 0.3
@@ -454,7 +455,7 @@ def _result(ctx: Context, hit: Hit, doc: dict[str, Any], video: Row | None,
         "run_id": doc["run_id"], "source_run_id": doc["run_id"],
         "prompt_run_id": doc["run_id"], "prompt_id": doc["prompt_id"],
         "raw_llm_response": None, "source_index_id": doc["index_id"],
-        "marker": {}, "extracted_metadata_markers": {},
+        "marker": marker(None), "extracted_metadata_markers": {},
     }
 
 
