@@ -53,19 +53,28 @@ async def open_transport(client: AsyncVideoVector) -> None:
 
 
 def make_client(
-    base_url: str, api_key: str, *, max_retries: int = 3, timeout: float = 60.0
+    base_url: str, api_key: str, *, max_retries: int = 3, timeout: float = 60.0,
+    deadline: float | None = None,
 ) -> AsyncVideoVector:
     """Build the SDK client. The key goes into the SDK's default headers and nowhere else;
-    it is registered for redaction, so a server that echoes it back never shows it."""
+    it is registered for redaction, so a server that echoes it back never shows it.
+
+    Every request passes an `api.transport.RequestGuard`: an overall deadline per API
+    answer (`deadline`, default REQUEST_DEADLINE_S) besides the SDK's per-read `timeout`,
+    429 notices (`guard_of(client).on_rate_limited`), long waits reported, not slept.
+    """
     from videovector import AsyncVideoVector
 
+    from vvdesk.api.transport import REQUEST_DEADLINE_S, RequestGuard, install_guard
     from vvdesk.log import register_secret
 
     register_secret(api_key)
 
-    return AsyncVideoVector(
+    client = AsyncVideoVector(
         api_key=api_key,
         base_url=normalize_base_url(base_url),
         timeout=timeout,
         max_retries=max_retries,
     )
+    install_guard(client, RequestGuard(REQUEST_DEADLINE_S if deadline is None else deadline))
+    return client

@@ -14,6 +14,7 @@ import ssl
 from dataclasses import dataclass
 from typing import Any
 
+from vvdesk.api.waits import RETRY_LATER_CODE, wait_words
 from vvdesk.log import redact
 from vvdesk.vocab import ProblemKind
 
@@ -104,6 +105,14 @@ def describe(exc: BaseException) -> ApiProblem:
     return describe_transport(exc)
 
 
+def _clock(wait_s: int) -> str:
+    import time
+    from datetime import datetime
+
+    at = datetime.fromtimestamp(time.time() + wait_s)
+    return at.strftime("%a %H:%M" if wait_s >= 20 * 3600 else "%H:%M:%S")
+
+
 def _describe_sdk(exc: Exception) -> ApiProblem:
     import videovector as vv
 
@@ -126,10 +135,13 @@ def _describe_sdk(exc: Exception) -> ApiProblem:
                        "more scope.")
     if isinstance(exc, vv.NotFoundError):
         return problem(ProblemKind.NOT_FOUND, said or "It no longer exists on the server.")
-    if isinstance(exc, vv.RateLimitError):
+    if isinstance(exc, vv.RateLimitError) or code == RETRY_LATER_CODE:
         wait = getattr(exc, "retry_after", None)
+        if code == RETRY_LATER_CODE:  # a long or unstated wait (api/transport.py)
+            wait, said = (details or {}).get("retry_after"), ""
         wait_s = int(wait) if isinstance(wait, int | float) else None
-        when = f" Try again in {wait_s} s." if wait_s else " Try again later."
+        when = (f" Try again in {wait_words(wait_s)} (after {_clock(wait_s)})."
+                if wait_s else " Try again later.")
         return problem(ProblemKind.RATE_LIMITED, f"The server is rate limiting requests"
                        f"{': ' + said if said else ''}.{when}", retry_after=wait_s)
     if isinstance(exc, vv.ConflictError):

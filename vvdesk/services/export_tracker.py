@@ -15,7 +15,6 @@ import asyncio
 import contextlib
 import dataclasses
 import logging
-import math
 import re
 import time
 from collections import deque
@@ -28,12 +27,13 @@ from PySide6.QtCore import QObject, Signal
 from vvdesk.api.errors import ApiProblem, ProblemKind, describe
 from vvdesk.api.ids import in_path
 from vvdesk.api.rows import list_exports
+from vvdesk.api.waits import wait_words
 from vvdesk.services.journal import Journal
 from vvdesk.services.session import ApiSession
 from vvdesk.vocab import export_is_terminal
 
 log = logging.getLogger(__name__)
-_TRY_AGAIN = re.compile(r"\s*Try again (in \d+ s|later)\.$")
+_TRY_AGAIN = re.compile(r"\s*Try again (in .+|later)\.$")
 MIN_INTERVAL_S = 1.0
 MAX_INTERVAL_S = 30.0
 BACKOFF = 1.6
@@ -185,7 +185,7 @@ class ExportTracker(QObject):
             # we retry by ourselves: say when, rather than asking the user to try again
             problem = dataclasses.replace(
                 problem, message=f"{_TRY_AGAIN.sub('', problem.message)} Exports are "
-                f"checked again in {math.ceil(wait / self._speed)} s.")
+                f"checked again in {wait_words(wait / self._speed)}.")
         else:
             self._interval = min(max(self._interval, MIN_INTERVAL_S) * BACKOFF, MAX_INTERVAL_S)
             wait = self._interval

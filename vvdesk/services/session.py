@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from videovector import AsyncVideoVector
 
     from vvdesk.api.errors import ApiProblem
+    from vvdesk.api.waits import RateNotice
 
 
 class ConnState(StrEnum):
@@ -33,6 +34,9 @@ class ApiSession(QObject):
 
     state_changed = Signal(str, str)  # ConnState value, detail in plain words
     auth_failed = Signal()
+    # api.waits.RateNotice, the moment a 429 arrives (before any retry): .message says
+    # how long the server asked to wait and until when, in words for a status line
+    rate_limited = Signal(object)
 
     def __init__(
         self, profile_name: str, base_url: str, client: AsyncVideoVector, *,
@@ -53,6 +57,17 @@ class ApiSession(QObject):
         self.detail = ""
         self._opened = time.monotonic()
         self._answered = False
+        self.last_rate_notice: RateNotice | None = None
+        from vvdesk.api.transport import guard_of
+
+        for sdk_client in (client, self.poll_client):
+            if (guard := guard_of(sdk_client)) is not None:
+                guard.on_rate_limited = self._rate_limited
+
+    def _rate_limited(self, notice: RateNotice) -> None:
+        log.info("connection %s: rate limited: %s", self.profile_name, notice.message)
+        self.last_rate_notice = notice
+        self.rate_limited.emit(notice)
 
     def _set_state(self, state: ConnState, detail: str = "") -> None:
         if (state, detail) != (self.state, self.detail):
