@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import time
 from collections import Counter
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +18,8 @@ from videovector._types import (
     PromptRunVideoResult,
 )
 
+from tests.sandbox_proc import SandboxProcess
+
 from .helpers import expected_metadata, make_file, poll, raw, upload_and_wait, wait_run
 
 pytestmark = pytest.mark.timeout(90)
@@ -25,7 +28,16 @@ SCHEMA = {"type": "object", "properties": {"label": {"type": "string"}}}
 LEVEL = {"instructions_text": "Summarise the whole media.", "json_schema": SCHEMA}
 
 
-def test_run_has_every_field_while_processing(sandbox: Any) -> None:
+@pytest.fixture(scope="module")
+def slow_sandbox(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SandboxProcess]:
+    """A sandbox whose runs stay "processing" for seconds (3 segments x 1 s at scale 2):
+    at the module's scale 50 that state lasts ~0.1 s and a loaded machine polls past it."""
+    with SandboxProcess(tmp_path_factory.mktemp("slow"), time_scale=2.0) as proc:
+        yield proc
+
+
+def test_run_has_every_field_while_processing(slow_sandbox: SandboxProcess) -> None:
+    sandbox = slow_sandbox
     with sandbox.paused():
         made = raw(sandbox, "POST", "/prompt-runs/execute", json={
             "prompt_id": "prm_demo_scenes", "target": {"type": "videos",
