@@ -56,6 +56,10 @@ def test_every_banner_and_status_colour_meets_wcag_aa(qtbot, restore_theme, sche
         theme.set_tone(label, tone)
         ratios[f"{tone} label"] = contrast(label.palette().color(QPalette.ColorRole.WindowText),
                                            window)
+    banner.resize(640, banner.sizeHint().height())
+    banner.show_message("Uploading “night-shift.mp4” failed: the server is busy. "
+                        "It is retried in a minute.", Tone.ERROR, "Retry now", lambda: None)
+    shoot(banner, f"banner-error-{scheme}.png")
     low = {k: round(v, 2) for k, v in ratios.items() if v < AA}
     assert not low, f"below 4.5:1 in the {scheme} scheme: {low}"
 
@@ -161,7 +165,7 @@ def test_a_size_saved_on_a_bigger_screen_is_fitted_again(qtbot, settings):
 
 @pytest.mark.usefixtures("secret_service")
 def test_long_names_elide_instead_of_widening_the_window(qtbot, arun, until, settings,
-                                                         sandbox):
+                                                         sandbox, restore_theme):
     from vvdesk.api.client import make_client
 
     long_name = "Archive " + "of the long winter evenings " * 9  # the API allows 255
@@ -217,7 +221,15 @@ def test_long_names_elide_instead_of_widening_the_window(qtbot, arun, until, set
         automations = w.tab_panes["Automations"]
         assert long_name in automations.title.text()
         w.tabs.setCurrentWidget(automations)
-        shoot(w, "long-names.png")
+        until(lambda: automations.forms["import"].isEnabled(), "the automations form")
+        automations.forms["import"].pattern.setText("")  # edited, then Save: inline errors
+        assert not automations.save()
+        arun(asyncio.sleep(0.1))
+        assert automations.dirty_label.shown_text() == automations.dirty_label.text()
+        shoot(w, "long-names-light.png")
+        theme.apply(ColorSchemeChoice.DARK)
+        arun(asyncio.sleep(0.1))
+        shoot(w, "long-names-dark.png")
 
 
 def test_a_cut_off_cell_shows_its_full_text_on_hover(qtbot):

@@ -65,7 +65,8 @@ class MainWindow(QMainWindow):
         self.setWindowTitle("vvdesk")
         self.setStatusBar(ElidingStatusBar())
         self.conn_dot = QLabel()
-        self.conn_label = ElidedLabel("Starting…", min_chars=16, mode=Qt.TextElideMode.ElideMiddle)
+        self.conn_label = ElidedLabel("Starting…", min_chars=16, max_chars=48,
+                                      mode=Qt.TextElideMode.ElideMiddle)
         self._connection: tuple[str, str] = ("", "")
         self.busy = QProgressBar()
         self.busy.setRange(0, 0)

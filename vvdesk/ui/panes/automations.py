@@ -31,7 +31,7 @@ class AutomationsPane(QWidget):
         super().__init__(parent)
         self.index: Any | None = None
         self._connectors: list[Any] = []
-        self.title = ElidedLabel(bold=True, scale=1.2)
+        self.title = ElidedLabel(bold=True, scale=1.2, takes_rest=True)
         self.dirty_label = ElidedLabel(min_chars=16)
         self.forms: dict[str, AutomationForm] = {"import": ImportForm(), "export": ExportForm()}
         self.save_btn = QPushButton("Save")

@@ -23,15 +23,18 @@ def full_tip(text: str, shown: str, own_tip: str) -> str:
 
 
 class ElidedLabel(QLabel):
-    """One line of plain text, elided to the space it gets (never asks for more than
-    `min_chars` characters of width). text() is always the full text."""
+    """One line of plain text, elided to the space it gets. It needs only `min_chars`
+    characters of width, would like at most `max_chars` (None: all of it), and with
+    `takes_rest` gets only what its neighbours leave. text() is always the full text."""
 
     def __init__(self, text: str = "", parent: QWidget | None = None, *,
                  mode: Qt.TextElideMode = Qt.TextElideMode.ElideRight, min_chars: int = 10,
+                 max_chars: int | None = None, takes_rest: bool = False,
                  bold: bool = False, scale: float = 1.0) -> None:
         super().__init__(parent)
         self.setTextFormat(Qt.TextFormat.PlainText)
-        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
+        horizontal = QSizePolicy.Policy.Ignored if takes_rest else QSizePolicy.Policy.Preferred
+        self.setSizePolicy(horizontal, QSizePolicy.Policy.Fixed)
         if bold or scale != 1.0:
             font = self.font()
             font.setBold(bold)
@@ -39,6 +42,7 @@ class ElidedLabel(QLabel):
             self.setFont(font)
         self._mode = mode
         self._min_chars = min_chars
+        self._max_chars = max_chars
         self._own_tip = ""
         self._shown = ""
         self.setText(text)
@@ -61,6 +65,14 @@ class ElidedLabel(QLabel):
         margins = self.contentsMargins()
         return QSize(fm.averageCharWidth() * self._min_chars + margins.left() + margins.right(),
                      super().minimumSizeHint().height())
+
+    def sizeHint(self) -> QSize:
+        hint = super().sizeHint()
+        if self._max_chars is not None:
+            margins = self.contentsMargins()
+            most = self.fontMetrics().averageCharWidth() * self._max_chars
+            hint.setWidth(min(hint.width(), most + margins.left() + margins.right()))
+        return hint
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
@@ -102,12 +114,18 @@ class ElidingStatusBar(QStatusBar):
         return self._shown
 
     def _elide(self) -> None:
-        message = self.currentMessage()
-        rect = self.message_rect()
-        self._shown = self.fontMetrics().elidedText(message, Qt.TextElideMode.ElideRight,
-                                                    rect.width())
-        self.setToolTip(message if self._shown != message else "")
+        self._fit()
         self.update()
+
+    def _fit(self) -> None:
+        """Elide the message to the room left of the permanent widgets, which move when
+        their own text changes: so this runs on every paint too."""
+        message = self.currentMessage()
+        shown = self.fontMetrics().elidedText(message, Qt.TextElideMode.ElideRight,
+                                              self.message_rect().width())
+        if shown != self._shown:
+            self._shown = shown
+            self.setToolTip(message if shown != message else "")
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
@@ -119,6 +137,7 @@ class ElidingStatusBar(QStatusBar):
             super().paintEvent(event)
             return
         # QStatusBar would draw the message unelided: draw the panel and ours instead
+        self._fit()
         painter = QPainter(self)
         opt = QStyleOption()
         opt.initFrom(self)
