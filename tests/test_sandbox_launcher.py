@@ -12,6 +12,7 @@ import time
 import pytest
 
 from tests.ui.helpers import names, running_app
+from vvdesk.api.client import ca_file_of
 from vvdesk.app import Options
 
 
@@ -32,7 +33,10 @@ def test_no_profile_starts_seeded_sandbox_and_stops_it_on_exit(qtbot, arun, unti
         w = app.window
         until(lambda: "Demo archive" in names(w), "demo data from the embedded sandbox", 40)
         assert "Sandbox (local)" in w.conn_label.text() and "connected" in w.conn_label.text()
-        assert app.session.base_url.startswith("http://127.0.0.1:")
+        # https with its own CA, made in the data dir and trusted by exactly this session
+        assert app.session.base_url.startswith("https://127.0.0.1:")
+        ca = tmp_path / "data" / "sandbox" / "tls" / "ca.pem"
+        assert ca_file_of(app.session.client) == ca and ca.exists()
         pid = app.launcher._proc.pid
         assert _alive(pid)
     deadline = time.monotonic() + 10

@@ -223,14 +223,14 @@ class VvdeskApp(QObject):
             label, endpoint = SANDBOX_LABEL, await self._ensure_sandbox()
             if endpoint is None:
                 return False
-            base_url, key = endpoint.base_url, endpoint.api_key
+            base_url, key, ca_file = endpoint.base_url, endpoint.api_key, endpoint.ca_file
         else:
             profile = self.settings.profile(name)
             if profile is None:
                 log.warning("connect: there is no profile named %r", name)
                 self.window.show_problem("Connecting", f"There is no profile named “{name}”.")
                 return False
-            label, base_url = name, profile.base_url
+            label, base_url, ca_file = name, profile.base_url, None
             assert self.vault is not None
             key = await self.vault.get(name)
             if not key:
@@ -243,8 +243,8 @@ class VvdeskApp(QObject):
                 return False
         self.settings.last_profile = name or ""  # "" = the sandbox: a restart comes back here
         register_secret(key)
-        client, poll_client = make_client(base_url, key), make_client(base_url, key,
-                                                                      max_retries=0)
+        client = make_client(base_url, key, ca_file=ca_file)
+        poll_client = make_client(base_url, key, max_retries=0, ca_file=ca_file)
         await asyncio.gather(open_transport(client), open_transport(poll_client))
         self.session = ApiSession(label, base_url, client, poll_client=poll_client,
                                   is_sandbox=name is None, parent=self)

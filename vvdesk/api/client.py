@@ -5,6 +5,9 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import importlib
+import ssl
+import weakref
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -52,9 +55,40 @@ async def open_transport(client: AsyncVideoVector) -> None:
         await asyncio.to_thread(_build_transport, client)
 
 
+_CA_FILES: weakref.WeakKeyDictionary[AsyncVideoVector, Path] = weakref.WeakKeyDictionary()
+
+
+def trust_for(ca_file: Path | None) -> ssl.SSLContext | bool:
+    """What httpx verifies against: exactly `ca_file` (no system roots) when the profile
+    names one (the embedded sandbox's own CA), else the default trust store."""
+    if ca_file is None:
+        return True
+    return ssl.create_default_context(cafile=str(ca_file))
+
+
+def ca_file_of(client: AsyncVideoVector) -> Path | None:
+    """The CA `client` was built to trust, None for the default trust store."""
+    return _CA_FILES.get(client)
+
+
+def _install_http(client: AsyncVideoVector, verify: ssl.SSLContext) -> None:
+    """Give the SDK its httpx client now, built as the SDK builds it plus `verify`.
+
+    The SDK has no verify/CA option and builds its client lazily (`_http._client`);
+    filling that slot first is how a profile trusts its own CA without touching the
+    process environment (SSL_CERT_FILE would change every other profile's trust too).
+    """
+    import httpx
+
+    http = client._http
+    cfg = http._config
+    http._client = httpx.AsyncClient(base_url=cfg.base_url, timeout=httpx.Timeout(cfg.timeout),
+                                     headers=http._default_headers(), verify=verify)
+
+
 def make_client(
     base_url: str, api_key: str, *, max_retries: int = 3, timeout: float = 60.0,
-    deadline: float | None = None,
+    deadline: float | None = None, ca_file: Path | None = None,
 ) -> AsyncVideoVector:
     """Build the SDK client. The key goes into the SDK's default headers and nowhere else;
     it is registered for redaction, so a server that echoes it back never shows it.
@@ -62,6 +96,7 @@ def make_client(
     Every request passes an `api.transport.RequestGuard`: an overall deadline per API
     answer (`deadline`, default REQUEST_DEADLINE_S) besides the SDK's per-read `timeout`,
     429 notices (`guard_of(client).on_rate_limited`), long waits reported, not slept.
+    With `ca_file` the client trusts exactly that CA (verification stays on).
     """
     from videovector import AsyncVideoVector
 
@@ -76,5 +111,9 @@ def make_client(
         timeout=timeout,
         max_retries=max_retries,
     )
+    if ca_file is not None:  # before the guard, which wraps whatever client the SDK has
+        # reads one small PEM, no CA bundle
+        _install_http(client, ssl.create_default_context(cafile=str(ca_file)))
+        _CA_FILES[client] = ca_file
     install_guard(client, RequestGuard(REQUEST_DEADLINE_S if deadline is None else deadline))
     return client

@@ -127,8 +127,10 @@ class ThreadPump:
 
     name = "thread"
 
-    def __init__(self, base_url: str, api_key: str, *, max_retries: int = 3) -> None:
+    def __init__(self, base_url: str, api_key: str, *, max_retries: int = 3,
+                 ca_file: Path | None = None) -> None:
         self._args = (base_url, api_key, max_retries)
+        self._ca_file = ca_file
         self._loop: asyncio.AbstractEventLoop | None = None
         self._thread: threading.Thread | None = None
         self._client: AsyncVideoVector | None = None
@@ -136,15 +138,19 @@ class ThreadPump:
     @classmethod
     def like(cls, client: AsyncVideoVector) -> ThreadPump:
         """A pump talking to the same server with the same key as `client`."""
+        from vvdesk.api.client import ca_file_of
+
         cfg = client._config  # the SDK keeps its settings here; no public accessor
-        return cls(cfg.base_url, cfg.api_key or "", max_retries=cfg.max_retries)
+        return cls(cfg.base_url, cfg.api_key or "", max_retries=cfg.max_retries,
+                   ca_file=ca_file_of(client))
 
     def _ensure(self) -> asyncio.AbstractEventLoop:
         if self._loop is None:
             from vvdesk.api.client import make_client
 
             loop = asyncio.new_event_loop()
-            self._client = make_client(self._args[0], self._args[1], max_retries=self._args[2])
+            self._client = make_client(self._args[0], self._args[1], max_retries=self._args[2],
+                                       ca_file=self._ca_file)
             self._thread = threading.Thread(target=loop.run_forever, name="vvdesk-upload",
                                             daemon=True)
             self._thread.start()

@@ -1,14 +1,15 @@
 """Download a completed export to a file, with throttled progress, cancel and atomic placement.
 
 The SDK streams the bytes (`exports.download` into a file object: auth, identity
-encoding, Content-Length check, no mid-stream retry). Its path variant has no progress
-hook, so we hand it a counting writer on a temporary sibling and do the placement here:
-fsync, verify the size, then rename; on any failure or cancel the temporary file is
-removed (even when closing it fails too, as on a full disk), so nothing partial ever sits
-at the chosen path. Each temporary file is written into the journal before the first byte
-and taken out after; `sweep()` (run once per session) removes the ones a killed app left.
-All file I/O runs off the UI thread. A file name from the server is reduced to a bare name
-inside the chosen folder.
+encoding, Content-Length check, no mid-stream retry), or, when the server mints a
+download URL (https), `api.export_download` fetches that without API headers. The SDK's
+path variant has no progress hook, so we hand it a counting writer on a temporary
+sibling and do the placement here: fsync, verify the size, then rename; on any failure
+or cancel the temporary file is removed (even when closing it fails too, as on a full
+disk), so nothing partial ever sits at the chosen path. Each temporary file is written
+into the journal before the first byte and taken out after; `sweep()` (run once per
+session) removes the ones a killed app left. All file I/O runs off the UI thread. A file
+name from the server is reduced to a bare name inside the chosen folder.
 """
 
 from __future__ import annotations
@@ -20,11 +21,12 @@ import re
 import time
 import uuid
 from pathlib import Path
-from typing import TYPE_CHECKING, BinaryIO, cast
+from typing import TYPE_CHECKING, BinaryIO
 
 from PySide6.QtCore import QObject, Signal
 
 from vvdesk.api.errors import ApiProblem, ProblemKind
+from vvdesk.api.export_download import download_export
 from vvdesk.api.ids import in_path
 from vvdesk.services.exports import explain
 from vvdesk.services.session import ApiSession
@@ -195,9 +197,8 @@ class DownloadService(QObject):
             raise
         writer = _CountingWriter(handle)
         try:
-            # _CountingWriter is the write() the SDK needs, not a typing.BinaryIO subclass
             stream = asyncio.ensure_future(
-                self._s.client.exports.download(in_path(export_id), cast("BinaryIO", writer)))
+                download_export(self._s.client, in_path(export_id), writer))
             try:
                 while not stream.done():
                     await asyncio.wait({stream}, timeout=PROGRESS_S)

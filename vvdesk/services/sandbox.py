@@ -3,6 +3,8 @@
 The key is random per launch and passed through the environment (not argv, which other
 local users can read). The child gets SIGTERM if vvdesk dies without cleaning up.
 The child's stderr goes to a log file in its data dir; stdout is drained so the pipe never fills.
+It serves https (`--https`) by default: its CA is made once in `<data dir>/tls/ca.pem`, and
+the endpoint names that file so the session's clients trust exactly it.
 """
 
 from __future__ import annotations
@@ -41,6 +43,7 @@ def _die_with_parent(parent_pid: int) -> None:
 class SandboxEndpoint:
     base_url: str
     api_key: str
+    ca_file: Path | None = None  # the CA to trust for an https sandbox
 
 
 def default_data_dir() -> Path:
@@ -62,10 +65,12 @@ def _tail(path: Path, limit: int = 2000) -> str:
 
 
 class SandboxLauncher:
-    def __init__(self, data_dir: Path, *, seed_demo: bool = True, time_scale: float = 1.0):
+    def __init__(self, data_dir: Path, *, seed_demo: bool = True, time_scale: float = 1.0,
+                 https: bool = True):
         self.data_dir = data_dir
         self.seed_demo = seed_demo
         self.time_scale = time_scale
+        self.https = https
         self._proc: asyncio.subprocess.Process | None = None
         self._drain: asyncio.Task[None] | None = None
 
@@ -76,6 +81,8 @@ class SandboxLauncher:
                 "--data-dir", str(self.data_dir), "--time-scale", str(self.time_scale)]
         if self.seed_demo:
             args.append("--seed-demo")
+        if self.https:
+            args.append("--https")
         log_path = self.data_dir / "sandbox.log"
         log_file = await asyncio.to_thread(open, log_path, "ab")
         started = time.monotonic()
@@ -96,7 +103,8 @@ class SandboxLauncher:
         except TimeoutError:
             line = b""
         url = line.decode(errors="replace").strip()
-        if not url.startswith("http://127.0.0.1:"):
+        scheme = "https" if self.https else "http"
+        if not url.startswith(f"{scheme}://127.0.0.1:"):
             await self.stop()
             log.error("sandbox: no address after %.1f s (exit status %s; first line %r); the "
                       "end of its log:\n%s", time.monotonic() - started, proc.returncode,
@@ -107,7 +115,8 @@ class SandboxLauncher:
         log.info("sandbox: process %d answers at %s after %.2f s", proc.pid, url,
                  time.monotonic() - started)
         self._drain = asyncio.ensure_future(self._drain_stdout())
-        return SandboxEndpoint(url, key)
+        ca_file = self.data_dir / "tls" / "ca.pem" if self.https else None
+        return SandboxEndpoint(url, key, ca_file)
 
     async def _drain_stdout(self) -> None:
         proc = self._proc
