@@ -40,7 +40,7 @@ def test_embedded_https_sandbox_downloads_through_the_minted_url(
             out = tmp_path / "out"
             answer(monkeypatch, DownloadDialog, (str(out), "archive.json"))
             w.banner.action.click()
-            dlg = app.ctx.services["download_dialogs"][export.export_id]
+            dlg = app.controllers.exports.download_dialogs[export.export_id]
             await until_async(lambda: dlg.open_btn.isVisible(), "the download to finish")
 
             client = make_client(endpoint.base_url, endpoint.api_key, max_retries=0,
