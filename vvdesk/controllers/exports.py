@@ -8,7 +8,7 @@ Where does clicking "Export index…" go? `ExportsPane.create_requested` →
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QStandardPaths
 
@@ -29,6 +29,10 @@ from vvdesk.ui.main_window import MainWindow
 from vvdesk.ui.notify import NotifyView
 from vvdesk.ui.panes.exports import ExportsPane
 from vvdesk.vocab import NoticeAction, ProblemKind, run_is_exportable, status_text
+
+if TYPE_CHECKING:
+    from videovector import Export, Index, PromptRun
+
 
 AUTO_DOWNLOAD = "exports/auto_download"
 NOTIFY = "exports/notify"
@@ -108,14 +112,14 @@ class ExportsController:
         session.jobs.run("exports.resume", tracker.resume())
 
     # creating: one flow ------------------------------------------------------------
-    def export_index(self, index: Any) -> None:
+    def export_index(self, index: Index) -> None:
         self.create(ExportTarget("index", index.index_id, f"Export “{index.name}”",
                                  self._index_runs()))
 
-    def export_run(self, run: Any) -> None:
+    def export_run(self, run: PromptRun) -> None:
         self.create(ExportTarget("prompt_run", run.run_id, f"Export run {run.run_id}"))
 
-    def export_with_others(self, run: Any) -> None:
+    def export_with_others(self, run: PromptRun) -> None:
         index = self.window.current_index()
         if index is not None:
             self.create(ExportTarget("index", index.index_id, f"Export runs of “{index.name}”",
@@ -142,14 +146,14 @@ class ExportsController:
                  picked is None or r.run_id == picked)
                 for r in self.runs.model.rows() if run_is_exportable(r.status)]
 
-    def _created(self, export: Any) -> None:
+    def _created(self, export: Export) -> None:
         self.model.tracked.add(export.export_id)
         self.model.upsert(export)
         self.pane.select(export.export_id)
         self.window.statusBar().showMessage(
             f"Export {export.export_id} created; it is tracked until it completes.", 5000)
 
-    def _recreate(self, export: Any) -> None:
+    def _recreate(self, export: Export) -> None:
         self.notifier.withdraw(export.export_id)
         self.service.recreate(export)
 
@@ -157,7 +161,7 @@ class ExportsController:
     def _tracking_changed(self, _count: int) -> None:
         self.model.tracked = set(self.tracker.tracked_ids())
 
-    def _finished(self, export: Any) -> None:
+    def _finished(self, export: Export) -> None:
         self.model.upsert(export)
         self.model.tracked.discard(export.export_id)
         eid = export.export_id
@@ -200,7 +204,7 @@ class ExportsController:
         return str(self.settings.value(folder_key(self.session.profile_name))
                    or default_folder())
 
-    def ask_download(self, export: Any) -> None:
+    def ask_download(self, export: Export) -> None:
         eid = export.export_id
         choice = DownloadDialog.ask(self.pane, self._folder(), f"{eid}.json")
         if choice is None:
@@ -219,7 +223,7 @@ class ExportsController:
         dlg.show()
         self._start_download(export, path)
 
-    def _start_download(self, export: Any, path: str, *, overwrite: bool = False) -> None:
+    def _start_download(self, export: Export, path: str, *, overwrite: bool = False) -> None:
         total = export.file_size_bytes or 0
         self._downloads[export.export_id] = Download(path, total)
         self.model.set_note(export.export_id, "downloading")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from vvdesk.api.errors import ApiProblem
 from vvdesk.controllers.links import Links
@@ -11,6 +11,10 @@ from vvdesk.services.session import ApiSession
 from vvdesk.settings import Settings
 from vvdesk.ui.main_window import MainWindow
 from vvdesk.vocab import ProblemKind
+
+if TYPE_CHECKING:
+    from videovector import Index
+
 
 LOADING = "Loading indexes…"
 
@@ -45,7 +49,7 @@ class IndexesController:
         self.settings.include_default_indexes = value
         self.refresh()
 
-    def _loaded(self, items: list[Any]) -> None:
+    def _loaded(self, items: list[Index]) -> None:
         self.model.merge(items)
         self.pane.set_status("")  # "no indexes yet" when the list is empty
         if self.window.current_index() is None and items:
@@ -60,12 +64,12 @@ class IndexesController:
             text = f"The indexes could not be loaded. {problem} Press F5 to try again."
         self.pane.set_status(text)
 
-    def _created(self, index: Any) -> None:
+    def _created(self, index: Index) -> None:
         self.model.upsert(index)
         self.pane.select(index.index_id)
         self.window.statusBar().showMessage(f"Created index “{index.name}”.", 5000)
 
-    def _selected(self, index: Any | None) -> None:
+    def _selected(self, index: Index | None) -> None:
         if index is not None:
             self.settings.set_value(self._remembered, index.index_id)
 

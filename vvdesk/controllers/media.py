@@ -3,7 +3,7 @@ delete, register, the status poll, and reloads when uploads or runs finish."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from vvdesk.controllers.links import Links
 from vvdesk.models.media import MediaModel
@@ -12,13 +12,17 @@ from vvdesk.services.media import MediaService
 from vvdesk.ui.main_window import MainWindow
 from vvdesk.ui.panes.media import MediaPane
 
+if TYPE_CHECKING:
+    from videovector import ImportJob, PromptRun, Segment, Video, VideoStatus
+
+
 
 class MediaController:
     def __init__(self, window: MainWindow, service: MediaService, model: MediaModel,
                  segments: SegmentModel, pane: MediaPane) -> None:
         self.window, self.service = window, service
         self.model, self.segments, self.pane = model, segments, pane
-        self.video: Any | None = None  # the one selected media whose details are shown
+        self.video: Video | None = None  # the one selected media whose details are shown
         self._run = ""  # the run whose segments are shown ('' = latest)
         self._links = Links()
         link = self._links.connect
@@ -51,7 +55,7 @@ class MediaController:
         for index_id in index_ids:
             self.service.refresh_if(index_id)
 
-    def run_finished(self, run: Any) -> None:
+    def run_finished(self, run: PromptRun) -> None:
         """A run settled: statuses and segments of the media it ran on changed."""
         if self.pane.scope() is not None:
             self.reload()
@@ -63,14 +67,14 @@ class MediaController:
         self.service.watch([])
         self.service.load(scope)
 
-    def _page_loaded(self, scope: str, rows: list[Any], cursor: str | None,
+    def _page_loaded(self, scope: str, rows: list[Video], cursor: str | None,
                      first: bool) -> None:
         if scope != self.pane.scope():
             return
         self.model.set_page(rows, cursor, first=first)
         self.service.watch(self.model.in_progress_ids())
 
-    def _statuses(self, items: list[Any]) -> None:
+    def _statuses(self, items: list[VideoStatus]) -> None:
         self.model.apply_statuses(items)
         if self.video is not None:
             for st in items:
@@ -81,7 +85,7 @@ class MediaController:
         self.model.remove(video_id)
         self.window.statusBar().showMessage("Media deleted.", 5000)
 
-    def _registered(self, job: Any) -> None:
+    def _registered(self, job: ImportJob) -> None:
         self.window.statusBar().showMessage(
             f"Registered media (import {job.job_id}: {job.status}).", 8000)
 
@@ -93,7 +97,7 @@ class MediaController:
         else:
             self.service.details(self.video.video_id)
 
-    def _details_loaded(self, video: Any, runs: list[Any]) -> None:
+    def _details_loaded(self, video: Video, runs: list[PromptRun]) -> None:
         if self.video is not None and video.video_id == self.video.video_id:
             self.video = video
             self.pane.details.show_video(video, runs)
@@ -103,7 +107,7 @@ class MediaController:
         self.segments.clear()
         self.service.segments(video_id, run_id or None)
 
-    def _segments_loaded(self, video_id: str, rows: list[Any], cursor: str | None,
+    def _segments_loaded(self, video_id: str, rows: list[Segment], cursor: str | None,
                          first: bool) -> None:
         if self.video is not None and video_id == self.video.video_id:
             self.segments.set_page(rows, cursor, first=first)

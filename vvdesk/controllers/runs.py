@@ -3,7 +3,7 @@ as one flow (prompts → the user's choice → estimate → the user's yes → s
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from vvdesk.controllers.links import Links, answer
 from vvdesk.controllers.media import MediaController
@@ -15,8 +15,12 @@ from vvdesk.ui.main_window import MainWindow
 from vvdesk.ui.panes.runs import RunsPane
 from vvdesk.vocab import run_is_terminal
 
+if TYPE_CHECKING:
+    from videovector import Index, PromptRun, PromptRunCostEstimate
 
-def estimate_text(est: Any) -> str:
+
+
+def estimate_text(est: PromptRunCostEstimate) -> str:
     parts = [f"Estimated cost: {est.estimated_mt:g} MT"]
     if getattr(est, "current_balance_mt", None) is not None:
         parts.append(f"balance {est.current_balance_mt:g} MT")
@@ -50,7 +54,7 @@ class RunsController:
         self._index_changed(window.current_index())
 
     # lists -------------------------------------------------------------------------
-    def _index_changed(self, index: Any | None) -> None:
+    def _index_changed(self, index: Index | None) -> None:
         self.pane.set_index(index)
         self.model.clear()
         if index is not None:
@@ -63,10 +67,10 @@ class RunsController:
         else:
             self._index_changed(self.pane.index)
 
-    def _loaded(self, runs: list[Any], cursor: str | None, first: bool) -> None:
+    def _loaded(self, runs: list[PromptRun], cursor: str | None, first: bool) -> None:
         self.model.set_page(runs, cursor, first=first)
 
-    def _changed(self, run: Any) -> None:
+    def _changed(self, run: PromptRun) -> None:
         before = self.model.row_for(run.run_id)
         self.model.upsert(run)
         if run_is_terminal(run.status) and (before is None
@@ -79,7 +83,7 @@ class RunsController:
         self.session.jobs.run("runs.start", self._start_flow(index, video_ids),
                               on_error=self.service.report("Starting the run"))
 
-    async def _start_flow(self, index: Any | None, video_ids: list[str]) -> None:
+    async def _start_flow(self, index: Index | None, video_ids: list[str]) -> None:
         prompts = await self.service.prompts()
         request = await answer(lambda: start_run.StartRunDialog.ask(
             self.pane, prompts, index, video_ids))

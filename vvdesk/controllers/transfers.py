@@ -12,6 +12,7 @@ from vvdesk.controllers.media import MediaController
 from vvdesk.models.transfers import TransferModel
 from vvdesk.services.notifier import Notifier
 from vvdesk.services.throttle import Throttle
+from vvdesk.services.transfer_store import Transfer
 from vvdesk.services.transfers import TransferService
 from vvdesk.settings import Settings
 from vvdesk.ui.dialogs import pick_index
@@ -97,7 +98,7 @@ class TransfersController:
             # kept: a non-modal dialog without a Python reference would be collected
             self.skipped = SkippedDialog.present(self.window, target, queued, skipped)
 
-    def _finished(self, transfer: Any) -> None:
+    def _finished(self, transfer: Transfer) -> None:
         self._finished_in.add(transfer.index_id)
         self._reload.poke()
 
@@ -111,7 +112,7 @@ class TransfersController:
             text += f", {failed} failed: see Transfers"
         self.notifier.notify("Uploads finished", text, "error" if failed else "info")
 
-    def _show_in_media(self, transfer: Any) -> None:
+    def _show_in_media(self, transfer: Transfer) -> None:
         pane, window = self.media.pane, self.window
         window.tabs.setCurrentWidget(pane)
         if transfer.index_id is None:

@@ -27,6 +27,7 @@ from vvdesk.ui.theme import Tone, set_tone
 
 VIDEO_TYPES = ("smart", "fixed", "content_aware")
 AUDIO_TYPES = ("content_aware", "fixed")
+FIXED = "fixed"  # the one segmentation that needs a duration
 
 
 
@@ -45,10 +46,12 @@ class StartRunDialog(QDialog):
         self.selected.setEnabled(bool(video_ids))
         (self.whole if index is not None else self.selected).setChecked(True)
         self.video_type = QComboBox()
-        self.video_type.addItems(VIDEO_TYPES)
+        for value in VIDEO_TYPES:  # shown as the API names them; the data is what is sent
+            self.video_type.addItem(value.replace("_", " "), value)
         self.video_len = QSpinBox(minimum=0, maximum=1000, value=0, suffix=" s")
         self.audio_type = QComboBox()
-        self.audio_type.addItems(AUDIO_TYPES)
+        for value in AUDIO_TYPES:
+            self.audio_type.addItem(value.replace("_", " "), value)
         self.audio_len = QSpinBox(minimum=0, maximum=1000, value=0, suffix=" s")
         self.hint = QLabel()
         self.hint.setObjectName("hint")
@@ -81,13 +84,13 @@ class StartRunDialog(QDialog):
             return "There is no prompt yet: create one with New prompt…."
         for kind, combo, spin in (("video", self.video_type, self.video_len),
                                   ("audio", self.audio_type, self.audio_len)):
-            if combo.currentText() == "fixed" and not 1 <= spin.value() <= 300:
+            if combo.currentData() == FIXED and not 1 <= spin.value() <= 300:
                 return f"A fixed {kind} segmentation needs a length of 1–300 seconds."
         return None
 
     def _check(self) -> None:
-        self.video_len.setEnabled(self.video_type.currentText() == "fixed")
-        self.audio_len.setEnabled(self.audio_type.currentText() == "fixed")
+        self.video_len.setEnabled(self.video_type.currentData() == FIXED)
+        self.audio_len.setEnabled(self.audio_type.currentData() == FIXED)
         why = self.problem()
         self.hint.setText(why or "")
         self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(why is None)
@@ -99,8 +102,8 @@ class StartRunDialog(QDialog):
             target = {"type": "videos", "video_ids": self._videos}
         req: dict[str, Any] = {
             "prompt_id": self.prompt.currentData(), "target": target,
-            "video_segmentation_type": self.video_type.currentText(),
-            "audio_segmentation_type": self.audio_type.currentText(),
+            "video_segmentation_type": self.video_type.currentData(),
+            "audio_segmentation_type": self.audio_type.currentData(),
         }
         if req["video_segmentation_type"] == "fixed":
             req["video_segment_duration"] = self.video_len.value()

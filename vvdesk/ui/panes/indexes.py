@@ -25,6 +25,8 @@ from vvdesk.ui.widgets.actions import pane_action
 from vvdesk.ui.widgets.drops import FileDropTarget, accept_files
 from vvdesk.ui.widgets.elided import CellTips
 
+EMPTY = "No indexes yet. Create one with New… (Ctrl+N)."
+
 
 class IndexTable(FileDropTarget, QTableView):
     """The index list; files dropped on a row go to that index (paths out by signal)."""
@@ -90,7 +92,8 @@ class IndexesPane(QWidget):
         self.include_defaults = QCheckBox("Include shared demo indexes")
         self.include_defaults.setChecked(include_defaults)
         self.include_defaults.toggled.connect(self.include_defaults_changed.emit)
-        self.placeholder = QLabel("Connecting…")
+        self._status = "Connecting…"
+        self.placeholder = QLabel(self._status)
         self.placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.placeholder.setWordWrap(True)
 
@@ -110,16 +113,17 @@ class IndexesPane(QWidget):
         return pane_action(self, self.toolbar, label, keys, slot, tip)
 
     def set_status(self, text: str) -> None:
-        """What to show when there is no list to show (connecting, offline, empty)."""
-        self.placeholder.setText(text)
+        """What to show when there is no list to show (connecting, offline, refused);
+        "" once loaded: an empty list then says how to create an index."""
+        self._status = text
         self._update_empty()
 
     def _update_empty(self) -> None:
         has_rows = self.model.rowCount() > 0
         self.view.setVisible(has_rows)
         self.placeholder.setVisible(not has_rows)
-        if not has_rows and self.placeholder.text() in ("", "Connecting…"):
-            self.placeholder.setText("No indexes yet. Create one with New… (Ctrl+N).")
+        if not has_rows:
+            self.placeholder.setText(self._status or EMPTY)
         self._update_actions()
 
     def current_index(self) -> Any | None:
