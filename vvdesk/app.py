@@ -17,8 +17,8 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QObject
 
 from vvdesk import gc_guard
-from vvdesk.controllers.exports import NOTIFY as NOTIFY_KEY
-from vvdesk.controllers.exports import flag
+from vvdesk.controllers.options import NOTIFY as NOTIFY_KEY
+from vvdesk.controllers.options import flag
 from vvdesk.log import register_secret
 from vvdesk.services.jobs import JobManager
 from vvdesk.services.notifier import Notifier

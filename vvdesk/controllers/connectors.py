@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from PySide6.QtWidgets import QWidget
+
 from vvdesk.controllers.links import Links
 from vvdesk.services.connectors import ConnectorService
 from vvdesk.ui.dialogs.browse_connector import BrowseConnectorDialog
@@ -35,9 +37,9 @@ class ConnectorsController:
         self.dialog.raise_()
 
     def browser(self, connector_id: str, prefix: str = "",
-                parent: object = None) -> BrowseConnectorDialog:
+                parent: QWidget | None = None) -> BrowseConnectorDialog:
         """A browse dialog wired to the service (it lists as soon as it is made)."""
-        dlg = BrowseConnectorDialog(connector_id, prefix, parent or self.window)  # type: ignore[arg-type]
+        dlg = BrowseConnectorDialog(connector_id, prefix, parent or self.window)
         links = Links()
         links.connect(self.service.browsed, dlg.show_files)
         links.connect(self.service.browse_failed, dlg.show_failed)
@@ -47,7 +49,8 @@ class ConnectorsController:
         dlg.refresh()
         return dlg
 
-    def browse(self, connector_id: str, prefix: str = "", parent: object = None) -> str | None:
+    def browse(self, connector_id: str, prefix: str = "",
+               parent: QWidget | None = None) -> str | None:
         """Browse modally; the folder chosen, or None."""
         dlg = self.browser(connector_id, prefix, parent)
         accepted = dlg.exec() == BrowseConnectorDialog.DialogCode.Accepted

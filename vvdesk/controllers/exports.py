@@ -14,6 +14,7 @@ from PySide6.QtCore import QStandardPaths
 
 from vvdesk.api.errors import ApiProblem
 from vvdesk.controllers.links import Links, answer
+from vvdesk.controllers.options import AUTO_DOWNLOAD, NOTIFY, flag
 from vvdesk.controllers.runs import RunsController
 from vvdesk.models.exports import ExportListModel
 from vvdesk.services.downloads import DownloadService, target_path
@@ -34,8 +35,6 @@ if TYPE_CHECKING:
     from videovector import Export, Index, PromptRun
 
 
-AUTO_DOWNLOAD = "exports/auto_download"
-NOTIFY = "exports/notify"
 EXPIRED = 410
 
 
@@ -46,13 +45,6 @@ def folder_key(profile: str) -> str:
 def default_folder() -> str:
     base = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DownloadLocation)
     return f"{base}/vvdesk"
-
-
-def flag(value: Any, default: bool) -> bool:
-    """A boolean setting as QSettings returns it (bool, "true"/"false", or None)."""
-    if value is None:
-        return default
-    return value if isinstance(value, bool) else str(value).lower() in ("true", "1")
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,16 @@
+"""Settings keys the app and the exports controller share, and reading a boolean one
+(cheap to import: the app reads them before any feature module is loaded)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+AUTO_DOWNLOAD = "exports/auto_download"
+NOTIFY = "exports/notify"
+
+
+def flag(value: Any, default: bool) -> bool:
+    """A boolean setting as QSettings returns it (bool, "true"/"false", or None)."""
+    if value is None:
+        return default
+    return value if isinstance(value, bool) else str(value).lower() in ("true", "1")
