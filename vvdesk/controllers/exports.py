@@ -8,7 +8,7 @@ Where does clicking "Export index…" go? `ExportsPane.create_requested` →
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 from PySide6.QtCore import QStandardPaths
 
@@ -51,7 +51,7 @@ def default_folder() -> str:
 class ExportTarget:
     """What the user asked to export: an index (optionally some of its runs) or a run."""
 
-    kind: str  # "index" | "prompt_run"
+    kind: Literal["index", "prompt_run"]
     target_id: str
     title: str
     runs: list[tuple[str, str, bool]] | None = None  # (run id, label, checked); None: no list

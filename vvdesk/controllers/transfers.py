@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from typing import Any
+from typing import TYPE_CHECKING, Any, Literal
 
 from PySide6.QtCore import Qt
 
@@ -20,10 +20,15 @@ from vvdesk.ui.dialogs.skipped import SkippedDialog
 from vvdesk.ui.main_window import MainWindow
 from vvdesk.ui.widgets.transfers_dock import TransfersDock
 
+if TYPE_CHECKING:
+    from videovector import Index
+
 LIMIT_KEY = "transfers/concurrency"
 PUMP_KEY = "transfers/pump"  # "loop" (default) or "thread"; see bench/upload.py
 LAST_DIR_KEY = "transfers/last_dir"
 MEDIA_RELOAD_MS = 1000
+Playground = Literal["playground"]
+PLAYGROUND: Playground = "playground"  # upload target: media without an index
 
 
 class TransfersController:
@@ -60,8 +65,8 @@ class TransfersController:
         link(media.pane.choose_upload_requested, self._choose)
         service.start()
 
-    def upload(self, paths: list[str], index: Any | None) -> None:
-        """Queue files for an index; None asks which; the string "playground" for none."""
+    def upload(self, paths: list[str], index: Index | Playground | None) -> None:
+        """Queue files for an index; None asks which; PLAYGROUND for media without one."""
         if not paths:
             return
         if index is None:
@@ -70,18 +75,18 @@ class TransfersController:
             if choice is None:
                 return
             index_id, name = choice
-        elif index == "playground":
+        elif index == PLAYGROUND:
             index_id, name = None, "Playground"
         else:
             index_id, name = index.index_id, index.name
         self.dock.show()
         self.service.add_paths(paths, index_id, name)
 
-    def _media_target(self) -> Any | None:
+    def _media_target(self) -> Index | Playground | None:
         pane = self.media.pane
         if pane.scope() is None:
             return None
-        return "playground" if pane.scope() == "" else pane.index
+        return PLAYGROUND if pane.scope() == "" else pane.index
 
     def _choose(self) -> None:
         start = str(self.settings.value(LAST_DIR_KEY, "") or "")
