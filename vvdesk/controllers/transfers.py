@@ -12,9 +12,9 @@ from vvdesk.controllers.media import MediaController
 from vvdesk.models.transfers import TransferModel
 from vvdesk.services.notifier import Notifier
 from vvdesk.services.throttle import Throttle
-from vvdesk.services.transfer_store import Transfer
 from vvdesk.services.transfers import TransferService
 from vvdesk.settings import Settings
+from vvdesk.transfer_queue import Transfer
 from vvdesk.ui.dialogs import pick_index
 from vvdesk.ui.dialogs.skipped import SkippedDialog
 from vvdesk.ui.main_window import MainWindow
