@@ -14,7 +14,7 @@ from videovector import AsyncVideoVector, NotFoundError, ValidationError
 from videovector._types import ImportJob, PromptRun
 from videovector.resources.webhooks import WEBHOOK_EVENTS
 
-from tests.sandbox.conftest import Runner
+from tests.sandbox.conftest import Runner, make_client
 from tests.sandbox.helpers import make_file, poll, raw, upload_and_wait, wait_run
 from tests.sandbox.receivers import Receiver, receiver, verify_signature
 from tests.sandbox.shapes import missing_fields
@@ -283,3 +283,43 @@ def test_paused_webhooks_get_nothing(run: Runner) -> None:
             await vv.webhooks.delete(hook.webhook_id)
 
         run(scenario)
+
+
+def test_webhooks_and_pending_retries_survive_a_restart(tmp_path: Path) -> None:
+    """Stopped while a delivery waits for its next attempt: after the restart the same
+    webhook (same secret) gets it, and the log continues the attempt count."""
+    with receiver(default_status=500) as rec:
+        first = SandboxProcess(tmp_path / "data", time_scale=10.0)
+        with first:
+            async def before(vv: AsyncVideoVector) -> tuple[Any, str]:
+                hook = await vv.webhooks.create(name="Persist", url=rec.url,
+                                                events=["export.ready"], index_ids=[ARCHIVE])
+                await vv.exports.create_index_export(ARCHIVE)
+                [post] = await wait_posts(rec, "export.ready")
+                delivery_id = post.headers["x-delivery-id"]
+                await poll(lambda: vv.webhooks.get_delivery(delivery_id),
+                           lambda d: d.status == "retrying")
+                return hook, delivery_id
+
+            hook, delivery_id = asyncio.run(_with_client(first, before))
+        rec.default_status = 200
+        with SandboxProcess(tmp_path / "data", time_scale=10.0) as second:
+            async def after(vv: AsyncVideoVector) -> None:
+                assert (await vv.webhooks.retrieve(hook.webhook_id)).name == "Persist"
+                done = await poll(lambda: vv.webhooks.get_delivery(delivery_id),
+                                  lambda d: d.status == "delivered")
+                assert done.attempts >= 2 and done.response_status_code == 200
+                last = rec.posts("export.ready")[-1]
+                assert last.headers["x-delivery-id"] == delivery_id
+                assert verify_signature(last.body, last.headers["x-webhook-signature"],
+                                        hook.secret)
+
+            asyncio.run(_with_client(second, after))
+
+
+async def _with_client(sandbox: SandboxProcess, fn: Any) -> Any:
+    vv = make_client(sandbox)
+    try:
+        return await fn(vv)
+    finally:
+        await vv.close()
