@@ -7,6 +7,11 @@ BENCH_SEARCH_QUERIES (default 200) text searches (one or two scene words, some w
 typo, top_k 30) and as many filter searches (label equals a word, page_size 50; every
 fifth also a number range) through the SDK over HTTP. Prints ``name=value`` lines.
 Target: p95 <= 50 ms for both.
+
+Beside them: the floor of this machine at this moment (p50/p95 of ``indexes.retrieve``,
+a request that does no search work, timed in the same loop) and the sandbox process's
+own CPU time per search (from /proc: what the search costs without the wait for a core
+on a busy machine), with the load average.
 """
 
 from __future__ import annotations
@@ -35,6 +40,15 @@ def typo(word: str, rng: random.Random) -> str:
     return word + "s" if rng.random() < 0.5 else word[:-1] + "e"
 
 
+def cpu_seconds(pid: int | None) -> float:
+    """User + system CPU time of a process (Linux /proc), 0 when unknown."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except (OSError, IndexError):
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def percentile(values: list[float], share: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
@@ -54,8 +68,13 @@ async def bench(sb: SandboxProcess) -> dict[str, float]:
     vv = AsyncVideoVector(api_key=sb.api_key, base_url=sb.base_url, max_retries=0)
     try:
         await vv.search.text(index_id, query="warm up", top_k=30)  # loads the vector cache
+        floor_ms: list[float] = []
         text_ms: list[float] = []
+        text_cpu = -cpu_seconds(sb.pid)
         for _ in range(QUERIES):
+            t0 = time.perf_counter()
+            await vv.indexes.retrieve(index_id)
+            floor_ms.append((time.perf_counter() - t0) * 1000)
             words = rng.sample(WORDS, rng.choice((1, 2)))
             if rng.random() < 0.25:
                 words[0] = typo(words[0], rng)
@@ -63,7 +82,13 @@ async def bench(sb: SandboxProcess) -> dict[str, float]:
             found = await vv.search.text(index_id, query=" ".join(words), top_k=30)
             text_ms.append((time.perf_counter() - t0) * 1000)
             assert found, words
+        text_cpu += cpu_seconds(sb.pid)
+        floor_cpu = -cpu_seconds(sb.pid)
+        for _ in range(QUERIES):
+            await vv.indexes.retrieve(index_id)
+        floor_cpu += cpu_seconds(sb.pid)
         filter_ms: list[float] = []
+        filter_cpu = -cpu_seconds(sb.pid)
         for i in range(QUERIES):
             conditions = [{"field": "label", "operator": "equals", "value": rng.choice(WORDS),
                            "type": "string"}]
@@ -74,6 +99,7 @@ async def bench(sb: SandboxProcess) -> dict[str, float]:
             page = await vv.search.filter(index_id, conditions=conditions, page_size=50)
             filter_ms.append((time.perf_counter() - t0) * 1000)
             assert page.results
+        filter_cpu += cpu_seconds(sb.pid)
     finally:
         await vv.close()
     return {
@@ -84,6 +110,12 @@ async def bench(sb: SandboxProcess) -> dict[str, float]:
         "search_filter_p50_ms": round(statistics.median(filter_ms), 1),
         "search_filter_p95_ms": round(percentile(filter_ms, 0.95), 1),
         "search_p95_target_ms": 50,
+        "floor_request_p50_ms": round(statistics.median(floor_ms), 1),
+        "floor_request_p95_ms": round(percentile(floor_ms, 0.95), 1),
+        "search_text_server_cpu_ms_mean": round(text_cpu / QUERIES * 1000, 1),
+        "search_filter_server_cpu_ms_mean": round(filter_cpu / QUERIES * 1000, 1),
+        "floor_request_server_cpu_ms_mean": round(floor_cpu / QUERIES * 1000, 1),
+        "load_average_1m": round(os.getloadavg()[0], 2),
     }
 
 

@@ -208,3 +208,28 @@ def test_multi_run_and_playground(corpus: dict[str, Any], run: Any) -> None:
         assert play == [] or all(r.source_index_id is None for r in play)
 
     run(scenario)
+
+
+def test_deleted_media_leave_the_results(tmp_path: Path, run: Any) -> None:
+    path = tmp_path / "gone.mp4"
+    make_file(path, 300_000, seed="gone")
+
+    async def scenario(vv: AsyncVideoVector) -> None:
+        index = await vv.indexes.create(name="Short-lived")
+        _, outs = await upload_and_wait(vv, path, "Gone soon", index.index_id)
+        started = await vv.prompt_runs.execute(
+            prompt_id="prm_demo_scenes", target={"type": "index", "index_id": index.index_id},
+            video_segmentation_type="fixed", video_segment_duration=1)
+        await wait_run(vv, started.run_id)
+        seg = (await vv.videos.list_segments(outs[0].video_id)).data[0]
+        query = (seg.metadata or {})["fingerprint"]
+        found = await vv.search.text(index.index_id, query=query)
+        assert [r.segment_id for r in found][:1] == [seg.segment_id]
+        await vv.videos.delete(outs[0].video_id)
+        await poll(lambda: vv.videos.get_deletion(outs[0].video_id),
+                   lambda d: d.status == "deleted")
+        assert await vv.search.text(index.index_id, query=query) == []
+        cond = {"field": "fingerprint", "operator": "equals", "value": query, "type": "string"}
+        assert (await vv.search.filter(index.index_id, conditions=[cond])).results == []
+
+    run(scenario)
