@@ -502,6 +502,14 @@ CASES = [
     Case("POST", "/search/multi-run", T.SearchResult, "list",
          _post(lambda s: "/search/multi-run",
                lambda s: {"query": "scene", "run_ids": [s.run_id], "top_k": 3})),
+    Case("POST", "/workflow/search", T.WorkflowSearchResponse, "object",
+         _post(lambda s: "/workflow/search", lambda s: {
+             "query": "scene", "index_id": s.index_id, "limit": 2}, key=True)),
+    Case("GET", "/workflow/search/page", T.WorkflowSearchResponse, "object",
+         lambda sb, s: raw(sb, "GET", "/workflow/search/page", params={"cursor": raw(
+             sb, "POST", "/workflow/search", json={"query": "scene", "index_id": s.index_id,
+                                                   "limit": 1}).json()["pagination"][
+                                                       "next_cursor"]})),
     Case("POST", "/playground/search", T.SearchResult, "list",
          lambda sb, s: raw(sb, "POST", "/playground/search",
                            json={"query": "scene", "top_k": 5},
@@ -513,10 +521,8 @@ CASES = [
 NOT_JSON = {("ITER_BYTES", "/exports/{}/download"), ("GET", "/webhooks/events")}
 
 # SDK endpoints the sandbox does not serve yet, with who adds them.
-SEARCH = "issue 15 (search)"
 NOT_SERVED: dict[tuple[str, str], str] = {
-    **{(m, p): SEARCH for m, p in [
-        ("POST", "/workflow/search"), ("GET", "/workflow/search/page")]},
+
     ("POST", "/workflow/define"): "not claimed yet (prompt generation by a model)",
     ("POST", "/workflow/process"): "not claimed yet (simplified processing)",
     ("GET", "/prompt-runs/{}/llm-calls"): "not claimed yet (LLM call log)",

@@ -233,3 +233,36 @@ def test_deleted_media_leave_the_results(tmp_path: Path, run: Any) -> None:
         assert (await vv.search.filter(index.index_id, conditions=[cond])).results == []
 
     run(scenario)
+
+
+def test_workflow_search_pages_through_a_stable_window(corpus: dict[str, Any],
+                                                       run: Any) -> None:
+    segments = corpus["segments"]
+    wanted = {s.segment_id for s in segments if (s.metadata or {})["confidence"] >= 0.3}
+    media = {s.video_id for s in segments}
+
+    async def scenario(vv: AsyncVideoVector) -> None:
+        cond = {"field": "confidence", "operator": "greater_equal", "value": 0.3,
+                "type": "number"}
+        page = await vv.workflow.search(filters=[cond], index_id=corpus["index_id"], limit=4,
+                                        prompt_run_ids=[corpus["run_id"]])
+        assert page.response.mode == "condition"
+        got = [r.segment_id for r in page.data]
+        while page.has_more:
+            page = await page.next_page()
+            assert page is not None
+            got += [r.segment_id for r in page.data]
+        assert len(got) == len(set(got)) and set(got) == wanted
+        seg = segments[3]
+        meta = seg.metadata or {}
+        ranked = await vv.workflow.search(f"{meta['label']} {meta['fingerprint']}",
+                                          index_name="Search corpus", limit=5)
+        assert ranked.response.mode == "vector" and ranked.data[0].segment_id == seg.segment_id
+        per_media = await vv.workflow.search("scene", index_id=corpus["index_id"],
+                                             result_level="video", limit=50)
+        assert {r.video_id for r in per_media.data} == media
+        assert all(r.result_type == "video" and r.preview_segment_id for r in per_media.data)
+        only = await vv.workflow.search("scene", video_ids=[seg.video_id], limit=50)
+        assert {r.video_id for r in only.data} == {seg.video_id}
+
+    run(scenario)

@@ -16,12 +16,12 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from . import mediakit, search
+from . import mediakit, search, workflow_search
 from .context import Context, ctx_of
-from .errors import ApiError, invalid
+from .errors import ApiError, invalid, not_found
 from .lookups import load_index, load_run
 from .paging import decode_cursor, encode_cursor
-from .web import json_object, respond
+from .web import idempotent, json_object, respond
 
 OPERATORS = {
     "string": ("equals", "contains", "starts_with", "ends_with", "is_empty", "is_not_empty"),
@@ -281,6 +281,74 @@ async def playground_search(request: Request) -> Response:
     return respond(search.results(ctx, hits, query=query))
 
 
+def _ids(body: dict[str, Any], name: str) -> list[str] | None:
+    value = body.get(name)
+    if isinstance(value, str):
+        value = [value]
+    return _str_list({name: value}, name)
+
+
+def _workflow_scopes(ctx: Context, body: dict[str, Any], warnings: list[str]
+                     ) -> list[str | None]:
+    index_id, name = body.get("index_id"), body.get("index_name")
+    if index_id is not None:
+        if not isinstance(index_id, str) or not index_id:
+            raise invalid("index_id", "index_id must be a non-empty string")
+        load_index(ctx, index_id)
+        return [index_id]
+    if name is not None:
+        if not isinstance(name, str) or not name.strip():
+            raise invalid("index_name", "index_name must be a non-empty string")
+        named = [r.id for r in ctx.store.query("index") if r.doc["name"] == name]
+        if not named:
+            raise not_found("index", name)
+        if len(named) > 1:
+            warnings.append(f"{len(named)} indexes are named {name!r}; all were searched")
+        return list(named)
+    return [*(r.id for r in ctx.store.query("index")), None]
+
+
+async def search_workflow(request: Request) -> Response:
+    """Vector (``query``) or condition (``filters``) search over a stable 100-result window."""
+    ctx = ctx_of(request)
+    body = await json_object(request)
+    query = body.get("query")
+    filters = body.get("filters")
+    has_query = isinstance(query, str) and bool(query.strip())
+    if has_query == bool(filters):
+        raise invalid("query", "provide exactly one of query or filters")
+    level = body.get("result_level", "segment")
+    if level not in ("segment", "video"):
+        raise invalid("result_level", "result_level must be segment or video")
+    limit = _int(body, "limit", 10, 1, 50)
+    warnings: list[str] = []
+    scopes = _workflow_scopes(ctx, body, warnings)
+    run_ids = _ids(body, "prompt_run_ids")
+    for run_id in run_ids or []:
+        load_run(ctx, run_id)
+    video_ids = _ids(body, "video_ids")
+    missing = [v for v in video_ids or [] if ctx.store.get("video", v) is None]
+    if missing:
+        warnings.append(f"{len(missing)} of the media ids were not found")
+    conditions = None if has_query else check_conditions(filters)
+    text = _query(body) if has_query else None
+
+    def produce() -> tuple[int, Any]:
+        return 200, workflow_search.run(ctx, query=text, conditions=conditions, level=level,
+                                        scopes=scopes, run_ids=run_ids, video_ids=video_ids,
+                                        limit=limit, warnings=warnings)
+
+    return idempotent(request, body, produce)
+
+
+async def search_workflow_page(request: Request) -> Response:
+    ctx = ctx_of(request)
+    cursor = request.query_params.get("cursor", "").strip()
+    if not cursor:
+        raise invalid("cursor", "cursor is required")
+    return respond(workflow_search.continue_page(ctx, cursor))
+
+
 ROUTES = [
     Route("/indexes/{index_id}/search", text_search, methods=["POST"]),
     Route("/indexes/{index_id}/image-search", image_search, methods=["POST"]),
@@ -289,4 +357,6 @@ ROUTES = [
     Route("/search/filter/{index_id}", filter_search, methods=["POST"]),
     Route("/search/multi-run", multi_run, methods=["POST"]),
     Route("/playground/search", playground_search, methods=["POST"]),
+    Route("/workflow/search", search_workflow, methods=["POST"]),
+    Route("/workflow/search/page", search_workflow_page, methods=["GET"]),
 ]

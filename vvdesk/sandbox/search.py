@@ -329,10 +329,14 @@ def condition_sql(cond: dict[str, Any]) -> tuple[str, list[Any]]:
 
 
 def filter_page(ctx: Context, conditions: list[dict[str, Any]], *, scopes: list[str | None],
-                run_ids: list[str] | None, after: int, page_size: int) -> tuple[list[int], bool]:
+                run_ids: list[str] | None, after: int, page_size: int,
+                video_ids: list[str] | None = None) -> tuple[list[int], bool]:
     """Seqs of the next ``page_size`` matches after ``after`` (index order), and more-to-come."""
     scope, args = _scope_sql(scopes, run_ids, alias="")
     where = [scope]
+    if video_ids:
+        where.append(f"video_id IN ({','.join('?' * len(video_ids))})")
+        args += video_ids
     for cond in conditions:
         sql, cond_args = condition_sql(cond)
         where.append(f"({sql})")
@@ -389,6 +393,25 @@ def best_per_moment(ctx: Context, hits: list[Hit]) -> list[Hit]:
     return kept
 
 
+def per_video(ctx: Context, hits: list[Hit]) -> list[Hit]:
+    """The best hit of each media item, in rank order (``result_level: video``)."""
+    docs = docs_of(ctx, [h.seq for h in hits])
+    seen: set[str] = set()
+    kept = []
+    for hit in hits:
+        doc = docs.get(hit.seq)
+        if doc is not None and doc["video_id"] not in seen:
+            seen.add(doc["video_id"])
+            kept.append(hit)
+    return kept
+
+
+def as_video_result(result: dict[str, Any]) -> dict[str, Any]:
+    """A segment result turned into the media-level result its best segment previews."""
+    return {**result, "result_type": "video", "result_id": result["video_id"],
+            "segment_id": None, "start_time": None, "end_time": None}
+
+
 def _matched_fields(metadata: dict[str, Any], query: str | None) -> dict[str, float]:
     words = set(search_store.words(query or ""))
     if not words:
@@ -425,7 +448,7 @@ def _result(ctx: Context, hit: Hit, doc: dict[str, Any], video: Row | None,
     pics = pictures.segment_fields(ctx, doc, vdoc, with_gif=False)
     middle = round((doc["start_time"] + doc["end_time"]) / 2, 3)
     text = doc["metadata_text"]
-    score = round(hit.score, 6)
+    score = _round(hit.score)
     extra = hit.extra
     return {
         "result_type": "segment", "result_id": doc["segment_id"], "video_id": doc["video_id"],
