@@ -39,9 +39,12 @@ def slow_sandbox(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SandboxPr
 def test_run_has_every_field_while_processing(slow_sandbox: SandboxProcess) -> None:
     sandbox = slow_sandbox
     with sandbox.paused():
+        # 1 s segments: 90 of them keep the run processing for ~3.6 s at time scale 50, a
+        # window a poll on a busy machine cannot miss (3 smart segments lasted 0.12 s).
         made = raw(sandbox, "POST", "/prompt-runs/execute", json={
             "prompt_id": "prm_demo_scenes", "target": {"type": "videos",
-                                                       "video_ids": ["vid_demo_harbor"]}})
+                                                       "video_ids": ["vid_demo_harbor"]},
+            "video_segmentation_type": "fixed", "video_segment_duration": 1})
         run_id = made.json()["run_id"]
     body = poll_raw(sandbox, f"/prompt-runs/{run_id}", lambda b: b["status"] == "processing")
     for key in ("field_extraction_succeeded", "transcription_succeeded",
