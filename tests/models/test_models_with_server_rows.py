@@ -112,3 +112,26 @@ def test_model_passes_the_model_tester_through_every_change(
     else:
         model.merge(rows)
     qtmodeltester.check(model)
+
+
+def test_transfer_model_passes_the_model_tester_through_a_queue_s_life(qtmodeltester: Any,
+                                                                      tmp_path: Any) -> None:
+    """Upload rows are local (files on this machine): the queue makes them."""
+    from vvdesk.models.transfers import TransferModel
+    from vvdesk.transfer_queue import Transfer, TransferQueue
+
+    queue = TransferQueue(limit=2)
+    model = TransferModel(queue)
+    qtmodeltester.check(model)
+    model.append(queue.add(Transfer.new("p", str(tmp_path / f"{i}.mp4"), 10 + i, "idx",
+                                        "Archive") for i in range(50)))
+    for moved in queue.start_next():
+        model.upsert(moved)
+    for col in range(model.columnCount()):
+        for r in range(model.rowCount()):
+            model.index(r, col).data()
+    model.append(queue.cancel([model.index(0, 0).data(KEY_ROLE)]))
+    model.remove_many(queue.clear_finished())
+    assert model.rowCount() == 49
+    model.clear()
+    qtmodeltester.check(model)
