@@ -54,6 +54,7 @@ class SelfTest:
         self._step_started = self.started
         self.failed_step: str | None = None
         self.warnings: list[str] = []
+        self.crashes: list[str] = []  # uncaught exceptions (a user would get an error dialog)
 
     @classmethod
     def prepare(cls) -> SelfTest:
@@ -107,13 +108,16 @@ class SelfTest:
 
         class Keep(logging.Handler):
             def emit(self, record: logging.LogRecord) -> None:
-                tests.warnings.append(redact(f"{record.levelname} {record.name}: "
-                                             f"{record.getMessage()}"))
+                exc = record.exc_info[1] if record.exc_info else None
+                tests.warnings.append(redact(
+                    f"{record.levelname} {record.name}: {record.getMessage()}"
+                    + (f" ({type(exc).__name__}: {exc})" if exc is not None else "")))
 
         logging.getLogger().addHandler(Keep(logging.WARNING))
         logging.getLogger("qt").addFilter(_not_offscreen_note)
 
         def hook(kind: type[BaseException], exc: BaseException, tb: Any) -> None:
+            self.crashes.append(f"{kind.__name__}: {exc}")
             logging.getLogger("vvdesk.crash").error("uncaught exception", exc_info=(kind, exc, tb))
 
         sys.excepthook = hook  # no dialog: nobody is there to close it
@@ -122,8 +126,11 @@ class SelfTest:
     async def step(self, name: str, work: Callable[[], Awaitable[str]],
                    timeout: float = STEP_TIMEOUT_S) -> bool:
         """Run one step; print its line (ok or FAILED). Returns whether it passed."""
+        crashes = len(self.crashes)
         try:
             detail = await asyncio.wait_for(work(), timeout)
+            if len(self.crashes) > crashes:
+                raise StepFailed(f"uncaught error meanwhile: {self.crashes[crashes]}")
         except TimeoutError:
             self.failed(name, f"no result within {timeout:.0f} s")
             return False
