@@ -17,7 +17,7 @@ STEPS = ["window", "start", "connect", "indexes", "upload", "export", "download"
 
 
 def run_vvdesk(*args: str, env: dict[str, str] | None = None,
-               timeout: float = 150) -> subprocess.CompletedProcess[str]:
+               timeout: float = 110) -> subprocess.CompletedProcess[str]:
     return subprocess.run([sys.executable, "-m", "vvdesk", *args], capture_output=True,
                           text=True, timeout=timeout, env=env or dict(os.environ),
                           stdin=subprocess.DEVNULL)
