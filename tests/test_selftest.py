@@ -59,7 +59,10 @@ def test_self_test_names_the_step_that_failed(tmp_path: Path) -> None:
     assert "uvicorn left out of this build" in out  # the sandbox's own log, quoted
     assert "step 'start' failed" in out
     folder = kept_folder(out)
-    assert (folder / "log" / "vvdesk.log").is_file()
+    log = (folder / "log" / "vvdesk.log").read_text()
+    for step in ("SDK and keyring ready", "connect: to the local sandbox",
+                 "sandbox: starting", "sandbox: no address", "the local sandbox did not start"):
+        assert step in log, log  # each step of connecting, and the failure, in the app's log
     assert (folder / "data" / "sandbox" / "sandbox.log").is_file()
 
 
