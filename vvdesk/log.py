@@ -94,9 +94,11 @@ def install_excepthook() -> None:
             from PySide6.QtWidgets import QApplication, QMessageBox
 
             if QApplication.instance() is not None:
-                QMessageBox.critical(None, "vvdesk: unexpected error",
-                                     redact(f"Something went wrong: {kind.__name__}: {exc}\n\n"
-                                            "Details are in the log file. Your data is safe."))
+                QMessageBox.critical(None, "vvdesk: something went wrong",
+                                     "Something went wrong inside vvdesk and it could not "
+                                     "finish what it was doing. Your data is safe; the "
+                                     f"details are in the log file ({log_dir()}). If it "
+                                     "happens again, restart vvdesk.")
         except Exception:  # the hook must never raise
             sys.__excepthook__(kind, exc, tb)
 

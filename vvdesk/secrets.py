@@ -83,8 +83,12 @@ def _probe_backend() -> str | None:
     try:
         keyring.get_password(SERVICE, "__vvdesk_probe__")
     except KeyringError as exc:
-        return (f"The system keyring cannot be used ({type(exc).__name__}). Unlock it or use "
-                "a key for this session only.")
+        from keyring.errors import KeyringLocked
+
+        why = ("it is locked" if isinstance(exc, KeyringLocked)
+               else "it refused to be read")
+        return (f"The system keyring cannot be used ({why}). Unlock it, then restart vvdesk; "
+                "until then keys are kept for this session only.")
     return None
 
 

@@ -51,3 +51,12 @@ class StuckKeyring(KeyringBackend):
 
 class LateStuckKeyring(StuckKeyring):
     answers = 1
+
+
+class LockedKeyring(StuckKeyring):
+    """A Secret Service whose collection is locked (no prompt can unlock it)."""
+
+    def get_password(self, service: str, username: str) -> str | None:
+        from keyring.errors import KeyringLocked
+
+        raise KeyringLocked("Failed to unlock the collection!")

@@ -100,3 +100,13 @@ def test_sigterm_ends_the_app_while_the_keyring_hangs(tmp_path: Path):
         child.wait(10)
         pytest.fail("vvdesk did not end within 30 s of SIGTERM while the keyring hung")
     assert code == 0, child.stderr.read().decode(errors="replace")[-2000:]
+
+
+def test_a_locked_keyring_is_said_in_words(arun, stuck):
+    import keyring
+
+    keyring.set_keyring(stuck_keyring.LockedKeyring())
+    vault = arun(SecretVault.open(), 10)
+    assert not vault.can_persist and not vault.keyring_stuck
+    text = vault.keyring_problem or ""
+    assert "locked" in text and "Unlock it" in text and "KeyringLocked" not in text
