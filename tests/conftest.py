@@ -27,7 +27,10 @@ import pytest  # noqa: E402
 import qasync  # noqa: E402
 from PySide6.QtCore import QSettings  # noqa: E402
 
+from tests import leftovers  # noqa: E402
+
 TEST_KEY = "sk_test_" + "a1" * 24
+SETTLE_TURNS, SETTLE_TURN_S = 5, 0.01  # loop turns a test's last tasks get to finish
 
 
 @pytest.fixture(scope="session")
@@ -99,8 +102,13 @@ def qloop(qapp: Any) -> Iterator[asyncio.AbstractEventLoop]:
     loop = qasync.QEventLoop(qapp)
     asyncio.set_event_loop(loop)
     yield loop
-    pending = [t for t in asyncio.all_tasks(loop) if not t.done()]
-    for t in pending:
+    for _ in range(SETTLE_TURNS):  # tasks that are finishing anyway get to finish
+        if not leftovers.live_tasks(loop):
+            break
+        run_on(loop, asyncio.sleep(SETTLE_TURN_S))
+    pending = leftovers.live_tasks(loop)
+    left = [leftovers.describe_task(t) for t in pending]
+    for t in pending:  # clean up first, so the next test starts clean; then fail this one
         t.cancel()
     if pending:
         run_on(loop, asyncio.gather(*pending, return_exceptions=True))
@@ -108,6 +116,34 @@ def qloop(qapp: Any) -> Iterator[asyncio.AbstractEventLoop]:
     loop.close()
     asyncio.set_event_loop(None)
     gc.collect()  # this test's Qt garbage goes now, on this thread
+    if left:
+        pytest.fail("The test left asyncio tasks running:\n  " + "\n  ".join(left),
+                    pytrace=False)
+
+
+@pytest.fixture(autouse=True)
+def no_leftover_timers_or_windows(request: pytest.FixtureRequest) -> Iterator[None]:
+    """A test that leaves an active QTimer or a top-level widget fails, naming them.
+
+    Set up before qtbot/qloop, so this runs after they have closed their widgets and loop.
+    Tests that use neither have no Qt event loop to leave anything to: not checked.
+    """
+    if not {"qtbot", "qloop"} & set(request.fixturenames):
+        yield
+        return
+    leftovers.settle_qt()
+    timers_before = leftovers.active_timers()
+    widgets_before = leftovers.top_level_widgets()
+    yield
+    leftovers.settle_qt()
+    timers = [t for k, t in leftovers.active_timers().items() if k not in timers_before]
+    widgets = [w for k, w in leftovers.top_level_widgets().items()
+               if k not in widgets_before and leftovers.is_ours_or_shown(w)]
+    left = [leftovers.describe_timer(t) for t in timers] + [
+        leftovers.describe_widget(w) for w in widgets]
+    leftovers.clean_up(timers, widgets)
+    if left:
+        pytest.fail("The test left Qt objects alive:\n  " + "\n  ".join(left), pytrace=False)
 
 
 @pytest.fixture
