@@ -237,9 +237,10 @@ class VvdeskApp(QObject):
                 log.warning("connect: no API key for profile %r (keyring: %s)", name,
                             self.vault.keyring_problem or "available")
                 self.window.set_connection(label, "no key")
+                why = f" {self.vault.keyring_problem}" if self.vault.keyring_stuck else ""
                 self.window.banner.show_message(
-                    f"No API key is available for “{name}”. Enter it in Profiles.", "error",
-                    "Open Profiles…", self.open_profiles)
+                    f"No API key is available for “{name}”.{why} Enter it in Profiles.",
+                    "error", "Open Profiles…", self.open_profiles)
                 return False
         self.settings.last_profile = name or ""  # "" = the sandbox: a restart comes back here
         register_secret(key)

@@ -110,3 +110,20 @@ def test_a_locked_keyring_is_said_in_words(arun, stuck):
     assert not vault.can_persist and not vault.keyring_stuck
     text = vault.keyring_problem or ""
     assert "locked" in text and "Unlock it" in text and "KeyringLocked" not in text
+
+
+def test_the_window_says_why_when_the_keyring_hangs(qtbot, arun, stuck, settings, sandbox):
+    """Not "Starting…" for ever: the profile's banner says the keyring did not answer."""
+    import keyring
+
+    from tests.ui.helpers import running_app
+    from vvdesk.app import Options
+    from vvdesk.settings import Profile
+
+    keyring.set_keyring(stuck())
+    settings.save_profile(Profile("work", sandbox.base_url))
+    started = time.monotonic()
+    with running_app(qtbot, arun, settings, Options(profile="work")) as app:
+        assert time.monotonic() - started < 10
+        text = app.window.banner.label.text()
+        assert "No API key is available for “work”" in text and "did not answer" in text
