@@ -38,3 +38,27 @@ def test_no_qt_and_no_sdk() -> None:
     imported |= {(n.module or "").split(".")[0] for n in ast.walk(tree)
                  if isinstance(n, ast.ImportFrom)}
     assert not imported & {"PySide6", "videovector", "httpx", "vvdesk"}
+
+
+def test_profile_addresses_and_keys_refused_up_front() -> None:
+    bad_urls = {
+        "https://[::1/api/v2": "not well formed",
+        "https://example.com:99999/api/v2": "port",
+        "https://my host/api/v2": "no spaces",
+        "https://" + "a" * 10_000 + ".com/api/v2": "too long",
+    }
+    for url, words in bad_urls.items():
+        assert words in (vocab.check_base_url(url) or ""), url
+    assert vocab.check_base_url("http://[::1]:8080/api/v2") is None
+    assert vocab.check_base_url("https://api.vectormethods.com/api/v2") is None
+    assert "line break" in (vocab.check_api_key("sk_live_ab\ncd") or "")
+    assert "copy it again" in (vocab.check_api_key("sk_live_clé") or "")
+    assert vocab.check_api_key("sk_live_" + "f" * 48) is None
+
+
+def test_origin_is_scheme_host_and_port() -> None:
+    assert vocab.same_origin("https://H.example/api/v2", "https://h.example:443/other/api/v2")
+    assert not vocab.same_origin("https://h.example/api/v2", "http://h.example/api/v2")
+    assert not vocab.same_origin("http://127.0.0.1:8000/api/v2", "http://127.0.0.1:8001/api/v2")
+    assert not vocab.same_origin("https://[::1/api/v2", "https://[::1/api/v2")
+    assert vocab.origin_text("http://127.0.0.1:8000/api/v2") == "127.0.0.1:8000"

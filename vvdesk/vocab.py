@@ -8,6 +8,7 @@ reason next to the field; the server still answers 422 for anything that slips t
 from __future__ import annotations
 
 import ipaddress
+import re
 from enum import StrEnum
 from pathlib import PurePath
 from typing import Any, Literal
@@ -216,16 +217,92 @@ def is_loopback(host: str) -> bool:
         return False
 
 
+MAX_HOST_CHARS = 253  # a DNS name's limit
+MAX_KEY_CHARS = 512
+_HOST_LABEL = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?")
+FULL_ADDRESS = "Enter a full address such as https://api.vectormethods.com/api/v2."
+
+
+def _host_problem(host: str) -> str | None:
+    if len(host) > MAX_HOST_CHARS:
+        return f"The server name is too long (at most {MAX_HOST_CHARS} characters)."
+    try:
+        ipaddress.ip_address(host)
+        return None
+    except ValueError:
+        pass
+    labels = host.rstrip(".").split(".")
+    if not all(_HOST_LABEL.fullmatch(label) for label in labels):
+        return ("The server name may only hold letters, digits, dots and dashes "
+                "(no spaces); check the address.")
+    return None
+
+
 def check_base_url(url: str) -> str | None:
     """Why this base URL cannot hold an API key, or None when it is fine."""
-    parts = urlsplit(url.strip())
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        return "Enter a full address such as https://api.vectormethods.com/api/v2."
+    try:
+        parts = urlsplit(url.strip())
+        port = parts.port  # raises for a port outside 0-65535 or not a number
+        host = parts.hostname
+    except ValueError as exc:
+        if "port" in str(exc).lower():
+            return "The port must be a number from 1 to 65535."
+        return "The address is not well formed (check the brackets around an IPv6 address)."
+    if parts.scheme not in ("http", "https") or not host:
+        return FULL_ADDRESS
+    if port == 0:
+        return "The port must be a number from 1 to 65535."
+    if why := _host_problem(host):
+        return why
     if parts.username or parts.password or parts.query or parts.fragment:
         return "The address must not contain a user name, a query or a fragment."
-    if parts.scheme == "http" and not is_loopback(parts.hostname):
+    if parts.scheme == "http" and not is_loopback(host):
         return ("Plain http would send the API key unencrypted; use https "
                 "(http is allowed only for this computer, e.g. the sandbox).")
     if not parts.path.rstrip("/").endswith("/api/v2"):
         return "The address should end in /api/v2 (for example https://host/api/v2)."
+    return None
+
+
+def origin_text(url: str) -> str:
+    """The origin as a person reads it: host, or host:port when the port is not the default."""
+    o = origin(url)
+    if o is None:
+        return url
+    scheme, host, port = o
+    default = 443 if scheme == "https" else 80
+    host = f"[{host}]" if ":" in host else host
+    return host if port == default else f"{host}:{port}"
+
+
+def origin(url: str) -> tuple[str, str, int] | None:
+    """(scheme, host, port) of a base URL, with the default port filled in; None if unusable.
+
+    A stored API key goes only to the origin its profile was saved with.
+    """
+    try:
+        parts = urlsplit(url.strip())
+        host, port = parts.hostname, parts.port
+    except ValueError:
+        return None
+    scheme = parts.scheme.lower()
+    if scheme not in ("http", "https") or not host:
+        return None
+    return scheme, host.lower().rstrip("."), port or (443 if scheme == "https" else 80)
+
+
+def same_origin(a: str, b: str) -> bool:
+    oa = origin(a)
+    return oa is not None and oa == origin(b)
+
+
+def check_api_key(key: str) -> str | None:
+    """Why this API key cannot be sent in a header, or None (empty is the caller's rule)."""
+    if len(key) > MAX_KEY_CHARS:
+        return f"The key is too long (at most {MAX_KEY_CHARS} characters); paste only the key."
+    if any(c.isspace() for c in key):
+        return "The key holds a space or a line break; paste only the key, on one line."
+    if not key.isascii() or not key.isprintable():
+        return ("The key holds characters an API key never has (accented letters, symbols "
+                "outside ASCII or control characters); copy it again from your account.")
     return None

@@ -9,6 +9,7 @@ from pathlib import Path
 import keyring
 import pytest
 
+from tests.stub_server import Reply, stub_server
 from vvdesk.controllers.profiles import ProfilesController
 from vvdesk.secrets import SERVICE, SecretVault
 from vvdesk.services.jobs import JobManager
@@ -165,3 +166,55 @@ def test_new_profile_needs_a_key_and_a_unique_name(qtbot, arun, settings, sandbo
     fill(dlg, "", sandbox.base_url, "k")
     dlg.save_btn.click()
     assert "name" in dlg.result.text()
+
+
+@pytest.mark.usefixtures("secret_service")
+def test_stored_key_only_goes_to_the_origin_it_was_saved_for(qtbot, arun, until, settings,
+                                                            sandbox):
+    dlg = make_dialog(qtbot, arun, settings)
+    fill(dlg, "Studio", sandbox.base_url, sandbox.api_key)
+    dlg.save_btn.click()
+    until(lambda: settings.profile("Studio") is not None, "the profile to be saved")
+    assert not dlg.key_hint.isVisible()
+    with stub_server() as stub:
+        stub.answer("GET", ".*", Reply(200, {"valid": True}))
+        dlg.url.setText(stub.base_url)  # another port: another origin
+        assert dlg.key_hint.isVisible()
+        assert "Type the API key again" in dlg.key_hint.text()
+        dlg.test_btn.click()  # empty key field
+        until(lambda: dlg.result.text().startswith("✗"), "the refused test")
+        assert "Type the API key again" in dlg.result.text()
+        dlg.save_btn.click()  # nor saved with the old key
+        assert "Type the API key again" in dlg.result.text()
+        qtbot.wait(200)
+        assert stub.seen == []
+        assert settings.profile("Studio").base_url == sandbox.base_url
+        dlg.url.setText(sandbox.base_url + "/")  # same origin again: the saved key may go
+        assert not dlg.key_hint.isVisible()
+        dlg.test_btn.click()
+        until(lambda: dlg.result.text().startswith("✓"), "the test with the saved key")
+
+
+def test_bad_addresses_and_keys_are_refused_at_the_field(qtbot, arun, until, settings,
+                                                         no_keyring):
+    dlg = make_dialog(qtbot, arun, settings)
+    fill(dlg, "Bad", "", "sk_live_" + "f" * 48)
+    for url, words in (("https://[::1/api/v2", "not well formed"),
+                       ("https://example.com:99999/api/v2", "port"),
+                       ("https://my host/api/v2", "no spaces"),
+                       ("https://" + "a" * 10_000 + ".com/api/v2", "too long")):
+        dlg.url.setText(url)
+        assert dlg.url_hint.isVisible() and words in dlg.url_hint.text(), url
+        dlg.save_btn.click()
+        assert dlg.result.text().startswith("✗") and words in dlg.result.text(), url
+    dlg.url.setText("https://api.vectormethods.com/api/v2")
+    assert not dlg.url_hint.isVisible()
+    for key, words in (("sk_live_ab\ncd", "line break"), ("sk_live_clé", "copy it again")):
+        dlg.key.setText(key)
+        assert dlg.key_hint.isVisible() and words in dlg.key_hint.text(), repr(key)
+        dlg.save_btn.click()
+        assert words in dlg.result.text()
+        dlg.test_btn.click()
+        assert words in dlg.result.text()
+    qtbot.wait(100)
+    assert settings.profile("Bad") is None

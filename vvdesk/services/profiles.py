@@ -9,6 +9,10 @@ from vvdesk.api.probe import ProbeResult, test_connection
 from vvdesk.secrets import SecretVault
 from vvdesk.services.jobs import JobManager
 from vvdesk.settings import Profile, Settings
+from vvdesk.vocab import check_api_key, origin_text, same_origin
+
+KEY_STAYS = ("The address points to another server than the saved one. Type the API key "
+             "again: the saved key is only sent to {origin}.")
 
 
 class ProfileService(QObject):
@@ -28,11 +32,22 @@ class ProfileService(QObject):
         return self.settings.profiles()
 
     def test(self, base_url: str, api_key: str) -> None:
+        if why := check_api_key(api_key.strip()):
+            self.tested.emit(ProbeResult(False, why))
+            return
         self._jobs.run("profiles.test", test_connection(base_url, api_key),
                        on_ok=self.tested.emit, on_error=self._failed)
 
     def test_saved(self, name: str, base_url: str) -> None:
-        """Test with the key already stored for `name` (the dialog never reads it back)."""
+        """Test with the key already stored for `name` (the dialog never reads it back).
+
+        Only at the origin the profile was saved with: the key never goes to a new address.
+        """
+        saved = self.settings.profile(name)
+        if saved is None or not same_origin(saved.base_url, base_url):
+            where = origin_text(saved.base_url) if saved else "its own server"
+            self.tested.emit(ProbeResult(False, KEY_STAYS.format(origin=where)))
+            return
 
         async def probe() -> ProbeResult:
             return await test_connection(base_url, await self.vault.get(name) or "")
@@ -41,7 +56,18 @@ class ProfileService(QObject):
 
     def save(self, profile: Profile, api_key: str | None, *, remember: bool = True,
              replacing: str | None = None) -> None:
-        """Save the profile; api_key None keeps the stored key (moved along on a rename)."""
+        """Save the profile; api_key None keeps the stored key (moved along on a rename).
+
+        A kept key stays only if the address still has the origin it was saved for.
+        """
+        if api_key is not None and (why := check_api_key(api_key)):
+            self.failed.emit(why)
+            return
+        old = self.settings.profile(replacing) if replacing else None
+        if api_key is None and old is not None and not same_origin(old.base_url,
+                                                                     profile.base_url):
+            self.failed.emit(KEY_STAYS.format(origin=origin_text(old.base_url)))
+            return
         async def save() -> str:
             key = api_key
             if replacing and replacing != profile.name:

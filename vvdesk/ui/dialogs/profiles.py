@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 from vvdesk.settings import Profile, Settings
 from vvdesk.ui.dialogs import ask
 from vvdesk.ui.theme import Tone, set_tone
-from vvdesk.vocab import check_base_url
+from vvdesk.vocab import check_api_key, check_base_url, origin_text, same_origin
 
 NEW = "(new profile)"
 DEFAULT_URL = "https://api.vectormethods.com/api/v2"
@@ -59,6 +59,8 @@ class ProfileDialog(QDialog):
         self.url = QLineEdit(placeholderText=DEFAULT_URL)
         self.key = QLineEdit()
         self.key.setEchoMode(QLineEdit.EchoMode.Password)
+        self.url_hint = self._hint()
+        self.key_hint = self._hint()
         self.remember = QCheckBox("Save the key in the system keyring")
         self.remember.setChecked(can_persist)
         self.remember.setEnabled(can_persist)
@@ -81,7 +83,9 @@ class ProfileDialog(QDialog):
         form = QFormLayout()
         form.addRow("Name", self.name)
         form.addRow("API address", self.url)
+        form.addRow("", self.url_hint)
         form.addRow("API key", self.key)
+        form.addRow("", self.key_hint)
         form.addRow("", self.remember)
         buttons = QHBoxLayout()
         for b in (self.test_btn, self.save_btn, self.connect_btn):
@@ -101,6 +105,8 @@ class ProfileDialog(QDialog):
         outer.addLayout(body)
 
         self.list.currentTextChanged.connect(self._load)
+        self.url.textChanged.connect(self._check_fields)
+        self.key.textChanged.connect(self._check_fields)
         self.add_btn.clicked.connect(self._new)
         self.remove_btn.clicked.connect(self._remove)
         self.test_btn.clicked.connect(self._test)
@@ -109,6 +115,44 @@ class ProfileDialog(QDialog):
         self.close_btn.clicked.connect(self.reject)
         self._connect_after_save = False
         self._refill(None)
+
+    @staticmethod
+    def _hint() -> QLabel:
+        hint = QLabel()
+        hint.setWordWrap(True)
+        hint.setVisible(False)
+        set_tone(hint, Tone.ERROR)
+        return hint
+
+    # field checks (as you type and on Save) -----------------------------------------
+    def _saved_url(self) -> str | None:
+        profile = self.settings.profile(self._editing) if self._editing else None
+        return profile.base_url if profile else None
+
+    def origin_changed(self) -> bool:
+        """The address points to another server than the one the stored key was saved for."""
+        saved = self._saved_url()
+        return saved is not None and not same_origin(saved, self.url.text())
+
+    def url_problem(self) -> str | None:
+        return check_base_url(self.url.text())
+
+    def key_problem(self) -> str | None:
+        """Why the typed key cannot be used, or why a key must be typed; None when fine."""
+        key = self.key.text().strip()
+        if key:
+            return check_api_key(key)
+        saved = self._saved_url()
+        if saved is not None and self.origin_changed() and self.url_problem() is None:
+            return (f"The address now points to another server. Type the API key again: "
+                    f"the saved key is only sent to {origin_text(saved)}.")
+        return None
+
+    def _check_fields(self) -> None:
+        for hint, why in ((self.url_hint, self.url_problem() if self.url.text() else None),
+                          (self.key_hint, self.key_problem())):
+            hint.setText(why or "")
+            hint.setVisible(bool(why))
 
     # list -------------------------------------------------------------------------
     def _refill(self, select: str | None) -> None:
@@ -135,6 +179,7 @@ class ProfileDialog(QDialog):
         self.key.setPlaceholderText("stored — leave empty to keep the saved key")
         self.remove_btn.setEnabled(True)
         self.result.clear()
+        self._check_fields()
 
     def _new(self) -> None:
         self.list.clearSelection()
@@ -145,6 +190,7 @@ class ProfileDialog(QDialog):
         self.key.setPlaceholderText("sk_live_…")
         self.remove_btn.setEnabled(False)
         self.result.clear()
+        self._check_fields()
         self.name.setFocus()
 
     # actions ----------------------------------------------------------------------
@@ -161,6 +207,10 @@ class ProfileDialog(QDialog):
 
     def _test(self) -> None:
         key = self.key.text().strip()
+        self._check_fields()
+        if why := self.url_problem() or self.key_problem():
+            self._show(False, why)
+            return
         if not key and self._editing:
             self.result.setText("Testing with the saved key…")
             self.test_saved_requested.emit(self._editing, self.url.text().strip())
@@ -177,10 +227,11 @@ class ProfileDialog(QDialog):
             return "Give the profile a name."
         if name != self._editing and self.settings.profile(name):
             return f"A profile named “{name}” already exists."
-        return check_base_url(base_url)
+        return check_base_url(base_url) or self.key_problem()
 
     def _save(self, *, connect: bool) -> None:
         name, url = self.name.text().strip(), self.url.text().strip()
+        self._check_fields()
         if why := self.problem(name, url):
             self._show(False, why)
             return
