@@ -64,3 +64,24 @@ def test_no_message_is_an_exception_class_name():
         assert type(exc).__name__ not in text, text
         assert len(text.split()) >= 6, text  # says what happened and what to do
     assert "Free some space" in str(describe(OSError(28, "No space left on device")))
+
+
+def test_a_sandbox_error_echoing_the_key_reaches_the_banner_redacted(arun, until, sandbox):
+    """The same through the service a banner listens to, with the sandbox's fault control."""
+    from vvdesk.services.indexes import IndexService
+    from vvdesk.services.session import ApiSession
+
+    sandbox.add_fault(method="GET", path=r"/indexes$", status=422,
+                      message=f"Key {sandbox.api_key} is not valid here")
+    session = ApiSession("p", sandbox.base_url,
+                         make_client(sandbox.base_url, sandbox.api_key, max_retries=0))
+    service = IndexService(session)
+    shown: list[str] = []
+    service.failed.connect(lambda what, p: shown.append(f"{what}: {p}"))
+    try:
+        service.refresh()
+        until(lambda: shown, "the failure")
+    finally:
+        sandbox.clear_faults()
+        arun(session.close())
+    assert sandbox.api_key not in shown[0] and "is not valid here" in shown[0], shown[0]

@@ -110,3 +110,28 @@ def test_dropped_upload_is_retried_once_with_same_key(tmp_path: Path, sandbox: A
 
     run(scenario, max_retries=2)
     assert not list((sandbox.data_dir / "tmp").glob("*.part"))
+
+
+def test_hostile_answers_message_body_and_trickle(sandbox: Any) -> None:
+    """Answers a real server might give a client: its own error text (echoing a key), any
+    JSON instead of the real answer (a bad row, a repeating cursor), a body at 1 byte a tick."""
+    sandbox.add_fault(method="GET", path=r"/indexes$", status=500,
+                      message=f"Key {sandbox.api_key} was rejected")
+    resp = raw(sandbox, "GET", "/indexes")
+    assert resp.status_code == 500
+    assert resp.json()["error"]["message"] == f"Key {sandbox.api_key} was rejected"
+
+    page = {"data": [], "pagination": {"has_more": True, "next_cursor": "again"}}
+    sandbox.add_fault(method="GET", path=r"/indexes/[^/]+/videos$", body=page, times=2)
+    for _ in range(2):
+        resp = raw(sandbox, "GET", "/indexes/idx_demo_archive/videos")
+        assert resp.status_code == 200 and resp.json() == page
+    assert raw(sandbox, "GET", "/indexes/idx_demo_archive/videos").json() != page
+
+    sandbox.add_fault(method="GET", path=r"/indexes/idx_demo_archive$", trickle_s=0.05)
+    started = time.monotonic()
+    resp = raw(sandbox, "GET", "/indexes/idx_demo_archive")
+    assert resp.status_code == 200 and resp.json()["index_id"] == "idx_demo_archive"
+    assert time.monotonic() - started >= 0.05 * len(resp.content) * 0.9
+    bad = raw(sandbox, "POST", "/_sandbox/faults", json={"path": "x", "trickle_s": 99})
+    assert bad.status_code == 422

@@ -29,6 +29,9 @@ class FaultRule:
     code: str | None = None
     drop_response_after: int | None = None
     drop_request_after: int | None = None
+    message: str | None = None  # the error message of a `status` answer
+    body: Any = None  # answer this JSON (with `status`, default 200) instead of handling
+    trickle_s: float = 0.0  # send the response body one byte at a time, this far apart
     nth: int = 1
     times: int = 1
     fault_id: str = field(default_factory=lambda: f"flt_{next(_ids)}")
@@ -64,6 +67,10 @@ class FaultBook:
             raise invalid("nth", "nth and times must be >= 1")
         if rule.retry_after is not None:
             rule.retry_after = str(rule.retry_after)
+        if rule.message is not None and not isinstance(rule.message, str):
+            raise invalid("message", "message must be a string")
+        if not isinstance(rule.trickle_s, int | float) or not 0 <= rule.trickle_s <= 10:
+            raise invalid("trickle_s", "trickle_s must be 0-10 seconds")
         self.rules.append(rule)
         return rule
 

@@ -119,11 +119,16 @@ class Gateway:
     ) -> None:
         if rule.latency:
             await asyncio.sleep(rule.latency)
+        if rule.trickle_s:
+            send = _trickling(send, rule.trickle_s)
+        if rule.body is not None:
+            await send_json(send, rule.status or 200, rule.body, {})
+            return
         if rule.status is not None:
             headers = {"Retry-After": rule.retry_after} if rule.retry_after else {}
             code = rule.code or _default_code(rule.status)
-            body = envelope(code, f"Injected fault ({rule.status})", {"fault_id": rule.fault_id},
-                            request_id)
+            body = envelope(code, rule.message or f"Injected fault ({rule.status})",
+                            {"fault_id": rule.fault_id}, request_id)
             await send_json(send, rule.status, body, headers)
             return
         started = False
@@ -165,6 +170,25 @@ class Gateway:
                 await send({"type": "http.response.start", "status": 200,
                             "headers": [(b"content-length", b"1048576")]})
             raise
+
+
+def _trickling(send: Send, pause: float) -> Send:
+    """A send that passes the response body on one byte at a time, `pause` seconds apart."""
+
+    async def trickle(message: Message) -> None:
+        if message["type"] != "http.response.body":
+            await send(message)
+            return
+        chunk: bytes = message.get("body", b"")
+        more = message.get("more_body", False)
+        for i in range(len(chunk)):
+            await asyncio.sleep(pause)
+            await send({"type": "http.response.body", "body": chunk[i:i + 1],
+                        "more_body": more or i < len(chunk) - 1})
+        if not chunk:
+            await send(message)
+
+    return trickle
 
 
 def _default_code(status: int) -> str:
