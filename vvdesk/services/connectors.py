@@ -38,12 +38,23 @@ class ConnectorService(QObject):
         super().__init__(parent)
         self._s = session
         self.connectors: list[Connector] = []
+        self._edits = 0  # local changes so far: a list asked for before one of them is stale
+
+    def _changed(self, connectors: list[Connector]) -> None:
+        self.connectors = connectors
+        self._edits += 1
+        self.loaded.emit(self.connectors)
 
     def _fail(self, action: str) -> Callable[[ApiProblem], None]:
         return self._s.reporter(self.failed, action)
 
     def refresh(self) -> None:
+        asked_at = self._edits
+
         def ok(items: list[Connector]) -> None:
+            if self._edits != asked_at:  # answered from before a create/delete: ask again
+                self.refresh()
+                return
             self.connectors = list(items)
             self.loaded.emit(self.connectors)
 
@@ -75,10 +86,9 @@ class ConnectorService(QObject):
             return await creator(**fields)
 
         def ok(connector: Connector) -> None:
-            self.connectors = [c for c in self.connectors
-                               if c.connector_id != connector.connector_id] + [connector]
             self.created.emit(connector)
-            self.loaded.emit(self.connectors)
+            self._changed([c for c in self.connectors
+                           if c.connector_id != connector.connector_id] + [connector])
 
         self._s.jobs.run(f"connectors.create:{fields.get('name')}", create(), on_ok=ok,
                          on_error=self._fail("Creating the connector"), replace=False)
@@ -86,14 +96,13 @@ class ConnectorService(QObject):
     def test(self, connector_id: str) -> None:
         async def test() -> TestConnectionResult:
             result = await self._s.client.connectors.test(in_path(connector_id))
-            self.connectors = [await self._s.client.connectors.retrieve(in_path(connector_id))
-                               if c.connector_id == connector_id else c
-                               for c in self.connectors]
+            fresh = await self._s.client.connectors.retrieve(in_path(connector_id))
+            self._changed([fresh if c.connector_id == connector_id else c
+                           for c in self.connectors])
             return result
 
         def ok(result: TestConnectionResult) -> None:
             self.tested.emit(connector_id, result)
-            self.loaded.emit(self.connectors)
 
         self._s.jobs.run(f"connectors.test:{connector_id}", test(), on_ok=ok,
                          on_error=self._fail("Testing the connector"))
@@ -109,9 +118,8 @@ class ConnectorService(QObject):
 
     def delete(self, connector_id: str) -> None:
         def ok(_: DeleteResponse) -> None:
-            self.connectors = [c for c in self.connectors if c.connector_id != connector_id]
             self.deleted.emit(connector_id)
-            self.loaded.emit(self.connectors)
+            self._changed([c for c in self.connectors if c.connector_id != connector_id])
 
         async def delete() -> DeleteResponse:
             return await self._s.client.connectors.delete(in_path(connector_id))
