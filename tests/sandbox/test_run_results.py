@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import time
 from collections import Counter
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -18,8 +17,6 @@ from videovector._types import (
     PromptRunVideoResult,
 )
 
-from tests.sandbox_proc import SandboxProcess
-
 from .helpers import expected_metadata, make_file, poll, raw, upload_and_wait, wait_run
 
 pytestmark = pytest.mark.timeout(90)
@@ -28,16 +25,7 @@ SCHEMA = {"type": "object", "properties": {"label": {"type": "string"}}}
 LEVEL = {"instructions_text": "Summarise the whole media.", "json_schema": SCHEMA}
 
 
-@pytest.fixture(scope="module")
-def slow_sandbox(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SandboxProcess]:
-    """A sandbox whose runs stay "processing" for seconds (3 segments x 1 s at scale 2):
-    at the module's scale 50 that state lasts ~0.1 s and a loaded machine polls past it."""
-    with SandboxProcess(tmp_path_factory.mktemp("slow"), time_scale=2.0) as proc:
-        yield proc
-
-
-def test_run_has_every_field_while_processing(slow_sandbox: SandboxProcess) -> None:
-    sandbox = slow_sandbox
+def test_run_has_every_field_while_processing(sandbox: Any) -> None:
     with sandbox.paused():
         # 1 s segments: 90 of them keep the run processing for ~3.6 s at time scale 50, a
         # window a poll on a busy machine cannot miss (3 smart segments lasted 0.12 s).
