@@ -44,6 +44,9 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 SANDBOX_LABEL = "Sandbox (local)"
 NO_ANSWER_WARN_S = 15.0  # log a warning when a new session has had no answer by then
+SANDBOX_RESTARTS = 3  # restarts of a sandbox that keeps stopping, within ...
+SANDBOX_RESTART_WINDOW_S = 60.0  # ... this long; then the user decides
+SANDBOX_TOPIC = "sandbox"
 
 
 @dataclass
@@ -160,6 +163,7 @@ class VvdeskApp(QObject):
         self.profiles: ProfilesController | None = None
         self.launcher: SandboxLauncher | None = None
         self._sandbox_endpoint: SandboxEndpoint | None = None
+        self._sandbox_restarts: list[float] = []  # monotonic times of automatic restarts
         self.session: ApiSession | None = None
         self.controllers: SessionControllers | None = None  # of the connected session
         self._quit = asyncio.Event()
@@ -283,6 +287,7 @@ class VvdeskApp(QObject):
         if self.launcher is None:
             self.launcher = SandboxLauncher(default_data_dir(),
                                             time_scale=self.options.time_scale)
+            self.launcher.on_exit = self._sandbox_stopped
         try:
             if not self.launcher.running:
                 self._sandbox_endpoint = await self.launcher.start()
@@ -292,6 +297,56 @@ class VvdeskApp(QObject):
             self.window.set_connection(SANDBOX_LABEL, "failed")
             self.window.show_problem("Starting the local sandbox", str(exc))
             return None
+
+    def _sandbox_stopped(self, code: int | None) -> None:
+        """The sandbox child ended by itself: if this session uses it, restart and reconnect
+        (its data is on disk); a sandbox that keeps stopping is left to the user."""
+        if self.session is None or not self.session.is_sandbox:
+            log.info("sandbox: stopped while not in use; it starts again on the next connect")
+            return
+        now = time.monotonic()
+        self._sandbox_restarts = [t for t in self._sandbox_restarts
+                                  if now - t < SANDBOX_RESTART_WINDOW_S]
+        if len(self._sandbox_restarts) >= SANDBOX_RESTARTS:
+            self.jobs.run("sandbox.gave-up", self._sandbox_gave_up())
+            return
+        self._sandbox_restarts.append(now)
+        self.jobs.run("sandbox.restart", self._restart_sandbox())
+
+    def _say_restarting(self) -> None:
+        self.window.set_connection(SANDBOX_LABEL, "restarting")
+        self.window.banner.show_message(
+            "The local sandbox stopped. Restarting it and reconnecting — your indexes and "
+            "files are kept on disk.", "warning", topic=SANDBOX_TOPIC)
+
+    async def _restart_sandbox(self) -> None:
+        started = time.monotonic()
+        self._say_restarting()  # at once; the old session's jobs may take a moment to stop
+        await self._disconnect()  # its jobs would only meet a closed port
+        self._say_restarting()  # (a disconnect clears the banner)
+        log.info("sandbox: old session closed after %.2f s; restarting",
+                 time.monotonic() - started)
+        if await self.connect(None):
+            log.info("sandbox: restarted and reconnected after %.1f s",
+                     time.monotonic() - started)
+            self.window.banner.show_message(
+                "The local sandbox stopped and was restarted; you are connected again. "
+                "Work that was in progress on it may need to be started again.", "info",
+                topic=SANDBOX_TOPIC)
+
+    async def _sandbox_gave_up(self) -> None:
+        await self._disconnect()
+        self.window.set_connection(SANDBOX_LABEL, "stopped")
+        where = self.launcher.log_path if self.launcher is not None else "its data folder"
+        self.window.banner.show_message(
+            f"The local sandbox stopped {SANDBOX_RESTARTS + 1} times within a minute, so it "
+            f"is not restarted again. Its log is at {where}. Choose “Start again” to retry.",
+            "error", "Start again", self._retry_sandbox, topic=SANDBOX_TOPIC)
+
+    def _retry_sandbox(self) -> None:
+        self._sandbox_restarts.clear()
+        self.window.banner.dismiss()
+        self.switch_to(None)
 
     async def _disconnect(self) -> None:
         """Stop the session's work, undo its controllers, close its clients: nothing of

@@ -18,6 +18,7 @@ import secrets
 import signal
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -73,6 +74,16 @@ class SandboxLauncher:
         self.https = https
         self._proc: asyncio.subprocess.Process | None = None
         self._drain: asyncio.Task[None] | None = None
+        # called with the exit status when the child ends without stop() (killed, crashed)
+        self.on_exit: Callable[[int | None], None] | None = None
+
+    @property
+    def pid(self) -> int | None:
+        return self._proc.pid if self._proc is not None else None
+
+    @property
+    def log_path(self) -> Path:
+        return self.data_dir / "sandbox.log"
 
     async def start(self) -> SandboxEndpoint:
         await asyncio.to_thread(self.data_dir.mkdir, parents=True, exist_ok=True)
@@ -126,7 +137,10 @@ class SandboxLauncher:
         code = await proc.wait()
         if self._proc is proc:  # not stopped by us
             log.error("sandbox: process %d ended by itself (exit status %s); its log is at %s",
-                      proc.pid, code, self.data_dir / "sandbox.log")
+                      proc.pid, code, self.log_path)
+            self._proc = None
+            if self.on_exit is not None:
+                self.on_exit(code)
 
     @property
     def running(self) -> bool:
