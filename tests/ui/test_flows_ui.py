@@ -65,9 +65,12 @@ def test_export_dialog_is_offered_when_connectors_fail_and_cancel_creates_nothin
 def test_start_run_flow_declined_at_the_estimate_starts_nothing(qtbot, arun, until, settings,
                                                                 sandbox, monkeypatch):
     add_profile(arun, settings, "local", sandbox.base_url, sandbox.api_key)
-    monkeypatch.setattr(StartRunDialog, "ask", classmethod(lambda *a: {
+    forms: list[Any] = []  # the preset each time the form is shown
+    request = {
         "prompt_id": "prm_demo_scenes", "target": {"type": "index", "index_id": DEMO_INDEX},
-        "video_segmentation_type": "smart", "audio_segmentation_type": "content_aware"}))
+        "video_segmentation_type": "smart", "audio_segmentation_type": "content_aware"}
+    monkeypatch.setattr(StartRunDialog, "ask", classmethod(
+        lambda _c, *a: None if forms.append(a[-1]) or len(forms) > 1 else request))
     asked: list[str] = []
     monkeypatch.setattr(ask, "confirm", lambda _p, _t, text, _o: asked.append(text) and False)
     with running_app(qtbot, arun, settings, Options(profile="local")) as app:
@@ -81,4 +84,5 @@ def test_start_run_flow_declined_at_the_estimate_starts_nothing(qtbot, arun, unt
         until(lambda: bool(asked), "the estimate question")
         assert "Estimated cost" in asked[0]
         until(lambda: not app.session.jobs.is_running("runs.start"), "the flow to end")
+        assert forms == [None, request]  # "no" shows the filled-in form again; closed there
         assert server_counts(sandbox, arun) == before and runs.model.rowCount() == shown

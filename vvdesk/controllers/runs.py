@@ -3,7 +3,7 @@ as one flow (prompts → the user's choice → estimate → the user's yes → s
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from vvdesk.controllers.links import Links, answer
 from vvdesk.controllers.media import MediaController
@@ -18,6 +18,24 @@ from vvdesk.vocab import run_is_terminal
 if TYPE_CHECKING:
     from videovector import Index, PromptRun, PromptRunCostEstimate
 
+
+
+MT_MEANS = "MT are the credits your VideoVector balance is counted in."
+
+
+def scope_text(request: dict[str, Any], index: Index | None,
+               est: PromptRunCostEstimate | None = None) -> str:
+    """What a run request covers, in words: "3 media in “Demo archive”"."""
+    target = request.get("target") or {}
+    where = f" in “{index.name}”" if index is not None else ""
+    if target.get("type") == "videos":
+        n = len(target.get("video_ids") or [])
+        return f"{n} selected media{where}" if n != 1 else f"1 selected media item{where}"
+    breakdown = getattr(est, "breakdown", None)
+    count = breakdown.get("media_items") if isinstance(breakdown, dict) else None
+    if count is None:
+        return f"every media item{where}"
+    return f"all {count} media{where}"
 
 
 def estimate_text(est: PromptRunCostEstimate) -> str:
@@ -84,21 +102,27 @@ class RunsController:
                               on_error=self.service.report("Starting the run"))
 
     async def _start_flow(self, index: Index | None, video_ids: list[str]) -> None:
+        """Form → estimate → yes; "no" at the estimate goes back to the filled-in form."""
         prompts = await self.service.prompts()
-        request = await answer(lambda: start_run.StartRunDialog.ask(
-            self.pane, prompts, index, video_ids))
-        if request is None:
-            return
-        estimate = await self.service.estimate(request)
-        if not await answer(lambda: ask.confirm(
-                self.pane, "Start the run?", estimate_text(estimate) + " Start the run now?",
-                "Start run")):
-            return
+        request: dict[str, Any] | None = None
+        while True:
+            request = await answer(lambda r=request: start_run.StartRunDialog.ask(
+                self.pane, prompts, index, video_ids, r))
+            if request is None:
+                return
+            estimate = await self.service.estimate(request)
+            prompt = next((p.name for p in prompts if p.prompt_id == request["prompt_id"]),
+                          "the prompt")
+            text = (f"Run “{prompt}” on {scope_text(request, index, estimate)}.\n\n"
+                    f"{estimate_text(estimate)} {MT_MEANS}\n\nStart the run now?")
+            if await answer(lambda t=text: ask.confirm(self.pane, "Start the run?", t,
+                                                       "Start run")):
+                break
         run = await self.service.start(request)
         self.model.upsert(run)
         self.pane.select(run.run_id)
-        self.window.statusBar().showMessage(f"Started run {run.run_id} ({run.prompt_name}).",
-                                            5000)
+        self.window.statusBar().showMessage(
+            f"Started “{run.prompt_name or prompt}” on {scope_text(request, index)}.", 5000)
 
     def _new_prompt(self) -> None:
         reply = start_run.NewPromptDialog.ask(self.pane)

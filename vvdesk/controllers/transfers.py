@@ -69,6 +69,8 @@ class TransfersController:
         """Queue files for an index; None asks which; PLAYGROUND for media without one."""
         if not paths:
             return
+        if index not in (None, PLAYGROUND) and getattr(index, "is_default", False):
+            index = None  # a shared demo index is read-only: ask which index instead
         if index is None:
             choice = pick_index.PickIndexDialog.ask(self.window, self.window.index_model.rows(),
                                                     len(paths))

@@ -32,8 +32,12 @@ FIXED = "fixed"  # the one segmentation that needs a duration
 
 
 class StartRunDialog(QDialog):
+    """Asks what to run on what. The media selected in the Media tab are the default
+    target when there are any; `preset` (a request this dialog made before) fills the form
+    again, so declining the estimate returns to what the user had chosen."""
+
     def __init__(self, parent: QWidget | None, prompts: list[Any], index: Any | None,
-                 video_ids: list[str]) -> None:
+                 video_ids: list[str], preset: dict[str, Any] | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("Start a prompt run")
         self._index, self._videos = index, list(video_ids)
@@ -44,7 +48,9 @@ class StartRunDialog(QDialog):
         self.selected = QRadioButton(f"Selected media ({len(video_ids)})")
         self.whole.setEnabled(index is not None)
         self.selected.setEnabled(bool(video_ids))
-        (self.whole if index is not None else self.selected).setChecked(True)
+        self.whole.setToolTip("Run the prompt on every media of the index")
+        self.selected.setToolTip("Run the prompt on the media selected in the Media tab")
+        (self.selected if video_ids or index is None else self.whole).setChecked(True)
         self.video_type = QComboBox()
         for value in VIDEO_TYPES:  # shown as the API names them; the data is what is sent
             self.video_type.addItem(value.replace("_", " "), value)
@@ -77,7 +83,24 @@ class StartRunDialog(QDialog):
             w.currentTextChanged.connect(self._check)
         for s in (self.video_len, self.audio_len):
             s.valueChanged.connect(self._check)
+        if preset:
+            self._apply(preset)
         self._check()
+
+    def _apply(self, req: dict[str, Any]) -> None:
+        """Fill the form from a request it produced earlier."""
+        for combo, value in ((self.prompt, req.get("prompt_id")),
+                             (self.video_type, req.get("video_segmentation_type")),
+                             (self.audio_type, req.get("audio_segmentation_type"))):
+            if (i := combo.findData(value)) >= 0:
+                combo.setCurrentIndex(i)
+        self.video_len.setValue(int(req.get("video_segment_duration") or 0))
+        self.audio_len.setValue(int(req.get("audio_segment_duration") or 0))
+        target = req.get("target") or {}
+        if target.get("type") == "index" and self.whole.isEnabled():
+            self.whole.setChecked(True)
+        elif target.get("type") == "videos" and self.selected.isEnabled():
+            self.selected.setChecked(True)
 
     def problem(self) -> str | None:
         if self.prompt.count() == 0:
@@ -113,8 +136,9 @@ class StartRunDialog(QDialog):
 
     @classmethod
     def ask(cls, parent: QWidget | None, prompts: list[Any], index: Any | None,
-            video_ids: list[str]) -> dict[str, Any] | None:
-        dlg = cls(parent, prompts, index, video_ids)
+            video_ids: list[str], preset: dict[str, Any] | None = None
+            ) -> dict[str, Any] | None:
+        dlg = cls(parent, prompts, index, video_ids, preset)
         return dlg.request() if dlg.exec() == QDialog.DialogCode.Accepted else None
 
 

@@ -12,7 +12,14 @@ from typing import Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
-from PySide6.QtWidgets import QHBoxLayout, QPushButton, QScrollArea, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
 
 from vvdesk.ui.dialogs import ask
 from vvdesk.ui.widgets.automation_forms import AutomationForm, ExportForm, ImportForm
@@ -33,6 +40,9 @@ class AutomationsPane(QWidget):
         self._connectors: list[Any] = []
         self.title = ElidedLabel(bold=True, scale=1.2, takes_rest=True)
         self.dirty_label = ElidedLabel(min_chars=16)
+        self.read_only_note = QLabel()  # why the forms cannot be changed, when they cannot
+        self.read_only_note.setWordWrap(True)
+        self.read_only_note.hide()
         self.forms: dict[str, AutomationForm] = {"import": ImportForm(), "export": ExportForm()}
         self.save_btn = QPushButton("Save")
         self.save_btn.setToolTip("Save both automations (Ctrl+S)")
@@ -58,6 +68,7 @@ class AutomationsPane(QWidget):
         bottom.addWidget(self.save_btn)
         lay = QVBoxLayout(self)
         lay.addLayout(top)
+        lay.addWidget(self.read_only_note)
         lay.addWidget(scroll, 1)
         lay.addLayout(bottom)
 
@@ -77,12 +88,21 @@ class AutomationsPane(QWidget):
             form.setEnabled(False)
         self.save_btn.setEnabled(False)
         self.revert_btn.setEnabled(False)
+        self.read_only_note.setVisible(self.read_only())
+        if self.read_only():
+            self.read_only_note.setText(
+                f"“{index.name}” is a shared demo index: its automations are shown "
+                "read-only. Create an index of your own to automate imports and exports.")
         if index is None:
             self.title.setText("Select an index on the left to set up its automations.")
             return
         self.title.setText(f"Automations of “{index.name}”")
         self.dirty_label.setText("Loading…")
         self.load_requested.emit(index.index_id)
+
+    def read_only(self) -> bool:
+        """Shared (default) indexes cannot be changed: their forms are shown, not edited."""
+        return bool(getattr(self.index, "is_default", False))
 
     def confirm_leave(self) -> bool:
         """Ask about unsaved changes before the index changes or the window closes."""
@@ -103,7 +123,7 @@ class AutomationsPane(QWidget):
         self.forms["import"].show_saved(imp)
         self.forms["export"].show_saved(exp)
         for form in self.forms.values():
-            form.setEnabled(True)
+            form.setEnabled(not self.read_only())
         self._update_dirty()
 
     def show_saved(self, index_id: str, kind: str, cfg: Any) -> None:

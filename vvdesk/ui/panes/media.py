@@ -155,9 +155,12 @@ class MediaPane(QWidget):
         scope = self.scope()
         self.title.setText(self.scope_name() if scope is not None
                            else "Select an index (or Playground) to see its media.")
-        can_write = not getattr(self.index, "is_default", False)
-        self.act_upload.setEnabled(scope is not None)
+        can_write = scope == "" or not getattr(self.index, "is_default", False)
+        self.act_upload.setEnabled(scope is not None and can_write)
         self.act_register.setEnabled(bool(scope) and can_write)
+        self.act_upload.setToolTip("Upload files (Ctrl+U), or drop files here" if can_write
+                                   else f"“{self.scope_name()}” is a shared demo index: "
+                                   "it is read-only")
         self.act_delete.setEnabled(bool(self.selected_ids()))
 
     # selection ---------------------------------------------------------------------
