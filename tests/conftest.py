@@ -18,6 +18,7 @@ os.environ["QT_QPA_PLATFORM"] = "offscreen"
 _TMP = Path(tempfile.mkdtemp(prefix="vvdesk-tests-"))
 os.environ["VVDESK_DATA_DIR"] = str(_TMP / "data")
 os.environ["VVDESK_CONFIG_DIR"] = str(_TMP / "config")
+os.environ["VVDESK_CACHE_DIR"] = str(_TMP / "cache")
 os.environ["XDG_CONFIG_HOME"] = str(_TMP / "xdg-config")
 os.environ["XDG_DATA_HOME"] = str(_TMP / "xdg-data")
 os.environ["XDG_STATE_HOME"] = str(_TMP / "xdg-state")
@@ -177,6 +178,7 @@ def until(arun: Callable[..., Any]) -> Callable[..., None]:
 def isolated(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
     """Each test gets its own app data dir: journal (transfers, tracked exports), sandbox."""
     monkeypatch.setenv("VVDESK_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("VVDESK_CACHE_DIR", str(tmp_path / "cache"))
     return tmp_path
 
 

@@ -107,7 +107,9 @@ def build_session(session: ApiSession, window: MainWindow, settings: Settings,
     from vvdesk.services.exports import ExportService
     from vvdesk.services.indexes import IndexService
     from vvdesk.services.media import MediaService
+    from vvdesk.services.picture_cache import PictureCache, default_cache_dir
     from vvdesk.services.runs import RunService
+    from vvdesk.services.thumbnails import ThumbnailService
     from vvdesk.services.transfer_store import TransferStore
     from vvdesk.services.transfers import TransferService
     from vvdesk.ui.panes.automations import AutomationsPane
@@ -121,8 +123,9 @@ def build_session(session: ApiSession, window: MainWindow, settings: Settings,
     indexes = IndexesController(s, window, settings, IndexService(s, s))
 
     media_model, segment_model = MediaModel(s), SegmentModel(s)
-    media = MediaController(window, MediaService(s, s), media_model, segment_model,
-                            MediaPane(media_model, segment_model))
+    thumbnails = ThumbnailService(s, PictureCache(default_cache_dir()), s)
+    media = MediaController(window, settings, MediaService(s, s), thumbnails, media_model,
+                            segment_model, MediaPane(media_model, segment_model))
 
     run_model = RunListModel(s)
     runs = RunsController(s, window, RunService(s, s), run_model, RunsPane(run_model), media)

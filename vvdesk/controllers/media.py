@@ -9,18 +9,23 @@ from vvdesk.controllers.links import Links
 from vvdesk.models.media import MediaModel
 from vvdesk.models.segments import SegmentModel
 from vvdesk.services.media import MediaService
+from vvdesk.services.thumbnails import ThumbnailService
+from vvdesk.settings import Settings
 from vvdesk.ui.main_window import MainWindow
 from vvdesk.ui.panes.media import MediaPane
 
 if TYPE_CHECKING:
     from videovector import ImportJob, PromptRun, Segment, Video, VideoStatus
 
+GRID_KEY = "media/grid"  # the media list shown as a thumbnail grid
 
 
 class MediaController:
-    def __init__(self, window: MainWindow, service: MediaService, model: MediaModel,
-                 segments: SegmentModel, pane: MediaPane) -> None:
-        self.window, self.service = window, service
+    def __init__(self, window: MainWindow, settings: Settings, service: MediaService,
+                 thumbnails: ThumbnailService, model: MediaModel, segments: SegmentModel,
+                 pane: MediaPane) -> None:
+        self.window, self.settings, self.service = window, settings, service
+        self.thumbnails = thumbnails
         self.model, self.segments, self.pane = model, segments, pane
         self.video: Video | None = None  # the one selected media whose details are shown
         self._run = ""  # the run whose segments are shown ('' = latest)
@@ -42,12 +47,18 @@ class MediaController:
         link(service.deleted, self._deleted)
         link(service.registered, self._registered)
         link(service.failed, window.show_problem)
+        link(pane.visible_changed, self._visible)
+        link(pane.grid_toggled, lambda on: settings.set_value(GRID_KEY, on))
+        link(thumbnails.pictures, model.set_pictures)
+        link(thumbnails.failed, window.show_problem)
+        pane.set_grid(settings.value(GRID_KEY, False) in (True, "true"))
         window.set_tab("Media", pane)
 
     # what other features tell us ----------------------------------------------------
     def reload(self) -> None:
         """The list of the scope shown (rows update in place) and the open details."""
         self.service.load(self.pane.scope())
+        self.thumbnails.forget_absent()
         if self.video is not None:
             self.service.details(self.video.video_id)
 
@@ -61,6 +72,10 @@ class MediaController:
             self.reload()
 
     # list --------------------------------------------------------------------------
+    def _visible(self, video_ids: list[str]) -> None:
+        """Thumbnails for the rows on screen that have none in memory."""
+        self.thumbnails.want([i for i in video_ids if not self.model.has_picture(i)])
+
     def _scope_changed(self, scope: str | None) -> None:
         self.model.clear()
         self.segments.clear()
@@ -111,6 +126,8 @@ class MediaController:
                          first: bool) -> None:
         if self.video is not None and video_id == self.video.video_id:
             self.segments.set_page(rows, cursor, first=first)
+            if cursor is None and rows:  # every segment is in: the last one ends the media
+                self.model.set_facts(video_id, duration=max(s.end_time for s in rows))
 
     def _more_segments(self, cursor: str) -> None:
         if self.video is not None:

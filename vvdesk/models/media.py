@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from collections import OrderedDict
+from dataclasses import dataclass, replace
 from enum import IntEnum
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QModelIndex, QObject, QPersistentModelIndex, Qt
+from PySide6.QtGui import QIcon, QImage, QPixmap
 
-from vvdesk.models.keyed import KEY_ROLE, Column, CursorPagedModel, in_order, text
+from vvdesk.format import human_size
+from vvdesk.models.keyed import KEY_ROLE, SORT_ROLE, Column, CursorPagedModel, in_order, text
 from vvdesk.vocab import media_in_progress
 
 if TYPE_CHECKING:
@@ -19,11 +23,37 @@ def _created(v: Video) -> str:
     return raw[:19].replace("T", " ")
 
 
+def clock(seconds: float) -> str:
+    """1:05, 1:02:03 — how a media length is shown."""
+    s = round(seconds)
+    h, m = divmod(s // 60, 60)
+    return f"{h}:{m:02d}:{s % 60:02d}" if h else f"{m}:{s % 60:02d}"
+
+
+@dataclass(frozen=True)
+class MediaFacts:
+    """What the list knows about a media file beyond the API's `Video` (which has no length,
+    size or dimensions): from its segments, the player, or the local original."""
+
+    duration: float | None = None  # seconds
+    size: int | None = None  # bytes
+    width: int | None = None
+    height: int | None = None
+
+
 class MediaColumn(IntEnum):
     TITLE = 0
     TYPE = 1
     STATUS = 2
-    CREATED = 3
+    DURATION = 3
+    SIZE = 4
+    DIMENSIONS = 5
+    CREATED = 6
+
+
+FACT_COLUMNS = (MediaColumn.DURATION, MediaColumn.SIZE, MediaColumn.DIMENSIONS)
+PICTURE_W, PICTURE_H = 160, 120  # the grid's picture box (services/thumbnails.PICTURE_SIZE)
+PICTURES_IN_MEMORY = 600  # pixmaps kept (LRU); the rest come back from the disk cache
 
 
 class MediaModel(CursorPagedModel):
@@ -32,12 +62,75 @@ class MediaModel(CursorPagedModel):
                                   tooltip=lambda v: f"{v.title}\nid: {v.video_id}"),
         MediaColumn.TYPE: Column("Type", lambda v: getattr(v, "media_type", None) or "video"),
         MediaColumn.STATUS: Column("Status", lambda v: v.status),
+        MediaColumn.DURATION: Column("Duration", lambda v: ""),  # from MediaFacts (data())
+        MediaColumn.SIZE: Column("Size", lambda v: ""),
+        MediaColumn.DIMENSIONS: Column("Dimensions", lambda v: ""),
         MediaColumn.CREATED: Column("Created", _created, sort=lambda v: text(v.created_at)),
     })
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(key=lambda v: v.video_id, parent=parent)
         self._deleting: dict[str, str] = {}
+        self._facts: dict[str, MediaFacts] = {}
+        self._pictures: OrderedDict[str, QIcon] = OrderedDict()  # icons: views scale them
+        self._blank_icon: QIcon | None = None
+
+    # pictures and facts ------------------------------------------------------------
+    def set_pictures(self, images: dict[str, QImage]) -> None:
+        """Thumbnails (decoded off the GUI thread) become pixmaps here, on it."""
+        for video_id, image in images.items():
+            self._pictures[video_id] = QIcon(QPixmap.fromImage(image))
+            self._pictures.move_to_end(video_id)
+            self._changed(video_id, MediaColumn.TITLE)
+        while len(self._pictures) > PICTURES_IN_MEMORY:
+            self._pictures.popitem(last=False)
+
+    def _blank(self) -> QIcon:
+        """Room for a picture not loaded yet, so rows and grid cells keep their size."""
+        if self._blank_icon is None:
+            blank = QPixmap(PICTURE_W, PICTURE_H)
+            blank.fill(Qt.GlobalColor.transparent)
+            self._blank_icon = QIcon(blank)
+        return self._blank_icon
+
+    def has_picture(self, video_id: str) -> bool:
+        return video_id in self._pictures
+
+    def picture(self, video_id: str) -> QIcon | None:
+        return self._pictures.get(video_id)
+
+    def set_facts(self, video_id: str, **known: Any) -> None:
+        """Merge what became known (None values are ignored) and repaint those cells."""
+        old = self._facts.get(video_id, MediaFacts())
+        new = replace(old, **{k: v for k, v in known.items() if v is not None})
+        if new != old:
+            self._facts[video_id] = new
+            for col in FACT_COLUMNS:
+                self._changed(video_id, col)
+
+    def facts(self, video_id: str) -> MediaFacts:
+        return self._facts.get(video_id, MediaFacts())
+
+    def _changed(self, video_id: str, column: int) -> None:
+        i = self.row_of(video_id)
+        if i >= 0:
+            self.dataChanged.emit(self.index(i, column), self.index(i, column))
+
+    def _fact(self, key: str, column: int, role: int) -> Any:
+        f = self._facts.get(key)
+        if f is None:
+            return "" if role == Qt.ItemDataRole.DisplayRole else -1
+        if column == MediaColumn.DURATION:
+            shown, order = (clock(f.duration) if f.duration is not None else ""), f.duration
+        elif column == MediaColumn.SIZE:
+            shown, order = (human_size(f.size) if f.size is not None else ""), f.size
+        else:
+            has = f.width is not None and f.height is not None
+            shown = f"{f.width}×{f.height}" if has else ""
+            order = (f.width or 0) * (f.height or 0) if has else None
+        if role == Qt.ItemDataRole.DisplayRole:
+            return shown
+        return -1 if order is None else order
 
     def apply_statuses(self, statuses: list[VideoStatus]) -> None:
         """Update status fields from POST /videos/batch/status, in place."""
@@ -58,6 +151,13 @@ class MediaModel(CursorPagedModel):
 
     def data(self, index: QModelIndex | QPersistentModelIndex,
              role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if index.isValid() and index.column() in FACT_COLUMNS and role in (
+                Qt.ItemDataRole.DisplayRole, SORT_ROLE):
+            return self._fact(super().data(index, KEY_ROLE), index.column(), role)
+        if (role == Qt.ItemDataRole.DecorationRole and index.isValid()
+                and index.column() == MediaColumn.TITLE):
+            found = self._pictures.get(super().data(index, KEY_ROLE))
+            return found if found is not None else self._blank()
         value = super().data(index, role)
         if (role == Qt.ItemDataRole.DisplayRole and index.isValid()
                 and index.column() == MediaColumn.STATUS):
@@ -73,3 +173,4 @@ class MediaModel(CursorPagedModel):
     def clear(self) -> None:
         super().clear()
         self._deleting.clear()
+        self._facts.clear()

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QSortFilterProxyModel, Qt, Signal
+from PySide6.QtCore import QPoint, QSize, QSortFilterProxyModel, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QDropEvent, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -16,7 +16,9 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLineEdit,
+    QListView,
     QSplitter,
+    QStackedWidget,
     QTableView,
     QToolBar,
     QVBoxLayout,
@@ -49,6 +51,34 @@ class MediaTable(FileDropTarget, QTableView):
             self.files_dropped.emit(paths)
 
 
+class MediaGrid(FileDropTarget, QListView):
+    """The same media as a grid of thumbnails with titles (same model, same selection)."""
+
+    files_dropped = Signal(list)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.setViewMode(QListView.ViewMode.IconMode)
+        self.setResizeMode(QListView.ResizeMode.Adjust)
+        self.setMovement(QListView.Movement.Static)
+        self.setUniformItemSizes(True)
+        self.setWordWrap(False)
+        self.setIconSize(QSize(160, 120))
+        lines = self.fontMetrics().height()
+        self.setGridSize(QSize(176, 120 + lines + 18))  # picture, one line of title, spacing
+        self.setTextElideMode(Qt.TextElideMode.ElideRight)
+        self.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.setAcceptDrops(True)
+        self.setDragDropMode(QAbstractItemView.DragDropMode.DropOnly)
+
+    def dropEvent(self, e: QDropEvent) -> None:
+        if paths := accept_files(e):
+            self.files_dropped.emit(paths)
+
+
+LIST_ICON = QSize(48, 36)
+
+
 class MediaPane(QWidget):
     scope_changed = Signal(object)  # index_id, '' = playground, None = nothing
     refresh_requested = Signal()
@@ -58,6 +88,8 @@ class MediaPane(QWidget):
     register_requested = Signal(str, str, str)  # title, uri, index_id
     selection_changed = Signal(list)  # video ids
     segments_requested = Signal(str, str)
+    visible_changed = Signal(list)  # video ids of the rows on screen (for their thumbnails)
+    grid_toggled = Signal(bool)
 
     def __init__(self, model: MediaModel, segments: SegmentModel,
                  parent: QWidget | None = None) -> None:
@@ -103,8 +135,32 @@ class MediaPane(QWidget):
         for col, sample in ((MediaColumn.TYPE, "image"), (MediaColumn.STATUS, "not_processed…"),
                             (MediaColumn.CREATED, "0000-00-00 00:00:00")):
             header.resizeSection(col, fm.horizontalAdvance(sample) + 28)
+        self.table.setIconSize(LIST_ICON)
+        self.table.verticalHeader().setDefaultSectionSize(LIST_ICON.height() + 4)
+        for col, sample in ((MediaColumn.DURATION, "0:00:00"), (MediaColumn.SIZE, "000.0 MB"),
+                            (MediaColumn.DIMENSIONS, "0000×0000")):
+            header.resizeSection(col, fm.horizontalAdvance(sample) + 28)
         self.table.selectionModel().selectionChanged.connect(self._selection)
         self.table.files_dropped.connect(self.upload_requested.emit)
+        self.grid = MediaGrid()
+        self.grid.setModel(self.proxy)
+        self.grid.setModelColumn(MediaColumn.TITLE)
+        self.grid.setSelectionModel(self.table.selectionModel())  # one selection, two views
+        self.grid.files_dropped.connect(self.upload_requested.emit)
+        self.views = QStackedWidget()
+        self.views.addWidget(self.table)
+        self.views.addWidget(self.grid)
+        self.act_grid = self._action("Grid", QKeySequence("Ctrl+G"), self._grid_toggled,
+                                     "Show thumbnails in a grid (Ctrl+G)")
+        self.act_grid.setCheckable(True)
+        # which rows are on screen, asked again shortly after the view scrolls or changes
+        self._visible_timer = QTimer(self, singleShot=True, interval=40)
+        self._visible_timer.timeout.connect(self._emit_visible)
+        for view in (self.table, self.grid):
+            view.verticalScrollBar().valueChanged.connect(self._visible_later)
+        for sig in (self.proxy.rowsInserted, self.proxy.modelReset, self.proxy.layoutChanged,
+                    self.proxy.rowsRemoved):
+            sig.connect(self._visible_later)
         self.details = MediaDetails(segments)
         self.details.segments_requested.connect(self.segments_requested.emit)
         top = QHBoxLayout()
@@ -116,7 +172,7 @@ class MediaPane(QWidget):
         ul.setContentsMargins(0, 0, 0, 0)
         ul.addLayout(top)
         ul.addWidget(self.toolbar)
-        ul.addWidget(self.table)
+        ul.addWidget(self.views)
         self.splitter = QSplitter(Qt.Orientation.Vertical)
         self.splitter.addWidget(upper)
         self.splitter.addWidget(self.details)
@@ -130,6 +186,59 @@ class MediaPane(QWidget):
 
     def _action(self, label: str, keys: Any, slot: Any, tip: str) -> QAction:
         return pane_action(self, self.toolbar, label, keys, slot, tip)
+
+    # views and visible rows -----------------------------------------------------------
+    def set_grid(self, on: bool) -> None:
+        self.act_grid.setChecked(on)
+        self.views.setCurrentWidget(self.grid if on else self.table)
+        current = self.table.currentIndex()
+        if current.isValid():
+            self.views.currentWidget().scrollTo(current)  # type: ignore[attr-defined]
+        self._visible_later()
+
+    def _grid_toggled(self) -> None:
+        on = self.act_grid.isChecked()
+        self.set_grid(on)
+        self.grid_toggled.emit(on)
+
+    def resizeEvent(self, e: Any) -> None:
+        super().resizeEvent(e)
+        self._visible_later()
+
+    def showEvent(self, e: Any) -> None:
+        super().showEvent(e)
+        self._visible_later()
+
+    def _visible_later(self, *_: object) -> None:
+        self._visible_timer.start()
+
+    def visible_ids(self) -> list[str]:
+        """Ids of the rows the current view shows now, top to bottom."""
+        view = self.views.currentWidget()
+        port = view.viewport()  # type: ignore[attr-defined]
+        if not port.isVisible() or self.proxy.rowCount() == 0:
+            return []
+        rows: list[int] = []
+        if view is self.table:
+            first = self.table.rowAt(0)
+            last = self.table.rowAt(port.height() - 1)
+            if first >= 0:
+                last = self.proxy.rowCount() - 1 if last < 0 else last
+                rows = list(range(first, last + 1))
+        else:
+            cell = self.grid.gridSize()
+            seen: set[int] = set()
+            for y in range(cell.height() // 2, port.height() + cell.height(), cell.height()):
+                for x in range(cell.width() // 2, port.width(), cell.width()):
+                    idx = self.grid.indexAt(QPoint(x, min(y, port.height() - 1)))
+                    if idx.isValid() and idx.row() not in seen:
+                        seen.add(idx.row())
+                        rows.append(idx.row())
+        return [self.proxy.index(r, 0).data(OBJECT_ROLE).video_id for r in rows]
+
+    def _emit_visible(self) -> None:
+        if ids := self.visible_ids():
+            self.visible_changed.emit(ids)
 
     # scope -------------------------------------------------------------------------
     def set_index(self, index: Any | None) -> None:

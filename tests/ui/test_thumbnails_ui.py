@@ -1,0 +1,80 @@
+"""Thumbnails in the Media tab: the rows on screen get their pictures, the rest are not
+fetched; the grid view is remembered; the pictures stay on disk for the next start."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from PySide6.QtCore import QSize, Qt
+
+from tests.ui.helpers import add_profile, running_app, shoot
+from tests.ui.test_media_ui import new_index, sdk, show_index, upload_tiny  # noqa: F401
+from vvdesk.app import Options
+from vvdesk.models.keyed import OBJECT_ROLE
+from vvdesk.models.media import MediaColumn
+from vvdesk.services.picture_cache import default_cache_dir
+
+pytestmark = pytest.mark.usefixtures("secret_service")
+
+
+def picture_of(pane: Any, title: str) -> Any:
+    p = pane.proxy
+    for r in range(p.rowCount()):
+        if p.index(r, MediaColumn.TITLE).data() == title:
+            idx = p.index(r, MediaColumn.TITLE)
+            if pane.model.has_picture(idx.data(OBJECT_ROLE).video_id):
+                return idx.data(Qt.ItemDataRole.DecorationRole)
+    return None
+
+
+def test_demo_media_show_their_thumbnails_in_the_list_and_the_grid(
+        qtbot, arun, until, settings, sandbox):
+    add_profile(arun, settings, "local", sandbox.base_url, sandbox.api_key)
+    with running_app(qtbot, arun, settings, Options(profile="local")) as app:
+        w = app.window
+        w.resize(1200, 820)
+        pane = show_index(app, until, "idx_demo_archive", 4)
+        until(lambda: picture_of(pane, "Harbor timelapse") is not None, "the harbor thumbnail")
+        until(lambda: picture_of(pane, "Festival poster") is not None, "the poster thumbnail")
+        harbor = picture_of(pane, "Harbor timelapse").pixmap(QSize(160, 120))
+        image = harbor.toImage()
+        # a 256x144 clip: 160x90 centred in the 160x120 box (aspect kept), clear above
+        assert (image.width(), image.height()) == (160, 120)
+        assert image.pixelColor(80, 10).alpha() == 0 and image.pixelColor(80, 20).alpha() == 255
+        # a real frame, not a flat placeholder: the gradient has many colours
+        colours = {image.pixel(x, 60) for x in range(0, 160, 8)}
+        assert len(colours) > 5
+        shoot(w, "media-list-thumbnails.png")
+        pane.act_grid.trigger()
+        assert pane.views.currentWidget() is pane.grid
+        assert settings.value("media/grid") in (True, "true")
+        qtbot.wait(100)
+        shoot(w, "media-grid.png")
+    assert len(list(default_cache_dir().glob("*.jpg"))) >= 4
+    # the next start shows the grid again, with pictures from the disk cache
+    with running_app(qtbot, arun, settings, Options(profile="local")) as app:
+        app.window.resize(1200, 820)
+        pane = show_index(app, until, "idx_demo_archive", 4)
+        assert pane.views.currentWidget() is pane.grid
+        until(lambda: picture_of(pane, "Harbor timelapse") is not None, "the harbor thumbnail")
+        assert app.controllers.media.thumbnails.fetched == 0
+
+
+def test_only_rows_on_screen_get_thumbnails(qtbot, arun, until, settings, sandbox, sdk):  # noqa: F811
+    index = new_index(arun, sdk, "Thumbs")
+    upload_tiny(arun, sdk, index.index_id, 40)
+    add_profile(arun, settings, "local", sandbox.base_url, sandbox.api_key)
+    with running_app(qtbot, arun, settings, Options(profile="local")) as app:
+        w = app.window
+        w.resize(1000, 700)
+        pane = show_index(app, until, index.index_id, 40)
+        thumbs = app.controllers.media.thumbnails
+        until(lambda: pane.visible_ids() and all(
+            pane.model.has_picture(i) for i in pane.visible_ids()), "pictures for visible rows")
+        on_screen = pane.visible_ids()
+        assert 0 < len(on_screen) < 40
+        assert thumbs.fetched == len(on_screen)  # undecodable bytes: the sandbox's placeholder
+        pane.table.scrollToBottom()
+        until(lambda: pane.model.has_picture(pane.visible_ids()[-1]), "pictures after scrolling")
+        assert thumbs.fetched < 40  # the rows scrolled past were never asked for
