@@ -34,6 +34,7 @@ if TYPE_CHECKING:
     from vvdesk.controllers.media import MediaController
     from vvdesk.controllers.profiles import ProfilesController
     from vvdesk.controllers.runs import RunsController
+    from vvdesk.controllers.search import SearchController
     from vvdesk.controllers.transfers import TransfersController
     from vvdesk.secrets import SecretVault
     from vvdesk.services.journal import Journal
@@ -63,6 +64,7 @@ class SessionControllers:
     connection: ConnectionController
     indexes: IndexesController
     media: MediaController
+    search: SearchController
     runs: RunsController
     transfers: TransfersController
     exports: ExportsController
@@ -76,6 +78,7 @@ class SessionControllers:
         self.exports.close()
         await self.transfers.aclose()
         self.runs.close()
+        self.search.close()
         self.media.close()
         self.indexes.close()
         self.connection.close()
@@ -94,10 +97,12 @@ def build_session(session: ApiSession, window: MainWindow, settings: Settings,
     from vvdesk.controllers.indexes import IndexesController
     from vvdesk.controllers.media import MediaController
     from vvdesk.controllers.runs import RunsController
+    from vvdesk.controllers.search import SearchController
     from vvdesk.controllers.transfers import TransfersController
     from vvdesk.models.exports import ExportListModel
     from vvdesk.models.media import MediaModel
     from vvdesk.models.runs import RunListModel
+    from vvdesk.models.search import SearchResultModel
     from vvdesk.models.segments import SegmentModel
     from vvdesk.models.transfers import TransferModel
     from vvdesk.services.automations import AutomationService
@@ -109,6 +114,7 @@ def build_session(session: ApiSession, window: MainWindow, settings: Settings,
     from vvdesk.services.media import MediaService
     from vvdesk.services.picture_cache import PictureCache, default_cache_dir
     from vvdesk.services.runs import RunService
+    from vvdesk.services.search import SearchService
     from vvdesk.services.thumbnails import ThumbnailService
     from vvdesk.services.transfer_store import TransferStore
     from vvdesk.services.transfers import TransferService
@@ -116,6 +122,7 @@ def build_session(session: ApiSession, window: MainWindow, settings: Settings,
     from vvdesk.ui.panes.exports import ExportsPane
     from vvdesk.ui.panes.media import MediaPane
     from vvdesk.ui.panes.runs import RunsPane
+    from vvdesk.ui.panes.search import SearchPane
     from vvdesk.ui.widgets.transfers_dock import TransfersDock
 
     s = session
@@ -126,6 +133,10 @@ def build_session(session: ApiSession, window: MainWindow, settings: Settings,
     thumbnails = ThumbnailService(s, PictureCache(default_cache_dir()), s)
     media = MediaController(window, settings, MediaService(s, s), thumbnails, media_model,
                             segment_model, MediaPane(media_model, segment_model))
+
+    search_model = SearchResultModel(s)
+    search = SearchController(s, window, SearchService(s, s), search_model,
+                              SearchPane(search_model), media)
 
     run_model = RunListModel(s)
     runs = RunsController(s, window, RunService(s, s), run_model, RunsPane(run_model), media)
@@ -147,7 +158,7 @@ def build_session(session: ApiSession, window: MainWindow, settings: Settings,
     connectors = ConnectorsController(window, ConnectorService(s, s))
     automations = AutomationsController(window, AutomationService(s, s), AutomationsPane(),
                                         connectors)
-    return SessionControllers(connection, indexes, media, runs, transfers, exports,
+    return SessionControllers(connection, indexes, media, search, runs, transfers, exports,
                               connectors, automations)
 
 

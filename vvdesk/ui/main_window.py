@@ -19,7 +19,7 @@ from vvdesk.vocab import ProblemKind
 
 AUTH_TOPIC = "auth"  # the banner about a refused key
 
-TABS = ("Media", "Runs", "Exports", "Automations")
+TABS = ("Media", "Runs", "Exports", "Automations", "Search")  # new tabs last: saved as a number
 PREFERRED_SIZE = QSize(1100, 700)
 FRAME_RESERVE = QSize(16, 48)  # window-manager frame and title bar, unknown before showing
 

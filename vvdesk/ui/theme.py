@@ -117,6 +117,21 @@ def banner_style_sheet(tone: Tone, palette: QPalette | None = None) -> str:
             f" border-radius:4px; }} Banner QLabel {{ color:{c.text.name()}; }}")
 
 
+MATCH_HUE = "#f5c211"  # a marker-pen yellow for the words a search matched
+
+
+def match_colors(palette: QPalette | None = None,
+                 selected: bool = False) -> tuple[QColor, QColor]:
+    """(background, text) of a matched word in a list cell: a tint of the cell's own
+    background (or selection) with text that stays readable on it, light or dark."""
+    pal = palette or current_palette()
+    ground = pal.color(QPalette.ColorRole.Highlight if selected else QPalette.ColorRole.Base)
+    strength = 0.75 if selected else (0.35 if is_dark(pal) else 0.6)
+    background = mix(ground, QColor(MATCH_HUE), strength)
+    text_role = QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.Text
+    return background, readable(pal.color(text_role), background)
+
+
 def set_tone(widget: QWidget, tone: Tone | None) -> None:
     """Colour a label's text by meaning (None: back to normal); kept right on theme changes."""
     widget.setProperty(_TONE_PROPERTY, tone.value if tone else "")

@@ -1,0 +1,239 @@
+"""The Search tab through the real window against the sandbox: what a user sees."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QGuiApplication
+
+from tests.ui.helpers import add_profile, running_app, shoot
+from vvdesk.app import Options
+from vvdesk.models.keyed import OBJECT_ROLE
+from vvdesk.models.search import SearchColumn
+from vvdesk.settings import ColorSchemeChoice
+from vvdesk.ui import theme
+from vvdesk.ui.panes.search import BETWEEN, CopyAs, Scope
+
+pytestmark = pytest.mark.usefixtures("secret_service")
+
+ARCHIVE = "idx_demo_archive"
+ALL_SEGMENTS = [{"field": "segment_index", "operator": "greater_equal", "value": 0,
+                 "type": "integer"}]
+
+
+@pytest.fixture
+def archive_segments(sandbox: Any, arun: Callable[..., Any]) -> list[Any]:
+    """Every searchable segment of the demo archive, straight through the SDK."""
+    from vvdesk.api.client import make_client
+
+    async def load() -> list[Any]:
+        vv = make_client(sandbox.base_url, sandbox.api_key)
+        try:
+            for _ in range(200):  # the demo run is indexed shortly after the first start
+                page = await vv.search.filter(ARCHIVE, conditions=ALL_SEGMENTS, page_size=100)
+                if page.data:
+                    return list(page.data)
+                await asyncio.sleep(0.1)
+            return []
+        finally:
+            await vv.close()
+
+    rows = arun(load(), 30)
+    assert rows, "the demo archive has searchable segments"
+    return rows
+
+
+@contextmanager
+def open_app(qtbot: Any, arun: Callable[..., Any], settings: Any, sandbox: Any) -> Iterator[Any]:
+    add_profile(arun, settings, "local", sandbox.base_url, sandbox.api_key)
+    with running_app(qtbot, arun, settings, Options(profile="local")) as app:
+        app.window.resize(1200, 760)
+        yield app
+
+
+def search_tab(app: Any, until: Callable[..., None], index_id: str = ARCHIVE) -> Any:
+    w = app.window
+    until(lambda: any(ix.index_id == index_id for ix in w.index_model.rows()),
+          "the index listed")
+    w.indexes.select(index_id)
+    app.controllers.search.focus()  # what Ctrl+F does
+    pane = w.tab_panes["Search"]
+    assert w.tabs.currentWidget() is pane and pane.query.hasFocus()
+    return pane
+
+
+def pause(arun: Callable[..., Any], seconds: float) -> None:
+    """Let the app run (asyncio included: never qtbot.wait, which starves the jobs)."""
+    arun(asyncio.sleep(seconds), seconds + 10)
+
+
+def results(pane: Any) -> list[Any]:
+    p = pane.proxy
+    return [p.index(r, 0).data(OBJECT_ROLE) for r in range(p.rowCount())]
+
+
+def cell(pane: Any, row: int, col: SearchColumn) -> str:
+    return str(pane.proxy.index(row, col).data())
+
+
+def type_query(qtbot: Any, pane: Any, text: str) -> None:
+    pane.query.clear()
+    qtbot.keyClicks(pane.query, text)
+
+
+def test_ctrl_f_focuses_the_search_box(qtbot, arun, settings, sandbox, until):
+    with open_app(qtbot, arun, settings, sandbox) as app:
+        w = app.window
+        until(lambda: w.index_model.rowCount() > 0, "indexes listed")
+        w.tabs.setCurrentIndex(0)
+        w.activateWindow()
+        app.controllers.search.act_find.trigger()
+        assert w.tabs.currentWidget() is w.tab_panes["Search"]
+        assert app.controllers.search.act_find.shortcut().toString() == "Ctrl+F"
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_typing_a_known_word_finds_its_segment_first_and_enter_opens_it(
+        qtbot, arun, settings, sandbox, until, archive_segments, scheme):
+    with open_app(qtbot, arun, settings, sandbox) as app:
+        target = next(s for s in archive_segments if s.metadata and s.metadata.get("fingerprint"))
+        fingerprint = target.metadata["fingerprint"]
+        theme.apply(ColorSchemeChoice.DARK if scheme == "dark" else ColorSchemeChoice.LIGHT)
+        try:
+            pane = search_tab(app, until)
+            type_query(qtbot, pane, f"{target.metadata['label']} {fingerprint}")
+            until(lambda: results(pane), "search results")
+            first = results(pane)[0]
+            assert first.segment_id == target.segment_id
+            assert cell(pane, 0, SearchColumn.MEDIA) == target.video_name  # a name, not an id
+            assert cell(pane, 0, SearchColumn.TIME).startswith(
+                f"{int(target.start_time) // 60}:{int(target.start_time) % 60:02d}–")
+            assert float(cell(pane, 0, SearchColumn.SCORE)) > 0
+            assert fingerprint in cell(pane, 0, SearchColumn.SNIPPET)
+            assert pane.proxy.index(0, SearchColumn.PICTURE).data(
+                Qt.ItemDataRole.DecorationRole) is not None  # the segment's thumbnail
+            assert "for “" in pane.status.text() and "Demo archive" in pane.status.text()
+            pause(arun, 0.05)
+            shoot(app.window, f"search-results-{scheme}.png")
+
+            # Enter on the result: the Media tab, that media, that segment
+            pane.table.setFocus()
+            pane.table.selectRow(0)
+            qtbot.keyClick(pane.table, Qt.Key.Key_Return)
+            media = app.window.tab_panes["Media"]
+            assert app.window.tabs.currentWidget() is media
+            until(lambda: (v := media.current_video()) is not None
+                  and v.video_id == target.video_id, "the result's media selected")
+            details = media.details
+            until(lambda: (s := details.selected_segment()) is not None
+                  and s.segment_id == target.segment_id, "the result's segment selected")
+        finally:
+            theme.apply(ColorSchemeChoice.SYSTEM)
+
+
+def test_a_stale_answer_never_replaces_a_newer_one(qtbot, arun, settings, sandbox, until,
+                                                     archive_segments):
+    with open_app(qtbot, arun, settings, sandbox) as app:
+        pane = search_tab(app, until)
+        target = archive_segments[-1]
+        sandbox.add_fault(path=r"/indexes/[^/]+/search$", method="POST", latency=1.5)
+        try:
+            type_query(qtbot, pane, "harbor")
+            until(lambda: app.session.jobs.is_running("search"), "the slow search started")
+            type_query(qtbot, pane, target.metadata["fingerprint"])
+            until(lambda: results(pane), "the newer search's results")
+            assert results(pane)[0].segment_id == target.segment_id
+            shown = [r.result_id for r in results(pane)]
+            pause(arun, 1.8)  # the slow answer would have arrived by now
+            assert [r.result_id for r in results(pane)] == shown
+            assert target.metadata["fingerprint"] in pane.status.text()
+        finally:
+            sandbox.clear_faults()
+
+
+def test_filter_conditions_and_paging_return_every_match_exactly_once(
+        qtbot, arun, settings, sandbox, until, archive_segments):
+    with open_app(qtbot, arun, settings, sandbox) as app:
+        pane = search_tab(app, until)
+        until(lambda: "confidence" in pane.filter_hint.text(), "the index's fields read")
+        pane.page_size = 2
+        pane.filters.setChecked(True)
+        row = pane.rows[0]
+        row.field.setCurrentIndex(row.field.findText("confidence"))
+        row.operator.setCurrentIndex(row.operator.findData(BETWEEN))
+        row.value.setEditText("0.2")
+        row.high.setText("0.9")
+        expected = {s.result_id for s in archive_segments
+                    if 0.2 <= s.metadata["confidence"] <= 0.9}
+        assert len(expected) > 2  # more than one page
+        until(lambda: results(pane), "the first filter page")
+        assert len(results(pane)) == 2 and pane.more.isVisible()
+        while pane.more.isVisible():
+            n = len(results(pane))
+            qtbot.mouseClick(pane.more, Qt.MouseButton.LeftButton)
+            until(lambda n=n: len(results(pane)) > n, "the next page")  # type: ignore[misc]
+        ids = [r.result_id for r in results(pane)]
+        assert len(ids) == len(set(ids)) and set(ids) == expected
+        assert cell(pane, 0, SearchColumn.SCORE) == ""  # filter results are not ranked
+        assert "confidence ≥ 0.2 and confidence ≤ 0.9" in pane.status.text()
+
+
+def test_no_results_says_what_was_searched(qtbot, arun, settings, sandbox, until):
+    with open_app(qtbot, arun, settings, sandbox) as app:
+        pane = search_tab(app, until)
+        type_query(qtbot, pane, "zqxjw")
+        until(lambda: "No results" in pane.status.text(), "the no-results message")
+        assert "No results for “zqxjw” in “Demo archive”" in pane.status.text()
+        assert results(pane) == []
+
+
+def test_all_indexes_finds_media_of_another_index(qtbot, arun, settings, sandbox, until):
+    with open_app(qtbot, arun, settings, sandbox) as app:
+        pane = search_tab(app, until)
+        pane.scope.setCurrentIndex(pane.scope.findData(Scope.ALL))
+        type_query(qtbot, pane, "scene")
+        until(lambda: len(results(pane)) > 0 and "all" in pane.status.text(), "results")
+        titles = {r.video_name for r in results(pane)}
+        assert "City walk" in titles and "Harbor timelapse" in titles  # two indexes
+
+
+def test_copy_as_curl_and_sdk_carry_no_key_and_work_with_it_in_the_environment(
+        qtbot, arun, settings, sandbox, until, archive_segments):
+    with open_app(qtbot, arun, settings, sandbox) as app:
+        target = archive_segments[0]
+        pane = search_tab(app, until)
+        type_query(qtbot, pane, target.metadata["fingerprint"])
+        until(lambda: results(pane), "results")
+        controller = app.controllers.search
+        env = {**os.environ, "VIDEO_VECTOR_API_KEY": sandbox.api_key}
+        for kind in CopyAs:
+            controller.copy(kind)
+            text = QGuiApplication.clipboard().text()
+            assert sandbox.api_key not in text and "VIDEO_VECTOR_API_KEY" in text
+            started = time.monotonic()
+            if kind is CopyAs.CURL:
+                out = subprocess.run(["sh", "-c", text], capture_output=True, text=True,
+                                     env=env, timeout=30)
+            else:
+                code = text + "\nprint(results[0].segment_id)"
+                out = subprocess.run([sys.executable, "-c", code], capture_output=True,
+                                     text=True, env=env, timeout=60)
+            assert out.returncode == 0, (out.stderr, time.monotonic() - started)
+            assert target.segment_id in out.stdout
+
+
+def test_a_snippet_marks_its_words_and_shows_markup_as_text(qapp):
+    from vvdesk.ui.widgets.snippet import snippet_html
+
+    html = snippet_html("<i>harbor</i> & harbour", ["harbor"])
+    assert "&lt;i&gt;" in html and "<i>" not in html and "&amp;" in html
+    assert html.count("<b ") == 1 and ">harbor</b>" in html

@@ -1,0 +1,171 @@
+"""The Search tab: searches as the user types or filters, result pages, the fields of the
+index, copying the search as code, and opening a result in the Media tab at its segment."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import QModelIndex, Qt
+from PySide6.QtGui import QAction, QGuiApplication, QKeySequence
+
+from vvdesk.controllers.links import Links
+from vvdesk.controllers.media import MediaController
+from vvdesk.models.search import SearchResultModel
+from vvdesk.search_query import SearchRequest, as_curl, as_sdk
+from vvdesk.services.search import FieldInfo, Page, RunInfo, SearchService
+from vvdesk.services.session import ApiSession
+from vvdesk.ui.main_window import MainWindow
+from vvdesk.ui.panes.search import CopyAs, Field, SearchPane
+
+if TYPE_CHECKING:
+    from videovector import SearchResult
+
+
+class SearchController:
+    def __init__(self, session: ApiSession, window: MainWindow, service: SearchService,
+                 model: SearchResultModel, pane: SearchPane, media: MediaController) -> None:
+        self.session, self.window, self.service = session, window, service
+        self.model, self.pane, self.media = model, pane, media
+        self.opening: tuple[str, str, float] | None = None  # video, segment, start to show
+        self._cursor: str | None = None
+        self._own_action: QAction | None = None
+        self._links = Links()
+        link = self._links.connect
+        link(pane.search_requested, self.search)
+        link(pane.cleared, service.cancel)
+        link(pane.more_requested, self.more)
+        link(pane.open_requested, self.open_result)
+        link(pane.copy_requested, self.copy)
+        link(pane.fields_wanted, service.load_fields)
+        link(pane.image_chosen, service.load_picture)
+        link(service.picture_loaded, self._picture_loaded)
+        link(service.page_loaded, self._page_loaded)
+        link(service.fields_loaded, self._fields_loaded)
+        link(service.failed, self._failed)
+        indexes = window.index_model
+        for signal in (indexes.rowsInserted, indexes.rowsRemoved, indexes.modelReset,
+                       indexes.dataChanged):
+            link(signal, self._indexes_changed)
+        segments = media.segments
+        link(segments.rowsInserted, self._segments_arrived)
+        link(segments.modelReset, self._segments_arrived)
+        self.act_find = self._find_action()
+        link(self.act_find.triggered, self.focus)
+        window.set_tab("Search", pane)
+        self._indexes_changed()
+
+    def _find_action(self) -> QAction:
+        """Ctrl+F anywhere in the window: the main window's Search action when it has one,
+        else one of ours (removed again on close)."""
+        existing = getattr(self.window, "act_search", None)
+        if isinstance(existing, QAction):
+            existing.setEnabled(True)
+            return existing
+        act = QAction("Search", self.window)
+        act.setShortcut(QKeySequence.StandardKey.Find)
+        act.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+        self.window.addAction(act)
+        self._own_action = act
+        return act
+
+    # searching -----------------------------------------------------------------------
+    def search(self, request: SearchRequest) -> None:
+        self._cursor = None
+        self.service.search(request)
+
+    def more(self) -> None:
+        if self.service.request is not None and self._cursor:
+            self.service.search(self.service.request, self._cursor)
+
+    def focus(self) -> None:
+        self.window.tabs.setCurrentWidget(self.pane)
+        self.pane.focus_query()
+
+    def _page_loaded(self, page: Page) -> None:
+        self._cursor = page.cursor
+        self.pane.show_page(page.request, page.rows, page.thumbs, page.cursor, page.first)
+
+    def _picture_loaded(self, name: str, data: str) -> None:
+        request = self.pane.request(image=(name, data))
+        if request.index_id:
+            self.pane.show_status(f"Searching {request.what()}…")
+            self.search(request)
+
+    def _fields_loaded(self, index_id: str, fields: list[FieldInfo], runs: list[RunInfo]) -> None:
+        if self.pane.index is not None and self.pane.index.index_id == index_id:
+            self.pane.set_fields([Field(f.path, f.value_type, f.values) for f in fields],
+                                 [(r.run_id, r.label) for r in runs])
+
+    def _failed(self, action: str, problem: Any) -> None:
+        self.pane.show_status(f"{action} failed: {problem}")
+        self.window.show_problem(action, problem)
+
+    def _indexes_changed(self, *_: object) -> None:
+        self.pane.set_indexes([(ix.index_id, ix.name) for ix in self.window.index_model.rows()])
+
+    # as code -------------------------------------------------------------------------
+    def copy_text(self, kind: CopyAs) -> str:
+        request = self.service.request or self.pane.request()
+        base = self.session.base_url
+        return as_curl(request, base) if kind is CopyAs.CURL else as_sdk(request, base)
+
+    def copy(self, kind: CopyAs) -> None:
+        QGuiApplication.clipboard().setText(self.copy_text(kind))
+        what = "curl command" if kind is CopyAs.CURL else "SDK call"
+        self.window.statusBar().showMessage(
+            f"Copied the search as a {what}. Set VIDEO_VECTOR_API_KEY before running it.", 8000)
+
+    # opening a result ------------------------------------------------------------------
+    def open_result(self, result: SearchResult) -> None:
+        """Media tab, that index, that media selected, its segment selected in the details
+        (the preview, once there is one, is to seek to the segment's start)."""
+        index_id = result.source_index_id or (self.pane.scope_ids()[0])
+        current = self.window.current_index()
+        if index_id and (current is None or current.index_id != index_id):
+            self.window.indexes.select(index_id)
+        pane = self.media.pane
+        if pane.playground.isChecked():
+            pane.playground.setChecked(False)
+        self.window.tabs.setCurrentWidget(pane)
+        self.opening = (result.video_id, result.segment_id or "", float(result.start_time or 0))
+        pane.reveal(result.video_id)
+        self._segments_arrived()
+        start = _clock(result.start_time)
+        self.window.statusBar().showMessage(
+            f"Opened “{result.video_name or 'the media'}” at {start}.", 6000)
+
+    def _segments_arrived(self, *_: object) -> None:
+        """Select the opened result's segment once the media's segments are listed."""
+        if self.opening is None:
+            return
+        video_id, segment_id, start = self.opening
+        video = self.media.video
+        if video is None or video.video_id != video_id:
+            return
+        segments = self.media.segments
+        row = segments.row_of(segment_id) if segment_id else -1
+        if row < 0:
+            row = next((i for i, s in enumerate(segments.rows())
+                        if float(s.start_time or 0) <= start < float(s.end_time or 0)), -1)
+        if row < 0:
+            return
+        view = self.media.pane.details.segments
+        view.setCurrentIndex(segments.index(row, 0, QModelIndex()))
+        view.selectRow(row)
+        view.scrollTo(segments.index(row, 0))
+        self.opening = None
+
+    def close(self) -> None:
+        from vvdesk.ui.panes.placeholder import PlaceholderPane
+
+        self._links.close()
+        self.service.cancel()
+        if self._own_action is not None:
+            self.window.removeAction(self._own_action)
+            self._own_action.deleteLater()
+        self.window.set_tab("Search", PlaceholderPane("search"))
+
+
+def _clock(seconds: float | None) -> str:
+    s = int(seconds or 0)
+    return f"{s // 60}:{s % 60:02d}"

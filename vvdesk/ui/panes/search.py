@@ -1,0 +1,588 @@
+"""The Search tab: words or metadata filters over the selected index, several indexes or all
+of them; results as rows that open the media at the segment's start.
+
+The pane builds a `SearchRequest` from what is typed and chosen and emits it (as-you-type
+searches wait ~300 ms after the last key); it never calls a service. It shows what it is
+given: result pages, the fields and runs of the index, and what was searched.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import Enum
+from typing import Any
+
+from PySide6.QtCore import QSize, QSortFilterProxyModel, Qt, QTimer, Signal
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QButtonGroup,
+    QComboBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QMenu,
+    QPushButton,
+    QRadioButton,
+    QSpinBox,
+    QTableView,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from vvdesk.models.keyed import OBJECT_ROLE
+from vvdesk.models.search import WORDS_ROLE, SearchColumn, SearchResultModel
+from vvdesk.search_query import (
+    DEFAULT_TOP_K,
+    FILTER_PAGE_SIZE,
+    MAX_CONDITIONS,
+    OPERATOR_WORDS,
+    OPERATORS,
+    TOP_K_MAX,
+    VALUELESS,
+    Condition,
+    SearchKind,
+    SearchRequest,
+    ValueType,
+    condition_words,
+    query_words,
+)
+from vvdesk.ui.widgets.elided import ElidedLabel
+from vvdesk.ui.widgets.snippet import SnippetDelegate
+
+DEBOUNCE_MS = 300
+BETWEEN = "between"  # a number range: two conditions (≥ low, ≤ high)
+ONE_OF = "one_of"  # a string picked from the values the runs produced
+
+
+class Scope(Enum):
+    INDEX = "index"
+    ALL = "all"
+    CHOSEN = "chosen"
+
+
+class CopyAs(Enum):
+    SDK = "sdk"
+    CURL = "curl"
+
+
+@dataclass(frozen=True)
+class Field:
+    """What the pane needs of a metadata field (the controller hands these in)."""
+
+    path: str
+    value_type: ValueType
+    values: tuple[Any, ...] = ()
+
+
+class ResultsTable(QTableView):
+    """Enter opens the current result (double-click too)."""
+
+    open_current = Signal()
+
+    def keyPressEvent(self, e: QKeyEvent) -> None:
+        if e.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self.currentIndex().isValid():
+            self.open_current.emit()
+            return
+        super().keyPressEvent(e)
+
+
+class ConditionRow(QWidget):
+    """field · operator · value (two values for a range) · remove."""
+
+    changed = Signal()
+    removed = Signal(object)
+
+    def __init__(self, fields: list[Field], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.fields = fields
+        self.field = QComboBox()
+        self.field.setEditable(True)
+        self.field.setMinimumContentsLength(14)
+        for f in fields:
+            self.field.addItem(f.path, f)
+        self.operator = QComboBox()
+        self.value = QComboBox()
+        self.value.setEditable(True)
+        self.value.setMinimumContentsLength(10)
+        self.high = QLineEdit(placeholderText="to")
+        self.high.setMaximumWidth(90)
+        remove = QToolButton(text="✕")
+        remove.setToolTip("Remove this condition")
+        remove.clicked.connect(lambda: self.removed.emit(self))
+        lay = QHBoxLayout(self)
+        lay.setContentsMargins(0, 0, 0, 0)
+        for w in (self.field, self.operator, self.value, self.high):
+            lay.addWidget(w)
+        lay.addWidget(remove)
+        self.field.currentIndexChanged.connect(self._field_changed)
+        self.field.editTextChanged.connect(lambda _t: self.changed.emit())
+        self.operator.currentIndexChanged.connect(self._operator_changed)
+        self.value.editTextChanged.connect(lambda _t: self.changed.emit())
+        self.high.textChanged.connect(lambda _t: self.changed.emit())
+        self._field_changed()
+
+    def current_field(self) -> Field:
+        f = self.field.currentData()
+        if isinstance(f, Field) and f.path == self.field.currentText():
+            return f
+        return Field(self.field.currentText().strip(), ValueType.STRING)
+
+    def _field_changed(self, *_: object) -> None:
+        f = self.current_field()
+        self.operator.blockSignals(True)
+        self.operator.clear()
+        ops: list[str] = list(OPERATORS[f.value_type])
+        if f.value_type in (ValueType.INTEGER, ValueType.NUMBER):
+            ops.insert(0, BETWEEN)
+        if f.value_type is ValueType.STRING and f.values:
+            ops.insert(0, ONE_OF)
+        for op in ops:
+            label = {BETWEEN: "between", ONE_OF: "is one of"}.get(op, OPERATOR_WORDS.get(op, op))
+            self.operator.addItem(label, op)
+        self.operator.blockSignals(False)
+        self._operator_changed()
+
+    def _operator_changed(self, *_: object) -> None:
+        f, op = self.current_field(), self.operator.currentData()
+        self.value.blockSignals(True)
+        self.value.clear()
+        for v in f.values:
+            self.value.addItem(str(v), v)
+        self.value.setCurrentIndex(-1)
+        self.value.setEditText("")
+        self.value.blockSignals(False)
+        self.value.setVisible(op not in VALUELESS)
+        self.high.setVisible(op == BETWEEN)
+        self.value.lineEdit().setPlaceholderText("from" if op == BETWEEN else "value")
+        self.changed.emit()
+
+    def conditions(self) -> list[Condition] | str:
+        """The API conditions of this row, or why it is not complete yet (plain words)."""
+        f, op = self.current_field(), str(self.operator.currentData())
+        if not f.path:
+            return "Choose a field."
+        if op in VALUELESS:
+            return [Condition(f.path, op, f.value_type)]
+        raw = self.value.currentText().strip()
+        if op == BETWEEN:
+            low, high = _number(raw), _number(self.high.text().strip())
+            if low is None and high is None:
+                return f"Type a number range for {f.path}."
+            vt = f.value_type
+            out = []
+            if low is not None:
+                out.append(Condition(f.path, "greater_equal", vt, _typed(low, vt)))
+            if high is not None:
+                out.append(Condition(f.path, "less_equal", vt, _typed(high, vt)))
+            return out
+        if not raw:
+            return f"Type a value for {f.path}."
+        if op == ONE_OF:
+            return [Condition(f.path, "equals", ValueType.STRING, raw)]
+        vt = f.value_type
+        if (vt is ValueType.ARRAY and op.startswith("length_")) or vt in (ValueType.INTEGER,
+                                                                         ValueType.NUMBER):
+            n = _number(raw)
+            if n is None:
+                return f"{f.path} needs a number."
+            return [Condition(f.path, op, vt, _typed(n, ValueType.INTEGER
+                                                     if vt is ValueType.ARRAY else vt))]
+        if vt is ValueType.BOOLEAN:
+            return [Condition(f.path, op, vt, raw.lower() in ("true", "yes", "1"))]
+        return [Condition(f.path, op, vt, raw)]
+
+
+def _number(text: str) -> float | None:
+    try:
+        return float(text.replace(",", "."))
+    except ValueError:
+        return None
+
+
+def _typed(n: float, vt: ValueType) -> int | float:
+    return int(n) if vt is ValueType.INTEGER or (vt is ValueType.ARRAY) else n
+
+
+class SearchPane(QWidget):
+    search_requested = Signal(object)  # SearchRequest
+    cleared = Signal()  # nothing to search: drop any answer on its way
+    more_requested = Signal()
+    open_requested = Signal(object)  # a SearchResult
+    copy_requested = Signal(object)  # CopyAs
+    image_chosen = Signal(str)  # a picture file to search by
+    fields_wanted = Signal(str)  # index id
+
+    def __init__(self, model: SearchResultModel, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.model = model
+        self.index: Any = None
+        self._indexes: list[tuple[str, str]] = []  # (id, name) of every index
+        self._fields: list[Field] = []
+        self._runs: list[tuple[str, str]] = []
+        self.page_size = FILTER_PAGE_SIZE  # matches per filter page
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(DEBOUNCE_MS)
+        self._timer.timeout.connect(self.search_now)
+
+        self.title = ElidedLabel(bold=True)
+        self.label = self.title
+        self.scope = QComboBox()
+        self.scope.setToolTip("Where to search")
+        self.pick = QToolButton(text="Indexes…")
+        self.pick.setToolTip("Choose the indexes to search together")
+        self.pick.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        self.pick_menu = QMenu(self.pick)
+        self.pick.setMenu(self.pick_menu)
+        self.words = QRadioButton("Words")
+        self.words.setToolTip("Ranked search of what the runs found")
+        self.filters = QRadioButton("Filters")
+        self.filters.setToolTip("Segments whose metadata match every condition")
+        self.mode = QButtonGroup(self)
+        self.mode.addButton(self.words)
+        self.mode.addButton(self.filters)
+        self.words.setChecked(True)
+        self.query = QLineEdit(placeholderText="Search what the runs found (Ctrl+F)")
+        self.query.setClearButtonEnabled(True)
+        self.image = QPushButton("By image…")
+        self.image.setToolTip("Find segments that look like a picture (an image file)")
+        self.copy = QToolButton(text="Copy as")
+        self.copy.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        copy_menu = QMenu(self.copy)
+        self.act_copy_sdk = copy_menu.addAction("SDK call (Python)")
+        self.act_copy_curl = copy_menu.addAction("curl")
+        self.act_copy_sdk.triggered.connect(lambda: self.copy_requested.emit(CopyAs.SDK))
+        self.act_copy_curl.triggered.connect(lambda: self.copy_requested.emit(CopyAs.CURL))
+        self.copy.setMenu(copy_menu)
+        self.copy.setToolTip("The current search as code; the key stays an environment "
+                             "variable")
+        self.advanced = QToolButton(text="Settings")
+        self.advanced.setCheckable(True)
+        self.advanced.setToolTip("Number of results, fields and runs")
+
+        top = QHBoxLayout()
+        top.addWidget(self.title, 1)
+        top.addWidget(QLabel("Search in"))
+        top.addWidget(self.scope)
+        top.addWidget(self.pick)
+        bar = QHBoxLayout()
+        bar.addWidget(self.words)
+        bar.addWidget(self.filters)
+        bar.addWidget(self.query, 1)
+        bar.addWidget(self.image)
+        bar.addWidget(self.advanced)
+        bar.addWidget(self.copy)
+
+        # filters
+        self.filter_box = QWidget()
+        fl = QVBoxLayout(self.filter_box)
+        fl.setContentsMargins(0, 0, 0, 0)
+        self.rows: list[ConditionRow] = []
+        self.rows_box = QVBoxLayout()
+        fl.addLayout(self.rows_box)
+        add_line = QHBoxLayout()
+        self.add_condition = QPushButton("Add condition")
+        self.add_condition.clicked.connect(lambda: self.add_row())
+        self.filter_hint = QLabel()
+        add_line.addWidget(self.add_condition)
+        add_line.addWidget(self.filter_hint, 1)
+        fl.addLayout(add_line)
+        self.filter_box.hide()
+
+        # advanced settings
+        self.settings_box = QWidget()
+        form = QFormLayout(self.settings_box)
+        form.setContentsMargins(0, 0, 0, 0)
+        self.top_k = QSpinBox()
+        self.top_k.setRange(1, TOP_K_MAX)
+        self.top_k.setValue(DEFAULT_TOP_K)
+        self.top_k.setToolTip("How many results a word search returns (1-100)")
+        self.search_fields = QLineEdit(placeholderText="every field")
+        self.search_fields.setToolTip("Only these metadata fields, separated by commas")
+        self.runs = QToolButton(text="Latest results of every run")
+        self.runs.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        self.runs_menu = QMenu(self.runs)
+        self.runs.setMenu(self.runs_menu)
+        form.addRow("Results", self.top_k)
+        form.addRow("Fields", self.search_fields)
+        form.addRow("Runs", self.runs)
+        self.settings_box.hide()
+
+        self.table = ResultsTable()
+        self.proxy = QSortFilterProxyModel(self)  # keeps the server's order until sorted
+        self.proxy.setSourceModel(model)
+        self.table.setModel(self.proxy)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.verticalHeader().hide()
+        self.table.verticalHeader().setDefaultSectionSize(60)
+        self.table.setWordWrap(False)
+        self.table.setIconSize(QSize(96, 54))
+        self.snippets = SnippetDelegate(WORDS_ROLE, self.table)
+        self.table.setItemDelegateForColumn(SearchColumn.SNIPPET, self.snippets)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(SearchColumn.SNIPPET, QHeaderView.ResizeMode.Stretch)
+        fm = self.table.fontMetrics()
+        header.resizeSection(SearchColumn.PICTURE, 104)
+        header.resizeSection(SearchColumn.MEDIA, fm.horizontalAdvance("Drone footage (fail sam"))
+        header.resizeSection(SearchColumn.TIME, fm.horizontalAdvance("00:00–00:00") + 20)
+        header.resizeSection(SearchColumn.SCORE, fm.horizontalAdvance("Score") + 24)
+        self.table.doubleClicked.connect(lambda _i: self._open())
+        self.table.open_current.connect(self._open)
+        self.status = QLabel()
+        self.status.setWordWrap(True)
+        self.status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.more = QPushButton("More results")
+        self.more.setToolTip("Load the next page of matches")
+        self.more.clicked.connect(self.more_requested.emit)
+        self.more.hide()
+        bottom = QHBoxLayout()
+        bottom.addWidget(self.status, 1)
+        bottom.addWidget(self.more)
+
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(0, 0, 0, 0)
+        lay.addLayout(top)
+        lay.addLayout(bar)
+        lay.addWidget(self.filter_box)
+        lay.addWidget(self.settings_box)
+        lay.addWidget(self.table, 1)
+        lay.addLayout(bottom)
+
+        self.query.textChanged.connect(lambda _t: self._changed())
+        self.query.returnPressed.connect(self.search_now)
+        self.scope.currentIndexChanged.connect(self._scope_changed)
+        self.mode.buttonToggled.connect(self._mode_changed)
+        self.top_k.valueChanged.connect(lambda _v: self._changed())
+        self.search_fields.textChanged.connect(lambda _t: self._changed())
+        self.advanced.toggled.connect(self.settings_box.setVisible)
+        self.image.clicked.connect(self._choose_image)
+        self._fill_scope()
+        self._update()
+
+    # what the controller tells us --------------------------------------------------
+    def set_index(self, index: Any | None) -> None:
+        self.index = index
+        self._fill_scope()
+        self.model.clear()
+        self.more.hide()
+        self._fields, self._runs = [], []
+        self._fill_runs()
+        if index is not None:
+            self.fields_wanted.emit(index.index_id)
+        self._update()
+        if not self.request().is_empty:
+            self._changed()
+
+    def set_indexes(self, indexes: list[tuple[str, str]]) -> None:
+        """Every index (id, name), for “All indexes” and the picker."""
+        chosen = set(self.chosen_ids())
+        self._indexes = indexes
+        self.pick_menu.clear()
+        for index_id, name in indexes:
+            act = self.pick_menu.addAction(name)
+            act.setCheckable(True)
+            act.setData(index_id)
+            act.setChecked(index_id in chosen)
+            act.toggled.connect(lambda _on: self._picked())
+
+    def set_fields(self, fields: list[Field], runs: list[tuple[str, str]]) -> None:
+        self._fields = fields
+        self._runs = runs
+        self._fill_runs()
+        for row in self.rows:
+            row.fields = fields
+        if fields:
+            self.filter_hint.setText(f"Fields from the runs: {', '.join(f.path for f in fields)}")
+        else:
+            self.filter_hint.setText("No run of this index has results yet: type a field name.")
+
+    def show_page(self, request: SearchRequest, rows: list[Any], thumbs: dict[str, Any],
+                  cursor: str | None, first: bool) -> None:
+        words = (query_words(request.query) if request.kind is SearchKind.TEXT
+                 else condition_words(request.conditions))
+        self.model.show_page(rows, thumbs, first=first, words=words,
+                             ranked=request.kind is not SearchKind.FILTER)
+        if first and rows:
+            self.table.selectRow(0)
+        self.more.setVisible(cursor is not None)
+        n = self.model.rowCount()
+        if n == 0:
+            self.status.setText(request.no_results())
+        else:
+            more = " (more to load)" if cursor else ""
+            self.status.setText(f"{n} result{'s' if n != 1 else ''}{more} for {request.what()}.")
+
+    def show_status(self, text: str) -> None:
+        self.status.setText(text)
+
+    def focus_query(self) -> None:
+        if self.filters.isChecked():
+            self.words.setChecked(True)
+        self.query.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.query.selectAll()
+
+    # the request -------------------------------------------------------------------
+    def scope_ids(self) -> tuple[str, list[str], str]:
+        """(path index, index_ids, how the scope is said); ('', …) when nothing to search."""
+        how = self.scope.currentData()
+        own = (self.index.index_id, self.index.name) if self.index is not None else None
+        if how is Scope.ALL and self._indexes:
+            ids = [i for i, _n in self._indexes]
+            first = own[0] if own and own[0] in ids else ids[0]
+            return first, ids, f"all {len(ids)} indexes"
+        if how is Scope.CHOSEN:
+            chosen = [(i, n) for i, n in self._indexes if i in set(self.chosen_ids())]
+            if chosen:
+                names = ", ".join(f"“{n}”" for _i, n in chosen)
+                return chosen[0][0], [i for i, _n in chosen], names
+            return "", [], ""
+        if own is None:
+            return "", [], ""
+        return own[0], [], f"“{own[1]}”"
+
+    def chosen_ids(self) -> list[str]:
+        return [a.data() for a in self.pick_menu.actions() if a.isChecked()]
+
+    def chosen_runs(self) -> tuple[str, ...]:
+        return tuple(a.data() for a in self.runs_menu.actions() if a.isChecked())
+
+    def conditions(self) -> tuple[list[Condition], str]:
+        out: list[Condition] = []
+        for row in self.rows:
+            got = row.conditions()
+            if isinstance(got, str):
+                return [], got
+            out += got
+        if len(out) > MAX_CONDITIONS:
+            return [], f"At most {MAX_CONDITIONS} conditions (a range counts as two)."
+        return out, ""
+
+    def request(self, *, image: tuple[str, str] | None = None) -> SearchRequest:
+        index_id, ids, scope_label = self.scope_ids()
+        fields = tuple(f.strip() for f in self.search_fields.text().split(",") if f.strip())
+        common: dict[str, Any] = dict(index_id=index_id, scope_label=scope_label,
+                                      index_ids=tuple(ids), top_k=self.top_k.value(),
+                                      run_ids=self.chosen_runs())
+        if image is not None:
+            return SearchRequest(SearchKind.IMAGE, image_name=image[0], image_data=image[1],
+                                 **common)
+        if self.filters.isChecked():
+            conditions, _why = self.conditions()
+            return SearchRequest(SearchKind.FILTER, conditions=tuple(conditions),
+                                 page_size=self.page_size, **common)
+        return SearchRequest(SearchKind.TEXT, query=self.query.text(), fields=fields, **common)
+
+    def search_now(self) -> None:
+        self._timer.stop()
+        req = self.request()
+        if not req.index_id:
+            self.status.setText("Select an index on the left, or choose All indexes.")
+            return
+        if self.filters.isChecked():
+            _c, why = self.conditions()
+            if why or req.is_empty:
+                self.cleared.emit()
+                self.model.clear()
+                self.more.hide()
+                self.status.setText(why or "Add a condition to filter by.")
+                return
+        elif req.is_empty:
+            self.cleared.emit()
+            self.model.clear()
+            self.more.hide()
+            self.status.setText("Type words to search, or switch to Filters.")
+            return
+        self.status.setText(f"Searching {req.what()}…")
+        self.search_requested.emit(req)
+
+    # internals ---------------------------------------------------------------------
+    def _changed(self) -> None:
+        self._timer.start()
+
+    def _update(self) -> None:
+        _i, _ids, label = self.scope_ids()
+        self.title.setText(f"Search {label}" if label else "Select an index to search it.")
+        self.pick.setEnabled(self.scope.currentData() is Scope.CHOSEN)
+        self.image.setEnabled(bool(_i))
+
+    def _fill_scope(self) -> None:
+        current = self.scope.currentData()
+        self.scope.blockSignals(True)
+        self.scope.clear()
+        name = self.index.name if self.index is not None else "the selected index"
+        self.scope.addItem(f"“{name}”", Scope.INDEX)
+        self.scope.addItem("All indexes", Scope.ALL)
+        self.scope.addItem("Chosen indexes", Scope.CHOSEN)
+        self.scope.setCurrentIndex(max(0, self.scope.findData(current or Scope.INDEX)))
+        self.scope.blockSignals(False)
+
+    def _fill_runs(self) -> None:
+        chosen = set(self.chosen_runs())
+        self.runs_menu.clear()
+        for run_id, label in self._runs:
+            act = self.runs_menu.addAction(label)
+            act.setCheckable(True)
+            act.setData(run_id)
+            act.setChecked(run_id in chosen)
+            act.toggled.connect(lambda _on: self._runs_picked())
+        if not self._runs:
+            self.runs_menu.addAction("No finished runs in this index").setEnabled(False)
+        self._runs_picked(search=False)
+
+    def _runs_picked(self, search: bool = True) -> None:
+        n = len(self.chosen_runs())
+        self.runs.setText(f"{n} run{'s' if n != 1 else ''}" if n else "Every run")
+        if search:
+            self._changed()
+
+    def _scope_changed(self, *_: object) -> None:
+        self._update()
+        self._changed()
+
+    def _picked(self) -> None:
+        self._update()
+        self._changed()
+
+    def _mode_changed(self, *_: object) -> None:
+        filters = self.filters.isChecked()
+        self.filter_box.setVisible(filters)
+        self.query.setEnabled(not filters)
+        self.top_k.setEnabled(not filters)
+        self.search_fields.setEnabled(not filters)
+        if filters and not self.rows:
+            self.add_row()
+        self._changed()
+
+    def add_row(self) -> ConditionRow:
+        row = ConditionRow(self._fields)
+        row.changed.connect(self._changed)
+        row.removed.connect(self._remove_row)
+        self.rows.append(row)
+        self.rows_box.addWidget(row)
+        self.add_condition.setEnabled(len(self.rows) < MAX_CONDITIONS)
+        return row
+
+    def _remove_row(self, row: ConditionRow) -> None:
+        self.rows.remove(row)
+        row.setParent(None)
+        row.deleteLater()
+        self.add_condition.setEnabled(len(self.rows) < MAX_CONDITIONS)
+        self._changed()
+
+    def _open(self) -> None:
+        idx = self.table.currentIndex()
+        if idx.isValid():
+            self.open_requested.emit(idx.data(OBJECT_ROLE))
+
+    def _choose_image(self) -> None:
+        path, _f = QFileDialog.getOpenFileName(self, "Search by an example picture", "",
+                                               "Images (*.png *.jpg *.jpeg *.webp *.bmp)")
+        if path:
+            self.image_chosen.emit(path)
