@@ -178,14 +178,26 @@ class SearchRequest:
 
 
 # as code --------------------------------------------------------------------------------
+_IMAGE_SLOT = "@@IMAGE@@"
+
+
 def as_curl(request: SearchRequest, base_url: str) -> str:
-    """A curl command for this search; the key is `$VIDEO_VECTOR_API_KEY`, never its value."""
+    """A curl command for this search; the key is `$VIDEO_VECTOR_API_KEY`, never its value.
+    An image search reads the picture named in `$IMAGE` (base64 by the shell), so the
+    command stays short."""
     url = base_url.rstrip("/") + request.path()
-    body = json.dumps(request.body(), indent=2)
-    return (f"curl -X POST {shlex.quote(url)} \\\n"
+    head = (f"curl -X POST {shlex.quote(url)} \\\n"
             f"  -H \"X-API-Key: ${KEY_VARIABLE}\" \\\n"
-            f"  -H 'Content-Type: application/json' \\\n"
-            f"  -d {shlex.quote(body)}")
+            f"  -H 'Content-Type: application/json' \\\n")
+    if request.kind is SearchKind.IMAGE:
+        body = {**request.body(), "image_data": _IMAGE_SLOT}
+        text = json.dumps(body)
+        for raw, escaped in (("\\", "\\\\"), ('"', '\\"'), ("$", "\\$"), ("`", "\\`")):
+            text = text.replace(raw, escaped)
+        text = text.replace(_IMAGE_SLOT, '$(base64 -w0 "$IMAGE")')
+        image = shlex.quote(request.image_name or "example.jpg")
+        return f"IMAGE={image}\n{head}  -d \"{text}\""
+    return head + f"  -d {shlex.quote(json.dumps(request.body(), indent=2))}"
 
 
 def as_sdk(request: SearchRequest, base_url: str) -> str:

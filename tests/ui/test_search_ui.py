@@ -6,7 +6,6 @@ import asyncio
 import os
 import subprocess
 import sys
-import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -83,6 +82,22 @@ def results(pane: Any) -> list[Any]:
 
 def cell(pane: Any, row: int, col: SearchColumn) -> str:
     return str(pane.proxy.index(row, col).data())
+
+
+def run_copied(controller: Any, kind: CopyAs, key: str, cwd: Any = None) -> str:
+    """Copy the search as code, check it holds no key, run it with the key in the
+    environment (as the user would); what it printed."""
+    controller.copy(kind)
+    text = QGuiApplication.clipboard().text()
+    assert key not in text and "VIDEO_VECTOR_API_KEY" in text
+    env = {**os.environ, "VIDEO_VECTOR_API_KEY": key}
+    if kind is CopyAs.CURL:
+        cmd = ["sh", "-c", text]
+    else:
+        cmd = [sys.executable, "-c", text + "\nprint(results[0].segment_id)"]
+    out = subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=60, cwd=cwd)
+    assert out.returncode == 0, out.stderr
+    return out.stdout
 
 
 def type_query(qtbot: Any, pane: Any, text: str) -> None:
@@ -214,21 +229,9 @@ def test_copy_as_curl_and_sdk_carry_no_key_and_work_with_it_in_the_environment(
         type_query(qtbot, pane, target.metadata["fingerprint"])
         until(lambda: results(pane), "results")
         controller = app.controllers.search
-        env = {**os.environ, "VIDEO_VECTOR_API_KEY": sandbox.api_key}
         for kind in CopyAs:
-            controller.copy(kind)
-            text = QGuiApplication.clipboard().text()
-            assert sandbox.api_key not in text and "VIDEO_VECTOR_API_KEY" in text
-            started = time.monotonic()
-            if kind is CopyAs.CURL:
-                out = subprocess.run(["sh", "-c", text], capture_output=True, text=True,
-                                     env=env, timeout=30)
-            else:
-                code = text + "\nprint(results[0].segment_id)"
-                out = subprocess.run([sys.executable, "-c", code], capture_output=True,
-                                     text=True, env=env, timeout=60)
-            assert out.returncode == 0, (out.stderr, time.monotonic() - started)
-            assert target.segment_id in out.stdout
+            out = run_copied(controller, kind, sandbox.api_key)
+            assert target.segment_id in out
 
 
 def test_a_snippet_marks_its_words_and_shows_markup_as_text(qapp):
@@ -237,3 +240,26 @@ def test_a_snippet_marks_its_words_and_shows_markup_as_text(qapp):
     html = snippet_html("<i>harbor</i> & harbour", ["harbor"])
     assert "&lt;i&gt;" in html and "<i>" not in html and "&amp;" in html
     assert html.count("<b ") == 1 and ">harbor</b>" in html
+
+
+def test_search_by_an_example_picture_finds_the_segment_it_shows(
+        qtbot, arun, settings, sandbox, until, archive_segments, tmp_path, monkeypatch):
+    import base64
+
+    from PySide6.QtWidgets import QFileDialog
+
+    target = next(s for s in archive_segments if s.thumbnail_data and s.media_type == "video")
+    picture = tmp_path / "frame.jpg"
+    picture.write_bytes(base64.b64decode(target.thumbnail_data))
+    monkeypatch.setattr(QFileDialog, "getOpenFileName",
+                        staticmethod(lambda *a, **k: (str(picture), "")))
+    with open_app(qtbot, arun, settings, sandbox) as app:
+        pane = search_tab(app, until)
+        qtbot.mouseClick(pane.image, Qt.MouseButton.LeftButton)
+        until(lambda: results(pane) and "frame.jpg" in pane.status.text(), "image results")
+        assert results(pane)[0].segment_id == target.segment_id
+        assert "pictures like “frame.jpg” in “Demo archive”" in pane.status.text()
+        assert float(cell(pane, 0, SearchColumn.SCORE)) > 0.99  # its own picture
+        for kind in CopyAs:  # the code reads the picture from its file
+            out = run_copied(app.controllers.search, kind, sandbox.api_key, cwd=tmp_path)
+            assert target.segment_id in out
