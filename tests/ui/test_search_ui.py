@@ -140,7 +140,10 @@ def test_typing_a_known_word_finds_its_segment_first_and_enter_opens_it(
             pause(arun, 0.05)
             shoot(app.window, f"search-results-{scheme}.png")
 
-            # Enter on the result: the Media tab, that media, that segment
+            # Enter on the result: the Media tab, that media, that segment, the preview
+            # asked to start there (the player's hook stands in until it is wired)
+            previews: list[tuple[str, float]] = []
+            app.controllers.search.open_preview = lambda v, s: previews.append((v.video_id, s))
             pane.table.setFocus()
             pane.table.selectRow(0)
             qtbot.keyClick(pane.table, Qt.Key.Key_Return)
@@ -151,6 +154,7 @@ def test_typing_a_known_word_finds_its_segment_first_and_enter_opens_it(
             details = media.details
             until(lambda: (s := details.selected_segment()) is not None
                   and s.segment_id == target.segment_id, "the result's segment selected")
+            assert previews == [(target.video_id, target.start_time)]
         finally:
             theme.apply(ColorSchemeChoice.SYSTEM)
 

@@ -3,6 +3,7 @@ index, copying the search as code, and opening a result in the Media tab at its 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QModelIndex, Qt
@@ -18,15 +19,23 @@ from vvdesk.ui.main_window import MainWindow
 from vvdesk.ui.panes.search import CopyAs, Field, SearchPane
 
 if TYPE_CHECKING:
-    from videovector import SearchResult
+    from videovector import SearchResult, Video
+
+
+OpenPreview = Callable[["Video", float], None]
 
 
 class SearchController:
     def __init__(self, session: ApiSession, window: MainWindow, service: SearchService,
-                 model: SearchResultModel, pane: SearchPane, media: MediaController) -> None:
+                 model: SearchResultModel, pane: SearchPane, media: MediaController,
+                 open_preview: OpenPreview | None = None) -> None:
+        """open_preview(video, seconds): the media pane's player, to start a result at its
+        segment (None: the result's segment is selected in the media details only)."""
         self.session, self.window, self.service = session, window, service
         self.model, self.pane, self.media = model, pane, media
+        self.open_preview = open_preview
         self.opening: tuple[str, str, float] | None = None  # video, segment, start to show
+        self._previewed = ""  # the opened media the preview was asked to start
         self._cursor: str | None = None
         self._own_action: QAction | None = None
         self._links = Links()
@@ -49,6 +58,7 @@ class SearchController:
         segments = media.segments
         link(segments.rowsInserted, self._segments_arrived)
         link(segments.modelReset, self._segments_arrived)
+        link(media.service.details_loaded, self._segments_arrived)
         self.act_find = self._find_action()
         link(self.act_find.triggered, self.focus)
         window.set_tab("Search", pane)
@@ -128,6 +138,7 @@ class SearchController:
             pane.playground.setChecked(False)
         self.window.tabs.setCurrentWidget(pane)
         self.opening = (result.video_id, result.segment_id or "", float(result.start_time or 0))
+        self._previewed = ""
         pane.reveal(result.video_id)
         self._segments_arrived()
         start = _clock(result.start_time)
@@ -142,6 +153,9 @@ class SearchController:
         video = self.media.video
         if video is None or video.video_id != video_id:
             return
+        if self.open_preview is not None and self._previewed != video_id:
+            self._previewed = video_id
+            self.open_preview(video, start)
         segments = self.media.segments
         row = segments.row_of(segment_id) if segment_id else -1
         if row < 0:
