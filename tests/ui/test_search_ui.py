@@ -267,3 +267,26 @@ def test_search_by_an_example_picture_finds_the_segment_it_shows(
         for kind in CopyAs:  # the code reads the picture from its file
             out = run_copied(app.controllers.search, kind, sandbox.api_key, cwd=tmp_path)
             assert target.segment_id in out
+
+
+def test_all_matches_in_a_media_are_selected_in_its_segment_list(
+        qtbot, arun, settings, sandbox, until, archive_segments):
+    harbor = {s.segment_id for s in archive_segments if s.video_name == "Harbor timelapse"}
+    assert len(harbor) >= 2
+    with open_app(qtbot, arun, settings, sandbox) as app:
+        pane = search_tab(app, until)
+        type_query(qtbot, pane, "scene segment")  # every segment's text has both words
+        until(lambda: any(r.video_name == "Harbor timelapse" for r in results(pane)),
+              "a result in Harbor timelapse")
+        row = next(i for i, r in enumerate(results(pane)) if r.video_name == "Harbor timelapse")
+        pane.table.selectRow(row)
+        pane.act_all_in_media.trigger()
+        media = app.window.tab_panes["Media"]
+        view = media.details.segments
+
+        def selected() -> set[str]:
+            return {i.data(OBJECT_ROLE).segment_id for i in view.selectionModel().selectedRows()}
+
+        until(lambda: app.window.tabs.currentWidget() is media and selected() == harbor,
+              "every match of the media selected in its segments")
+        assert f"{len(harbor)} matches for “scene segment”" in pane.status.text()

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QModelIndex, Qt
+from PySide6.QtCore import QItemSelection, QItemSelectionModel, QModelIndex, Qt
 from PySide6.QtGui import QAction, QGuiApplication, QKeySequence
 
 from vvdesk.controllers.links import Links
@@ -36,6 +36,7 @@ class SearchController:
         self.open_preview = open_preview
         self.opening: tuple[str, str, float] | None = None  # video, segment, start to show
         self._previewed = ""  # the opened media the preview was asked to start
+        self.matches: list[Any] = []  # “all matches in this media”: what is selected
         self._cursor: str | None = None
         self._own_action: QAction | None = None
         self._links = Links()
@@ -44,6 +45,8 @@ class SearchController:
         link(pane.cleared, service.cancel)
         link(pane.more_requested, self.more)
         link(pane.open_requested, self.open_result)
+        link(pane.all_in_media_requested, self.all_in_media)
+        link(service.media_matches, self._media_matches)
         link(pane.copy_requested, self.copy)
         link(pane.fields_wanted, service.load_fields)
         link(pane.image_chosen, service.load_picture)
@@ -126,7 +129,24 @@ class SearchController:
             f"Copied the search as a {what}. Set VIDEO_VECTOR_API_KEY before running it.", 8000)
 
     # opening a result ------------------------------------------------------------------
-    def open_result(self, result: SearchResult) -> None:
+    def all_in_media(self, result: SearchResult) -> None:
+        if self.service.request is not None:
+            self.pane.show_status(f"Finding every match in “{result.video_name or 'the media'}”…")
+            self.service.matches_in(self.service.request, result.video_id)
+
+    def _media_matches(self, video_id: str, rows: list[Any]) -> None:
+        if not rows:
+            self.pane.show_status("This media has no matches for the search any more.")
+            return
+        self.open_result(rows[0], rows)
+        request = self.service.request
+        what = request.what() if request is not None else "the search"
+        n = len(rows)
+        self.pane.show_status(f"{n} match{'es' if n != 1 else ''} for {what} in "
+                              f"“{rows[0].video_name or 'the media'}”: selected in its "
+                              "segment list in the Media tab.")
+
+    def open_result(self, result: SearchResult, matches: list[Any] | None = None) -> None:
         """Media tab, that index, that media selected, its segment selected in the details
         (the preview, once there is one, is to seek to the segment's start)."""
         index_id = result.source_index_id or (self.pane.scope_ids()[0])
@@ -139,6 +159,7 @@ class SearchController:
         self.window.tabs.setCurrentWidget(pane)
         self.opening = (result.video_id, result.segment_id or "", float(result.start_time or 0))
         self._previewed = ""
+        self.matches = list(matches or [])
         pane.reveal(result.video_id)
         self._segments_arrived()
         start = _clock(result.start_time)
@@ -167,6 +188,14 @@ class SearchController:
         view.setCurrentIndex(segments.index(row, 0, QModelIndex()))
         view.selectRow(row)
         view.scrollTo(segments.index(row, 0))
+        if self.matches:
+            picked = QItemSelection()
+            for r in self.matches:
+                i = segments.row_of(r.segment_id or "")
+                if i >= 0:
+                    last = segments.index(i, len(segments.columns) - 1)
+                    picked.select(segments.index(i, 0), last)
+            view.selectionModel().select(picked, QItemSelectionModel.SelectionFlag.ClearAndSelect)
         self.opening = None
 
     def close(self) -> None:

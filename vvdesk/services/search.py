@@ -12,7 +12,7 @@ from __future__ import annotations
 import asyncio
 import base64
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -21,7 +21,7 @@ from PySide6.QtGui import QImage
 
 from vvdesk.api.errors import UserFacingError
 from vvdesk.api.ids import in_path
-from vvdesk.search_query import SearchKind, SearchRequest, ValueType
+from vvdesk.search_query import TOP_K_MAX, SearchKind, SearchRequest, ValueType
 from vvdesk.services.session import ApiSession
 
 if TYPE_CHECKING:
@@ -33,6 +33,7 @@ FIELD_SAMPLE_VIDEOS = 3
 FIELD_SAMPLE_SEGMENTS = 20
 ONE_OF_MAX = 12  # a string field with at most this many values is offered as one-of
 PICTURE_MAX_BYTES = 10_000_000
+MATCH_SCAN_MAX = 1000  # filter matches scanned for “all matches in this media”
 SEARCHABLE = ("completed", "completed_with_failures")
 
 
@@ -135,6 +136,7 @@ class SearchService(QObject):
     page_loaded = Signal(object)  # Page
     fields_loaded = Signal(str, list, list)  # index_id, list[FieldInfo], list[RunInfo]
     picture_loaded = Signal(str, str)  # file name, base64 of its bytes
+    media_matches = Signal(str, list)  # video_id, its results for the current search
     failed = Signal(str, object)
 
     def __init__(self, session: ApiSession, parent: QObject | None = None) -> None:
@@ -182,6 +184,39 @@ class SearchService(QObject):
         self._s.jobs.run("search", fetch(), on_ok=ok, on_error=self._fail("Searching"),
                          replace=True)
         return generation
+
+    def matches_in(self, request: SearchRequest, video_id: str) -> None:
+        """Every result of this search that is in one media item: the widest search the
+        API allows (top_k 100; filter pages up to MATCH_SCAN_MAX), kept to that media."""
+        client = self._s.client
+        wide = replace(request, top_k=TOP_K_MAX, page_size=TOP_K_MAX)
+        kw = wide.sdk_kwargs()
+        index = in_path(request.index_id)
+
+        async def fetch() -> list[Any]:
+            rows: list[Any] = []
+            if wide.kind is SearchKind.FILTER:
+                cursor: str | None = None
+                while len(rows) < MATCH_SCAN_MAX:
+                    answer = await client.search.filter(index, cursor=cursor, **kw)
+                    rows += list(answer.data or answer.results)
+                    pag = answer.pagination
+                    cursor = pag.next_cursor if pag is not None and pag.has_more else None
+                    if not cursor:
+                        break
+            elif wide.kind is SearchKind.IMAGE:
+                rows = list(await client.search.image(index, **kw))
+            else:
+                rows = list(await client.search.text(index, **kw))
+            mine = [r for r in rows if r.video_id == video_id]
+            return sorted(mine, key=lambda r: float(r.start_time or 0))
+
+        def ok(rows: list[Any]) -> None:
+            self._s.mark_ok()
+            self.media_matches.emit(video_id, rows)
+
+        self._s.jobs.run("search.in-media", fetch(), on_ok=ok,
+                         on_error=self._fail("Finding every match in the media"))
 
     def cancel(self) -> None:
         """Nothing to search (the box was emptied): forget any answer still on its way."""

@@ -13,7 +13,7 @@ from enum import Enum
 from typing import Any
 
 from PySide6.QtCore import QSize, QSortFilterProxyModel, Qt, QTimer, Signal
-from PySide6.QtGui import QKeyEvent
+from PySide6.QtGui import QAction, QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QButtonGroup,
@@ -213,6 +213,7 @@ class SearchPane(QWidget):
     cleared = Signal()  # nothing to search: drop any answer on its way
     more_requested = Signal()
     open_requested = Signal(object)  # a SearchResult
+    all_in_media_requested = Signal(object)  # a SearchResult: every match in its media
     copy_requested = Signal(object)  # CopyAs
     image_chosen = Signal(str)  # a picture file to search by
     fields_wanted = Signal(str)  # index id
@@ -333,6 +334,16 @@ class SearchPane(QWidget):
         header.resizeSection(SearchColumn.MEDIA, fm.horizontalAdvance("Drone footage (fail sam"))
         header.resizeSection(SearchColumn.TIME, fm.horizontalAdvance("00:00–00:00") + 20)
         header.resizeSection(SearchColumn.SCORE, fm.horizontalAdvance("Score") + 24)
+        self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
+        self.act_open = QAction("Open at this moment", self.table)
+        self.act_open.setToolTip("The media in the Media tab at this segment (Enter)")
+        self.act_open.triggered.connect(self._open)
+        self.act_all_in_media = QAction("All matches in this media", self.table)
+        self.act_all_in_media.setToolTip("Open the media with every segment this search "
+                                         "matches in it selected")
+        self.act_all_in_media.triggered.connect(self._all_in_media)
+        self.table.addAction(self.act_open)
+        self.table.addAction(self.act_all_in_media)
         self.table.doubleClicked.connect(lambda _i: self._open())
         self.table.open_current.connect(self._open)
         self.status = QLabel()
@@ -580,6 +591,11 @@ class SearchPane(QWidget):
         idx = self.table.currentIndex()
         if idx.isValid():
             self.open_requested.emit(idx.data(OBJECT_ROLE))
+
+    def _all_in_media(self) -> None:
+        idx = self.table.currentIndex()
+        if idx.isValid():
+            self.all_in_media_requested.emit(idx.data(OBJECT_ROLE))
 
     def _choose_image(self) -> None:
         path, _f = QFileDialog.getOpenFileName(self, "Search by an example picture", "",
