@@ -9,8 +9,13 @@ from typing import Any
 import pytest
 
 from tests.conftest import TEST_KEY
+from tests.stub_server import Reply, error, stub_server
 from vvdesk.api.client import make_client
-from vvdesk.services.export_tracker import MAX_SINGLE_FETCHES, ExportTracker, RateWindow
+from vvdesk.services.export_tracker import (
+    MAX_REQUESTS_PER_MIN,
+    ExportTracker,
+    RateWindow,
+)
 from vvdesk.services.journal import Journal
 from vvdesk.services.session import ApiSession
 from vvdesk.vocab import normalize_subpath, subpath_problem
@@ -83,7 +88,7 @@ def test_one_list_call_per_cycle_however_many_exports_are_tracked(arun, slow_san
         for _ in range(3):
             arun(tracker.cycle())
         assert counts["list"] == 3
-        assert counts["retrieve"] <= 3 * MAX_SINGLE_FETCHES
+        assert counts["retrieve"] <= 3 * tracker.single_fetches
         assert counts["retrieve"] > 0  # the oldest 15 are not on the first page
     finally:
         arun(session.close())
@@ -162,3 +167,39 @@ def test_subpath_rules(value, why):
         assert why in problem
     if problem is None:
         assert normalize_subpath(value) in (None, value.rstrip("/"))
+
+
+def test_request_budget_follows_the_servers_declared_rate_limit(arun, slow_sandbox, tmp_path):
+    slow_sandbox._control("POST", "/rate-limits", {"per_minute": 240, "per_hour": 100_000})
+    session = make_session(slow_sandbox, "budget")
+    journal = Journal(tmp_path / "j.sqlite3")
+    tracker = ExportTracker(session, journal)
+    tracker.autostart = False
+    try:
+        arun(tracker.cycle())
+        assert tracker.window.limit == 60  # a quarter of the declared 240 a minute
+        assert tracker.single_fetches > 2  # the bigger budget goes to single fetches
+    finally:
+        slow_sandbox._control("POST", "/rate-limits",
+                              {"per_minute": 20_000, "per_hour": 1_000_000})
+        arun(session.close())
+        journal.close()
+
+
+def test_request_budget_is_12_a_minute_when_the_server_declares_none(arun, tmp_path):
+    with stub_server() as stub:
+        stub.answer("GET", "/api/v2/exports", Reply(200, []))
+        stub.answer("GET", "/api/v2/rate-limit/status",
+                    error(404, "resource_not_found", "No such route"))
+        session = ApiSession("stub", stub.base_url,
+                             make_client(stub.base_url, TEST_KEY, max_retries=0))
+        journal = Journal(tmp_path / "j.sqlite3")
+        tracker = ExportTracker(session, journal)
+        tracker.autostart = False
+        try:
+            arun(tracker.cycle())
+            assert "/api/v2/rate-limit/status" in stub.paths()
+            assert tracker.window.limit == MAX_REQUESTS_PER_MIN == 12
+        finally:
+            arun(session.close())
+            journal.close()
