@@ -40,6 +40,7 @@ class NoticeAction(StrEnum):
 
     NONE = ""
     DOWNLOAD = "download"
+    DOWNLOAD_ALL = "download_all"  # every export of a "N exports are ready" notice
     EXPORT_AGAIN = "export_again"
     OPEN_PROFILES = "open_profiles"
 

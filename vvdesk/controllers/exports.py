@@ -7,14 +7,23 @@ Where does clicking "Export index…" go? `ExportsPane.create_requested` →
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections import deque
+from dataclasses import dataclass, field
+from enum import Enum
 from typing import TYPE_CHECKING, Any, Literal
 
-from PySide6.QtCore import QStandardPaths
+from PySide6.QtCore import QStandardPaths, QTimer
 
 from vvdesk.api.errors import ApiProblem
 from vvdesk.controllers.links import Links, answer
-from vvdesk.controllers.options import AUTO_DOWNLOAD, NOTIFY, flag
+from vvdesk.controllers.options import (
+    AUTO_DOWNLOAD,
+    MAX_AUTO_DOWNLOADS,
+    MAX_AUTO_DOWNLOADS_DEFAULT,
+    NOTIFY,
+    flag,
+    whole,
+)
 from vvdesk.controllers.runs import RunsController
 from vvdesk.models.exports import ExportListModel
 from vvdesk.services.downloads import DownloadService, target_path
@@ -36,6 +45,23 @@ if TYPE_CHECKING:
 
 
 EXPIRED = 410
+NOTICE_GATHER_MS = 1500  # outcomes this close together make one notice
+READY_BATCH = "exports:ready"  # the key of a "N exports are ready" notice
+
+
+class Outcome(Enum):
+    READY = "ready"
+    FAILED = "failed"
+    DELIVERED = "delivered"
+    DOWNLOADED = "downloaded"
+
+
+@dataclass
+class Gathered:
+    """Outcomes waiting to be told, one notice per kind (not one per export)."""
+
+    ids: dict[Outcome, list[str]] = field(default_factory=lambda: {o: [] for o in Outcome})
+    detail: dict[str, str] = field(default_factory=dict)  # export id → what to say of it
 
 
 def folder_key(profile: str) -> str:
@@ -74,6 +100,14 @@ class ExportsController:
         self.notifier = notifier
         self.download_dialogs: dict[str, DownloadProgress] = {}
         self._downloads: dict[str, Download] = {}
+        self._gathered = Gathered()
+        self._ready_batch: list[str] = []  # the exports a "Download all" would fetch
+        self._auto_waiting: deque[tuple[Export, str]] = deque()
+        self._auto_running: set[str] = set()
+        self._notice_timer = QTimer()
+        self._notice_timer.setSingleShot(True)
+        self._notice_timer.setInterval(NOTICE_GATHER_MS)
+        self._notice_timer.timeout.connect(self._tell)
         pane.notify.setChecked(notifier.tray_enabled)
         pane.auto_download.setChecked(flag(settings.value(AUTO_DOWNLOAD), False))
         self._links = Links()
@@ -81,6 +115,7 @@ class ExportsController:
         link(pane.notify.toggled, self._set_notify)
         link(pane.auto_download.toggled, lambda on: settings.set_value(AUTO_DOWNLOAD, on))
         link(notices.acted, self._notice_acted)
+        link(notices.acted, self._notice_acted_on_batch)
         link(tracker.listed, model.merge_listed)
         link(tracker.export_changed, model.upsert)
         link(tracker.finished, self._finished)
@@ -158,17 +193,68 @@ class ExportsController:
         self.model.tracked.discard(export.export_id)
         eid = export.export_id
         if status_text(export.status) == "failed":
-            self.notifier.notify("Export failed", export.error_message or "The export failed.",
-                                 "error", NoticeAction.EXPORT_AGAIN, eid)
+            self._gather(Outcome.FAILED, eid, export.error_message or "The export failed.")
         elif export.destination_type == "connector":
-            self.notifier.notify("Export delivered", f"{eid} delivered to "
-                                 f"{export.destination_uri or export.destination_connector_id}")
+            self._gather(Outcome.DELIVERED, eid,
+                         str(export.destination_uri or export.destination_connector_id))
         elif flag(self.settings.value(AUTO_DOWNLOAD), False):
-            self._start_download(export, str(target_path(self._folder(), f"{eid}.json",
-                                                         f"{eid}.json")))
+            self._queue_auto(export)
+        else:
+            self._gather(Outcome.READY, eid, "")
+
+    # notices: gathered for a moment, then one per kind ------------------------------
+    def _gather(self, outcome: Outcome, export_id: str, detail: str) -> None:
+        self._gathered.ids[outcome].append(export_id)
+        self._gathered.detail[export_id] = detail
+        if not self._notice_timer.isActive():
+            self._notice_timer.start()
+
+    def _tell(self) -> None:
+        gathered, self._gathered = self._gathered, Gathered()
+        for outcome, ids in gathered.ids.items():
+            if len(ids) == 1:
+                self._tell_one(outcome, ids[0], gathered.detail[ids[0]])
+            elif ids:
+                self._tell_many(outcome, ids, gathered.detail)
+
+    def _tell_one(self, outcome: Outcome, eid: str, detail: str) -> None:
+        if outcome is Outcome.FAILED:
+            self.notifier.notify("Export failed", detail, "error",
+                                 NoticeAction.EXPORT_AGAIN, eid)
+        elif outcome is Outcome.DELIVERED:
+            self.notifier.notify("Export delivered", f"{eid} delivered to {detail}")
+        elif outcome is Outcome.DOWNLOADED:
+            self.notifier.notify("Export downloaded", f"{eid} saved to {detail}")
         else:
             self.notifier.notify("Export ready", f"{eid} is ready to download.", "info",
                                  NoticeAction.DOWNLOAD, eid)
+
+    def _tell_many(self, outcome: Outcome, ids: list[str], detail: dict[str, str]) -> None:
+        n = len(ids)
+        if outcome is Outcome.FAILED:
+            self.notifier.notify(
+                "Exports failed", f"{n} exports failed (the first: {detail[ids[0]]}). "
+                "Select one in the Exports tab and choose Export again.", "error")
+        elif outcome is Outcome.DELIVERED:
+            self.notifier.notify("Exports delivered",
+                                 f"{n} exports were delivered to their connectors.")
+        elif outcome is Outcome.DOWNLOADED:
+            self.notifier.notify("Exports downloaded", f"{n} exports were saved to "
+                                 f"{self._folder()}.")
+        else:
+            self._ready_batch = [*self._ready_batch, *ids]
+            total = len(self._ready_batch)
+            self.notifier.notify(
+                "Exports ready", f"{total} exports are ready. Download all saves them to "
+                f"{self._folder()}, {self._max_auto()} at a time.", "info",
+                NoticeAction.DOWNLOAD_ALL, READY_BATCH)
+
+    def _download_all(self) -> None:
+        batch, self._ready_batch = self._ready_batch, []
+        self.notifier.withdraw(READY_BATCH)
+        for eid in batch:
+            if (export := self.model.row_for(eid)) is not None:
+                self._queue_auto(export)
 
     def _gone(self, export_id: str, _problem: ApiProblem) -> None:
         self.model.set_note(export_id, "gone from the server")
@@ -183,6 +269,10 @@ class ExportsController:
             self._recreate(export)
         elif todo is NoticeAction.DOWNLOAD:
             self.ask_download(export)
+
+    def _notice_acted_on_batch(self, action: str, key: str) -> None:
+        if key == READY_BATCH and NoticeAction(action) is NoticeAction.DOWNLOAD_ALL:
+            self._download_all()
 
     def _set_notify(self, on: bool) -> None:
         self.notifier.tray_enabled = on
@@ -215,6 +305,28 @@ class ExportsController:
         dlg.show()
         self._start_download(export, path)
 
+    def _max_auto(self) -> int:
+        return whole(self.settings.value(MAX_AUTO_DOWNLOADS), MAX_AUTO_DOWNLOADS_DEFAULT)
+
+    def _queue_auto(self, export: Export) -> None:
+        """Download without asking, into the profile's folder; a few at a time."""
+        eid = export.export_id
+        path = str(target_path(self._folder(), f"{eid}.json", f"{eid}.json"))
+        self._auto_waiting.append((export, path))
+        self.model.set_note(eid, "waiting to download")
+        self._pump()
+
+    def _pump(self) -> None:
+        while self._auto_waiting and len(self._auto_running) < self._max_auto():
+            export, path = self._auto_waiting.popleft()
+            self._auto_running.add(export.export_id)
+            self._start_download(export, path)
+
+    def _auto_ended(self, export_id: str) -> None:
+        if export_id in self._auto_running:
+            self._auto_running.discard(export_id)
+            self._pump()
+
     def _start_download(self, export: Export, path: str, *, overwrite: bool = False) -> None:
         total = export.file_size_bytes or 0
         self._downloads[export.export_id] = Download(path, total)
@@ -241,6 +353,7 @@ class ExportsController:
             self.model.set_note(export_id, f"downloading {100 * done // total} %")
 
     def _downloaded(self, export_id: str, path: str) -> None:
+        self._auto_ended(export_id)
         dlg = self.download_dialogs.get(export_id)
         if not path:  # the file exists: ask before overwriting
             target = self._downloads[export_id].path
@@ -258,9 +371,10 @@ class ExportsController:
         self.notifier.withdraw(export_id)  # "ready… Download" no longer applies
         if dlg is not None:
             dlg.set_done(path)
-        self.notifier.notify("Export downloaded", f"{export_id} saved to {path}")
+        self._gather(Outcome.DOWNLOADED, export_id, path)
 
     def _download_failed(self, export_id: str, problem: ApiProblem) -> None:
+        self._auto_ended(export_id)
         cancelled = problem.kind is ProblemKind.CANCELLED
         expired = problem.status == EXPIRED
         self.model.set_note(export_id, "download cancelled" if cancelled
@@ -278,6 +392,8 @@ class ExportsController:
         from vvdesk.ui.panes.placeholder import PlaceholderPane
 
         self._links.close()
+        self._notice_timer.stop()
+        self._auto_waiting.clear()
         for dlg in self.download_dialogs.values():
             dlg.close()
             dlg.deleteLater()

@@ -16,7 +16,8 @@ from PySide6.QtWidgets import QApplication, QStyle, QSystemTrayIcon
 from vvdesk.ui.main_window import MainWindow
 from vvdesk.vocab import NoticeAction
 
-LABELS = {NoticeAction.DOWNLOAD: "Download…", NoticeAction.EXPORT_AGAIN: "Export again",
+LABELS = {NoticeAction.DOWNLOAD: "Download…", NoticeAction.DOWNLOAD_ALL: "Download all",
+          NoticeAction.EXPORT_AGAIN: "Export again",
           NoticeAction.OPEN_PROFILES: "Open Profiles…"}
 
 
