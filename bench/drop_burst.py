@@ -79,6 +79,10 @@ async def burst(base_url: str, folder: Path, workdir: Path) -> dict[str, float]:
     out: dict[str, float] = {}
     beat = Heartbeat()
 
+    await started(beat)  # the floor: the longest stall of this loop with nothing to do
+    await asyncio.sleep(1.0)
+    out["idle_stall_ms"] = await stopped(beat)
+
     await started(beat)
     t0 = time.perf_counter()
     service.add_paths([str(folder)], None, "Playground")
@@ -123,6 +127,7 @@ def main() -> None:
             with loop:
                 r = loop.run_until_complete(burst(sb.base_url, folder, work))
         print(f"drop_files={FILES}")
+        print(f"drop_idle_floor_max_stall_ms={r['idle_stall_ms']:.0f}")
         print(f"drop_queue_seconds={r['queue_s']:.2f}")
         print(f"drop_queue_max_stall_ms={r['queue_stall_ms']:.0f}")
         print(f"drop_upload_files_per_s={r['files_per_s']:.1f}")
