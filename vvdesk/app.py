@@ -32,6 +32,7 @@ if TYPE_CHECKING:
     from vvdesk.controllers.exports import ExportsController
     from vvdesk.controllers.indexes import IndexesController
     from vvdesk.controllers.media import MediaController
+    from vvdesk.controllers.preview import PreviewController
     from vvdesk.controllers.profiles import ProfilesController
     from vvdesk.controllers.runs import RunsController
     from vvdesk.controllers.search import SearchController
@@ -64,6 +65,7 @@ class SessionControllers:
     connection: ConnectionController
     indexes: IndexesController
     media: MediaController
+    preview: PreviewController
     search: SearchController
     runs: RunsController
     transfers: TransfersController
@@ -79,6 +81,7 @@ class SessionControllers:
         await self.transfers.aclose()
         self.runs.close()
         self.search.close()
+        self.preview.close()
         self.media.close()
         self.indexes.close()
         self.connection.close()
@@ -96,6 +99,7 @@ def build_session(session: ApiSession, window: MainWindow, settings: Settings,
     from vvdesk.controllers.exports import ExportsController
     from vvdesk.controllers.indexes import IndexesController
     from vvdesk.controllers.media import MediaController
+    from vvdesk.controllers.preview import PreviewController
     from vvdesk.controllers.runs import RunsController
     from vvdesk.controllers.search import SearchController
     from vvdesk.controllers.transfers import TransfersController
@@ -113,6 +117,7 @@ def build_session(session: ApiSession, window: MainWindow, settings: Settings,
     from vvdesk.services.indexes import IndexService
     from vvdesk.services.media import MediaService
     from vvdesk.services.picture_cache import PictureCache, default_cache_dir
+    from vvdesk.services.preview import PreviewService
     from vvdesk.services.runs import RunService
     from vvdesk.services.search import SearchService
     from vvdesk.services.thumbnails import ThumbnailService
@@ -133,17 +138,19 @@ def build_session(session: ApiSession, window: MainWindow, settings: Settings,
     thumbnails = ThumbnailService(s, PictureCache(default_cache_dir()), s)
     media = MediaController(window, settings, MediaService(s, s), thumbnails, media_model,
                             segment_model, MediaPane(media_model, segment_model))
+    transfer_store = TransferStore(journal, s.profile_name)
+    preview = PreviewController(window, PreviewService(s, transfer_store, s), media)
 
     search_model = SearchResultModel(s)
     search = SearchController(s, window, SearchService(s, s), search_model,
-                              SearchPane(search_model), media)
+                              SearchPane(search_model), media, open_preview=preview.open_at)
 
     run_model = RunListModel(s)
     runs = RunsController(s, window, RunService(s, s), run_model, RunsPane(run_model), media)
 
     limit = int(settings.value(transfer_options.LIMIT_KEY, 2) or 2)
     pump = make_pump(s.client, str(settings.value(transfer_options.PUMP_KEY, "loop") or "loop"))
-    uploads = TransferService(s, TransferStore(journal, s.profile_name), pump, limit=limit,
+    uploads = TransferService(s, transfer_store, pump, limit=limit,
                               parent=s)
     transfer_model = TransferModel(uploads.queue, s)
     transfers = TransfersController(window, settings, uploads, transfer_model,
@@ -158,8 +165,8 @@ def build_session(session: ApiSession, window: MainWindow, settings: Settings,
     connectors = ConnectorsController(window, ConnectorService(s, s))
     automations = AutomationsController(window, AutomationService(s, s), AutomationsPane(),
                                         connectors)
-    return SessionControllers(connection, indexes, media, search, runs, transfers, exports,
-                              connectors, automations)
+    return SessionControllers(connection, indexes, media, preview, search, runs, transfers,
+                              exports, connectors, automations)
 
 
 class VvdeskApp(QObject):

@@ -64,6 +64,7 @@ class SelfTest:
         os.environ["QT_QPA_PLATFORM"] = "offscreen"
         os.environ["VVDESK_DATA_DIR"] = str(root / "data")
         os.environ["VVDESK_CONFIG_DIR"] = str(root / "config")
+        os.environ["VVDESK_CACHE_DIR"] = str(root / "cache")  # thumbnails: not the user's
         # Never the user's keyring (no unlock prompt, no stored key read): the sandbox's
         # key comes with the sandbox.
         os.environ["PYTHON_KEYRING_BACKEND"] = "keyring.backends.fail.Keyring"

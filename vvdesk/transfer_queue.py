@@ -73,6 +73,7 @@ class Transfer:
     video_ids: tuple[str, ...] = ()
     error: str = ""
     created_at: float = field(default_factory=time.time)
+    mtime_ns: int | None = None  # the file's mtime as uploaded: is it still the same file?
 
     @property
     def name(self) -> str:
@@ -222,9 +223,9 @@ class TransferQueue:
         return [self._put(self._rows[tid].with_(state=TState.UPLOADING, sent=0, rate=0.0,
                                                 eta=None, error="")) for tid in ids]
 
-    def sized(self, transfer_id: str, size: int) -> Transfer | None:
-        """The file's size as opened (it may have changed since the drop)."""
-        return self._change(transfer_id, UPLOADING, size=size)
+    def sized(self, transfer_id: str, size: int, mtime_ns: int | None = None) -> Transfer | None:
+        """The file's size (and mtime) as opened (it may have changed since the drop)."""
+        return self._change(transfer_id, UPLOADING, size=size, mtime_ns=mtime_ns)
 
     def progress(self, transfer_id: str, sent: int, rate: float, eta: float | None, *,
                  stalled: bool) -> Transfer | None:

@@ -98,6 +98,21 @@ def extension(name: str | PurePath) -> str:
     return PurePath(name).suffix.lower().lstrip(".")
 
 
+class MediaKind(StrEnum):
+    """How a media item is previewed (the API's `media_type`; unknown types play as video)."""
+
+    VIDEO = "video"
+    AUDIO = "audio"
+    IMAGE = "image"
+
+    @classmethod
+    def of(cls, media_type: str | None) -> MediaKind:
+        try:
+            return cls(media_type or "video")
+        except ValueError:
+            return cls.VIDEO
+
+
 def media_type(name: str | PurePath) -> str | None:
     """'video', 'audio' or 'image' for a supported file name, else None."""
     ext = extension(name)

@@ -44,6 +44,7 @@ class ProgressFile(io.RawIOBase):
         self.attempts = 0  # rewinds to 0 after bytes were read = retries
         self.last_progress = time.monotonic()
         self.cancelled = False
+        self.mtime_ns: int | None = None
 
     @classmethod
     def open(cls, path: str | Path) -> ProgressFile:
@@ -51,7 +52,10 @@ class ProgressFile(io.RawIOBase):
         p = Path(path)
         raw = p.open("rb")
         # the name goes into the upload's headers: readable text, not the OS's raw bytes
-        return cls(raw, readable(p.name), os.fstat(raw.fileno()).st_size)
+        st = os.fstat(raw.fileno())
+        opened = cls(raw, readable(p.name), st.st_size)
+        opened.mtime_ns = st.st_mtime_ns
+        return opened
 
     def readable(self) -> bool:
         return True

@@ -30,6 +30,14 @@ CREATE TABLE IF NOT EXISTS transfers (
     created_at REAL NOT NULL
 );
 CREATE INDEX IF NOT EXISTS transfers_profile ON transfers(profile, created_at);
+CREATE TABLE IF NOT EXISTS local_originals (
+    profile TEXT NOT NULL,
+    video_id TEXT NOT NULL,
+    path TEXT NOT NULL,
+    size INTEGER NOT NULL,
+    mtime_ns INTEGER NOT NULL,
+    PRIMARY KEY (profile, video_id)
+);
 """
 COLS = ("transfer_id", "profile", "path", "size", "index_id", "index_name", "title",
         "idem_key", "state", "job_id", "video_ids", "error", "created_at")
@@ -75,6 +83,25 @@ class TransferStore:
         marks = ",".join("?" * len(COLS))
         await self._j.execute_many(
             f"INSERT OR REPLACE INTO transfers ({','.join(COLS)}) VALUES ({marks})", rows)
+        # files this machine uploaded: the preview plays them from disk while unchanged
+        # (kept apart from the queue's rows, which "Clear finished" forgets)
+        originals = [(t.profile, vid, to_journal(t.path), t.size, t.mtime_ns)
+                     for t in transfers if t.state is TState.DONE and t.mtime_ns is not None
+                     for vid in t.video_ids]
+        if originals:
+            await self._j.execute_many(
+                "INSERT OR REPLACE INTO local_originals (profile, video_id, path, size, "
+                "mtime_ns) VALUES (?, ?, ?, ?, ?)", originals)
+
+    async def local_original(self, video_id: str) -> tuple[str, int, int] | None:
+        """(path, size, mtime_ns) of the file this machine uploaded as `video_id`, if any."""
+        await self._ensure()
+        rows = await self._j.execute(
+            "SELECT path, size, mtime_ns FROM local_originals WHERE profile = ? AND video_id = ?",
+            (self.profile, video_id))
+        if not rows:
+            return None
+        return from_journal(rows[0]["path"]), rows[0]["size"], rows[0]["mtime_ns"]
 
     async def delete(self, ids: list[str]) -> None:
         await self._ensure()

@@ -294,7 +294,7 @@ class TransferService(QObject):
             raise LocalFailure(f"The file {why}.") from exc
         live = self._live[transfer_id] = _Live(f)
         try:
-            self._changed(self.queue.sized(transfer_id, f.size))
+            self._changed(self.queue.sized(transfer_id, f.size, f.mtime_ns))
             job = await self._pump.upload(f, t.title, t.index_id, t.idem_key)
             self._changed(self.queue.uploaded(transfer_id, job.job_id))
         finally:

@@ -34,6 +34,7 @@ from vvdesk.ui.widgets.actions import pane_action
 from vvdesk.ui.widgets.drops import FileDropTarget, accept_files
 from vvdesk.ui.widgets.elided import ElidedLabel
 from vvdesk.ui.widgets.media_details import MediaDetails
+from vvdesk.ui.widgets.player import PlayerPanel
 
 
 class MediaTable(FileDropTarget, QTableView):
@@ -173,8 +174,14 @@ class MediaPane(QWidget):
         ul.addLayout(top)
         ul.addWidget(self.toolbar)
         ul.addWidget(self.views)
+        self.player = PlayerPanel()
+        self.top = QSplitter(Qt.Orientation.Horizontal)  # the list | the preview beside it
+        self.top.addWidget(upper)
+        self.top.addWidget(self.player)
+        self.top.setStretchFactor(0, 3)
+        self.top.setStretchFactor(1, 2)
         self.splitter = QSplitter(Qt.Orientation.Vertical)
-        self.splitter.addWidget(upper)
+        self.splitter.addWidget(self.top)
         self.splitter.addWidget(self.details)
         self.splitter.setStretchFactor(0, 1)
         self.splitter.setStretchFactor(1, 1)
