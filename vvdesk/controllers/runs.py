@@ -3,6 +3,7 @@ as one flow (prompts → the user's choice → estimate → the user's yes → s
 
 from __future__ import annotations
 
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from vvdesk.controllers.links import Links, answer
@@ -106,8 +107,8 @@ class RunsController:
         prompts = await self.service.prompts()
         request: dict[str, Any] | None = None
         while True:
-            request = await answer(lambda r=request: start_run.StartRunDialog.ask(
-                self.pane, prompts, index, video_ids, r))
+            request = await answer(partial(start_run.StartRunDialog.ask, self.pane, prompts,
+                                           index, video_ids, request))
             if request is None:
                 return
             estimate = await self.service.estimate(request)
@@ -115,8 +116,8 @@ class RunsController:
                           "the prompt")
             text = (f"Run “{prompt}” on {scope_text(request, index, estimate)}.\n\n"
                     f"{estimate_text(estimate)} {MT_MEANS}\n\nStart the run now?")
-            if await answer(lambda t=text: ask.confirm(self.pane, "Start the run?", t,
-                                                       "Start run")):
+            if await answer(partial(ask.confirm, self.pane, "Start the run?", text,
+                                    "Start run")):
                 break
         run = await self.service.start(request)
         self.model.upsert(run)
