@@ -80,7 +80,7 @@ def scenario(sandbox: Any, tmp_path_factory: pytest.TempPathFactory) -> Scenario
     files = tmp_path_factory.mktemp("completeness")
     ok, bad = files / "harbour.mp4", files / "fail drill.mp4"
     make_file(ok, 300_000)  # 3 s
-    make_file(bad, 400_000)  # 4 s, every third segment fails
+    make_file(bad, 500_000)  # 5 s in 1 s segments: segments 1 and 4 fail
     bucket = "sbx-complete"
     (sandbox.data_dir / "buckets").mkdir(exist_ok=True)
 
@@ -106,7 +106,8 @@ def scenario(sandbox: Any, tmp_path_factory: pytest.TempPathFactory) -> Scenario
                                                    "video_ids": [outs[0].video_id]})
             await wait_run(vv, level_run.run_id)
             manifest = await vv.prompt_runs.get_failed_segments(run.run_id)
-            failed = manifest.videos[0].segments[0].segment_id
+            # the retry cases retry the last one; failed-segments still lists the first
+            failed = manifest.videos[0].segments[-1].segment_id
             connector = await vv.connectors.create_s3(
                 name="Complete bucket", bucket=bucket, region="eu-west-1",
                 aws_access_key_id="AKIAEXAMPLE", aws_secret_access_key="s" * 32,
