@@ -274,3 +274,26 @@ def test_after_a_profile_switch_nothing_of_the_old_session_hears_the_window(
             for part in ("connection", "indexes", "media", "runs", "exports", "connectors",
                          "automations"):
                 assert len(getattr(old, part)._links) == 0, part
+
+
+def test_a_short_rate_limit_is_said_at_once_while_the_sdk_waits_it_out(qtbot, arun, until,
+                                                                         settings, sandbox):
+    """A 429 the SDK retries by itself (a few seconds) is said in the status bar at once,
+    with how long and until when, and the list then loads."""
+    add_profile(arun, settings, "local", sandbox.base_url, sandbox.api_key)
+    with running_app(qtbot, arun, settings, Options(profile="local")) as app:
+        w = app.window
+        until(lambda: "Demo archive" in names(w), "the index list")
+        sandbox.add_fault(path=r"/indexes$", method="GET", status=429, retry_after="4",
+                          times=1)
+        try:
+            w.indexes.refresh_requested.emit()
+            until(lambda: "rate limiting" in w.statusBar().currentMessage(),
+                  "the rate-limit note", 3)
+            said = w.statusBar().currentMessage()
+            assert "4 s" in said and "until" in said and "tries again by itself" in said, said
+            assert not w.banner.isVisible() or "rate" not in w.banner.label.text()
+        finally:
+            sandbox.clear_faults()
+        until(lambda: not app.session.jobs.busy, "the retried list", 15)
+        assert "Demo archive" in names(w)
