@@ -86,6 +86,80 @@ def import_job_is_terminal(status: Any) -> bool:
     return status_text(status) in IMPORT_JOB_TERMINAL
 
 
+# words a person reads -------------------------------------------------------------------
+# Statuses and option values as the API spells them → as a person reads them. A value not
+# listed reads as itself with "_" as spaces and a capital (a new server status still shows).
+WORDS = {
+    "not_processed": "Not processed", "processing": "Processing", "processed": "Processed",
+    "pending": "Waiting", "queued": "Queued", "running": "Running", "importing": "Importing",
+    "uploading": "Uploading", "scanning": "Scanning", "uploaded": "Uploaded",
+    "completed": "Completed", "completed_with_failures": "Completed with failures",
+    "failed": "Failed", "cancelled": "Cancelled", "cancelling": "Cancelling",
+    "partial": "Partly completed", "deleting": "Deleting", "expired": "Expired",
+    "smart": "Smart", "fixed": "Fixed length", "content_aware": "Content-aware",
+    "image": "Image", "video": "Video", "audio": "Audio",
+    "index": "Index", "prompt_run": "Run", "videos": "Selected media",
+    "download": "Download", "connector": "Connector",
+}
+
+
+def words(value: Any) -> str:
+    """A status or option value in words: "completed_with_failures" → "Completed with
+    failures"; '' for None. The raw value stays the data (and the tooltip) where it matters."""
+    raw = str(getattr(value, "value", value)) if value is not None else ""
+    key = raw.lower()
+    if key in WORDS:
+        return WORDS[key]
+    text = raw.replace("_", " ").strip()
+    return text[:1].upper() + text[1:]
+
+
+# Request fields the server names in its 422s → the label of the field a person filled in.
+FIELD_LABELS = {
+    "connector_id": "Connector", "destination_connector_id": "Connector",
+    "source_prefix": "Folder", "file_pattern": "Files",
+    "debounce_interval": "Wait after last change", "prompt_preset": "Prompt to run",
+    "prompt_preset.prompt_id": "Prompt to run", "destination_subpath": "Sub-folder",
+    "prompt_run_ids": "Runs", "name": "Name", "scopes": "Use for",
+    "import_mode": "Import", "credentials_file": "Service account key",
+    "description": "Description", "json_schema": "Output fields", "prompt_id": "Prompt",
+    "video_segment_duration": "Video segment length",
+    "audio_segment_duration": "Audio segment length",
+    "video_segmentation_type": "Video segments", "audio_segmentation_type": "Audio segments",
+    "export_base_path": "Export folder", "title": "Title", "uri": "URI",
+}
+_FIELD_NAME = re.compile(r"\b[a-z]+(?:[._][a-z]+)+\b|\b(?:name|scopes|title|uri|description)\b")
+
+
+def field_label(field: str | None) -> str:
+    """The label a person knows for a server field name ("destination_subpath" → "Sub-folder")."""
+    if not field:
+        return ""
+    return FIELD_LABELS.get(field) or FIELD_LABELS.get(field.split(".")[0]) \
+        or words(field.split(".")[-1])
+
+
+def with_field_labels(message: str) -> str:
+    """A server message with the field names it quotes replaced by their labels in quotes:
+    "source_prefix must be relative" → "“Folder” must be relative"."""
+    def swap(m: re.Match[str]) -> str:
+        name = m.group(0)
+        label = FIELD_LABELS.get(name)
+        return f"“{label}”" if label else name
+    return _FIELD_NAME.sub(swap, message)
+
+
+_UNSAFE_IN_NAME = re.compile(r'[\x00-\x1f\x7f/\\:*?"<>|]+')
+
+
+def download_name(title: str, date: str, ext: str = "json") -> str:
+    """A file name that reads well, "Demo archive 2026-12-01.json": no folder separators,
+    control or reserved characters, no leading dots, at most ~120 characters."""
+    base = _UNSAFE_IN_NAME.sub("-", f"{title} {date}".strip()).strip(" .-")
+    base = re.sub(r"\s+", " ", base)[:120].rstrip(" .") or "export"
+    return f"{base}.{ext}"
+
+
 # media types (contract §2.2) ---------------------------------------------------------------
 VIDEO_EXTS = frozenset({"mp4", "avi", "mkv", "mov", "webm"})
 AUDIO_EXTS = frozenset({"mp3", "wav", "flac", "m4a", "ogg", "aac"})

@@ -98,11 +98,11 @@ def test_index_export_delivered_to_a_connector_folder(
             text = dict(shown(app))["Export delivered"]
             assert uri in text
             # the list says where it went
-            await until_async(lambda: "completed" in cell(exports, eid, 2), "the row completed")
-            assert cell(exports, eid, DESTINATION) == f"connector {conn.connector_id}: {uri}"
+            await until_async(lambda: "Completed" in cell(exports, eid, 2), "the row completed")
+            assert cell(exports, eid, DESTINATION) == f"To “Review bucket”: {uri}"
             # the details say where it was delivered; nothing to download
             assert f"Delivered to: {uri}" in exports.details.text()
-            assert f"connector {conn.connector_id}" in exports.details.text()
+            assert f"connector id: {conn.connector_id}" in exports.details.text()
             assert not exports.act_download.isEnabled()
             assert not (w.banner.isVisible() and w.banner.action.isVisible()
                         and w.banner.action.text() == "Download…")
@@ -153,8 +153,9 @@ def test_expired_export_says_so_and_offers_the_same_export_again(
             assert (again.export_type, again.target_id) == ("index", DEMO_INDEX)
             assert again.destination_type == "download"
             # the banner still offers the first export until the new one's notice replaces it
-            await until_async(lambda: again.export_id in w.banner.label.text(),
+            await until_async(lambda: w.banner.topic == again.export_id,
                               "the new export's Export ready notice")
+            assert "The export of “Demo archive” is ready" in w.banner.label.text()
             assert w.banner.action.text() == "Download…" and w.banner.action.isVisible()
             w.banner.action.click()
             done = app.controllers.exports.download_dialogs[again.export_id]

@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from collections.abc import AsyncIterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -292,21 +293,17 @@ def test_tracking_resumes_after_restart_and_downloads(
 
             async with live_app(qtbot, settings, Options(profile="slowish")) as app:
                 tracker = app.controllers.exports.tracker
+
+                def saved() -> list[Path]:  # named "<index name> <date>.json"
+                    return list(folder.glob("Demo archive ????-??-?? ??-??-??.json")) \
+                        if folder.exists() else []
+
                 await until_async(
-                    lambda: (
-                        export_id in tracker.tracked_ids()
-                        or (folder / f"{export_id}.json").exists()
-                    ),
+                    lambda: export_id in tracker.tracked_ids() or saved(),
                     "tracking resumed",
                 )
-                await until_async(
-                    lambda: (folder / f"{export_id}.json").exists(),
-                    "the automatic download",
-                    timeout=30,
-                )
-                assert (folder / f"{export_id}.json").read_bytes() == await sdk_bytes(
-                    sb, export_id
-                )
+                await until_async(lambda: bool(saved()), "the automatic download", timeout=30)
+                assert saved()[0].read_bytes() == await sdk_bytes(sb, export_id)
                 model = app.controllers.exports.model
                 await until_async(lambda: model.note(export_id) == "saved", "the saved note")
 

@@ -114,11 +114,11 @@ def test_unknown_status_is_shown_as_it_comes(qapp):
                 status="weird_new_state", created_at="2026-01-01T00:00:00Z",
                 media_type="hologram")
     model.set_page([odd], None, first=True)
-    assert [model.index(0, c).data() for c in range(3)] == ["Odd", "hologram",
-                                                            "weird_new_state"]
+    assert [model.index(0, c).data() for c in range(3)] == ["Odd", "Hologram",
+                                                            "Weird new state"]
     assert not in_progress("weird_new_state") and model.in_progress_ids() == []
     model.apply_statuses([VideoStatus(video_id="vid_x", status="another_new_one")])
-    assert model.index(0, 2).data() == "another_new_one"
+    assert model.index(0, 2).data() == "Another new one"  # in words, even unknown
     details = MediaDetails(SegmentModel())
     details.show_video(model.row_for("vid_x"), [])
     assert details.labels["Status"].text() == "another_new_one"
@@ -135,8 +135,8 @@ def test_archive_media_filter_refresh_details_segments_and_copy(
         assert pane.title.text() == "Demo archive"
         until(lambda: set(ARCHIVE) <= set(shown(pane)), "the demo media listed")
         rows = shown(pane)
-        assert {t: rows[t][0] for t in ARCHIVE} == ARCHIVE
-        assert {rows[t][1] for t in ARCHIVE} == {"processed"}
+        assert {t: rows[t][0].lower() for t in ARCHIVE} == ARCHIVE
+        assert {rows[t][1] for t in ARCHIVE} == {"Processed"}
         # the text filter narrows the loaded rows, clearing it brings them back
         pane.filter.setText("drone")
         assert list(shown(pane)) == ["Drone footage (fail sample)"]
@@ -297,8 +297,8 @@ def test_in_progress_media_refresh_by_batch_status(qtbot, arun, until, settings,
             batches = count_calls(monkeypatch, videos, "batch_status")
             singles = count_calls(monkeypatch, videos, "retrieve")
             pane = show_index(app, until, "idx_demo_archive", 4)
-            assert "processing" in {s for _t, s in shown(pane).values()}
-            until(lambda: {s for _t, s in shown(pane).values()} <= {"processed", "failed"},
+            assert "Processing" in {s for _t, s in shown(pane).values()}
+            until(lambda: {s for _t, s in shown(pane).values()} <= {"Processed", "Failed"},
                   "every status to settle", 40)
             assert batches and singles == []
             assert max(len(a[0] if a else k["video_ids"]) for a, k in batches) > 1
@@ -312,7 +312,7 @@ def test_playground_lists_its_media(qtbot, arun, until, settings, sandbox):
         pane.playground.setChecked(True)
         assert pane.scope() == "" and "Playground" in pane.title.text()
         until(lambda: pane.model.row_of("vid_demo_playground") >= 0, "the playground clip")
-        assert shown(pane)["Playground clip"][0] == "video"
+        assert shown(pane)["Playground clip"][0] == "Video"
         assert pane.model.row_of("vid_demo_harbor") < 0
         assert not pane.act_register.isEnabled()  # URIs are registered into an index
         pane.playground.setChecked(False)

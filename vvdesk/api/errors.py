@@ -16,7 +16,7 @@ from typing import Any
 
 from vvdesk.api.waits import RETRY_LATER_CODE, wait_words
 from vvdesk.log import redact
-from vvdesk.vocab import ProblemKind
+from vvdesk.vocab import ProblemKind, with_field_labels
 
 
 @dataclass(frozen=True)
@@ -159,7 +159,8 @@ def _describe_sdk(exc: Exception) -> ApiProblem:
     if status == 410:
         return problem(ProblemKind.NOT_FOUND, said or "It has expired on the server.")
     if isinstance(exc, vv.ValidationError | vv.IdempotencyError):
-        return problem(ProblemKind.INVALID, said or "The server rejected the request as invalid.")
+        return problem(ProblemKind.INVALID, with_field_labels(said) if said
+                       else "The server rejected the request as invalid.")
     if code and "json" in code:
         return problem(ProblemKind.BAD_RESPONSE, "The server answered with something that is "
                        "not a VideoVector API response. Is the address right?")

@@ -25,6 +25,7 @@ from vvdesk.controllers.options import (
     whole,
 )
 from vvdesk.controllers.runs import RunsController
+from vvdesk.format import when
 from vvdesk.models.exports import ExportListModel
 from vvdesk.services.downloads import DownloadService, target_path
 from vvdesk.services.export_tracker import ExportTracker
@@ -38,7 +39,14 @@ from vvdesk.ui.dialogs.download import DownloadDialog, DownloadProgress
 from vvdesk.ui.main_window import MainWindow
 from vvdesk.ui.notify import NotifyView
 from vvdesk.ui.panes.exports import ExportsPane
-from vvdesk.vocab import NoticeAction, ProblemKind, run_is_exportable, status_text
+from vvdesk.vocab import (
+    NoticeAction,
+    ProblemKind,
+    download_name,
+    run_is_exportable,
+    status_text,
+    words,
+)
 
 if TYPE_CHECKING:
     from videovector import Export, Index, PromptRun
@@ -62,6 +70,11 @@ class Gathered:
 
     ids: dict[Outcome, list[str]] = field(default_factory=lambda: {o: [] for o in Outcome})
     detail: dict[str, str] = field(default_factory=dict)  # export id → what to say of it
+
+
+def run_name(run: PromptRun) -> str:
+    """A run as a person names it: its prompt and when it ran."""
+    return f"run “{run.prompt_name}” of {when(run.executed_at)}"
 
 
 def folder_key(profile: str) -> str:
@@ -135,6 +148,10 @@ class ExportsController:
         link(runs.pane.export_with_others_requested, self.export_with_others)
         for sig in (runs.model.rowsInserted, runs.model.rowsRemoved, runs.model.modelReset):
             link(sig, self._runs_changed)
+        indexes = window.index_model
+        for sig in (indexes.rowsInserted, indexes.modelReset, indexes.dataChanged):
+            link(sig, self._learn_names)
+        self._learn_names()
         window.set_tab("Exports", pane)
         session.jobs.run("exports.resume", tracker.resume())
 
@@ -144,7 +161,7 @@ class ExportsController:
                                  self._index_runs()))
 
     def export_run(self, run: PromptRun) -> None:
-        self.create(ExportTarget("prompt_run", run.run_id, f"Export run {run.run_id}"))
+        self.create(ExportTarget("prompt_run", run.run_id, f"Export {run_name(run)}"))
 
     def export_with_others(self, run: PromptRun) -> None:
         index = self.window.current_index()
@@ -159,6 +176,7 @@ class ExportsController:
 
     async def _export_flow(self, target: ExportTarget) -> None:
         connectors, note = await self.service.export_connectors()
+        self.model.set_names({c.connector_id: c.name for c in connectors})
         choice = await answer(lambda: CreateExportDialog.ask(
             self.pane, target.title, target.runs, connectors, note))
         if choice is None:
@@ -169,7 +187,7 @@ class ExportsController:
         self._created(export)
 
     def _index_runs(self, picked: str | None = None) -> list[tuple[str, str, bool]]:
-        return [(r.run_id, f"{r.prompt_name} — {r.status} — {str(r.executed_at)[:19]}",
+        return [(r.run_id, f"{r.prompt_name} — {words(r.status)} — {when(r.executed_at)}",
                  picked is None or r.run_id == picked)
                 for r in self.runs.model.rows() if run_is_exportable(r.status)]
 
@@ -178,7 +196,44 @@ class ExportsController:
         self.model.upsert(export)
         self.pane.select(export.export_id)
         self.window.statusBar().showMessage(
-            f"Export {export.export_id} created; it is tracked until it completes.", 5000)
+            f"Export of {self._name(export)} created; vvdesk follows it until it completes.",
+            5000)
+
+    # names -------------------------------------------------------------------------
+    def _learn_names(self, *_: Any) -> None:
+        self.model.set_names({ix.index_id: ix.name for ix in self.window.index_model.rows()})
+
+    def _name(self, export: Export) -> str:
+        """What an export is of, as a person reads it in a sentence."""
+        name = self.model.name_of(export.target_id)
+        return f"“{name}”" if export.export_type == "index" and name else \
+            (name or self.model.target_name(export))
+
+    def _name_of(self, export_id: str) -> str:
+        export = self.model.row_for(export_id)
+        return self._name(export) if export is not None else "an export"
+
+    def _unclaimed(self, path: str) -> str:
+        """A path no other download of this session writes to: "name (2).json" if taken."""
+        taken = {d.path for d in self._downloads.values()} | {p for _e, p in self._auto_waiting}
+        stem, dot, ext = path.rpartition(".")
+        n, candidate = 1, path
+        while candidate in taken:
+            n += 1
+            candidate = f"{stem} ({n}){dot}{ext}"
+        return candidate
+
+    def _file_name(self, export: Export, precise: bool = False) -> str:
+        """`<index or run name> <date>.json`: reads well, never escapes the folder."""
+        run = self.runs.model.row_for(export.target_id)
+        if run is not None:
+            name = f"{run.prompt_name} run"
+        else:
+            name = self.model.name_of(export.target_id) or (
+                "Index export" if export.export_type == "index" else "Run export")
+        # automatic downloads add the time: several exports of one index finish in a day
+        date = when(export.completed_at or export.created_at)[:19 if precise else 10]
+        return download_name(name, date)
 
     def _recreate(self, export: Export) -> None:
         self.notifier.withdraw(export.export_id)
@@ -195,8 +250,9 @@ class ExportsController:
         if status_text(export.status) == "failed":
             self._gather(Outcome.FAILED, eid, export.error_message or "The export failed.")
         elif export.destination_type == "connector":
-            self._gather(Outcome.DELIVERED, eid,
-                         str(export.destination_uri or export.destination_connector_id))
+            self._gather(Outcome.DELIVERED, eid, str(
+                export.destination_uri or self.model.name_of(export.destination_connector_id
+                                                             or "") or "its connector"))
         elif flag(self.settings.value(AUTO_DOWNLOAD), False):
             self._queue_auto(export)
         else:
@@ -222,12 +278,15 @@ class ExportsController:
             self.notifier.notify("Export failed", detail, "error",
                                  NoticeAction.EXPORT_AGAIN, eid)
         elif outcome is Outcome.DELIVERED:
-            self.notifier.notify("Export delivered", f"{eid} delivered to {detail}")
+            self.notifier.notify("Export delivered",
+                                 f"The export of {self._name_of(eid)} was delivered to {detail}.")
         elif outcome is Outcome.DOWNLOADED:
-            self.notifier.notify("Export downloaded", f"{eid} saved to {detail}")
+            self.notifier.notify("Export downloaded",
+                                 f"The export of {self._name_of(eid)} was saved to {detail}.")
         else:
-            self.notifier.notify("Export ready", f"{eid} is ready to download.", "info",
-                                 NoticeAction.DOWNLOAD, eid)
+            self.notifier.notify("Export ready",
+                                 f"The export of {self._name_of(eid)} is ready to download.",
+                                 "info", NoticeAction.DOWNLOAD, eid)
 
     def _tell_many(self, outcome: Outcome, ids: list[str], detail: dict[str, str]) -> None:
         n = len(ids)
@@ -279,7 +338,10 @@ class ExportsController:
         self.settings.set_value(NOTIFY, on)
 
     def _runs_changed(self, *_: Any) -> None:
-        self.pane.set_run_ids({r.run_id for r in self.runs.model.rows()})
+        rows = self.runs.model.rows()
+        self.pane.set_run_ids({r.run_id for r in rows})
+        self.model.set_names({r.run_id: f"Run “{r.prompt_name}” of {when(r.executed_at)}"
+                              for r in rows})
 
     # downloading -------------------------------------------------------------------
     def _folder(self) -> str:
@@ -288,7 +350,7 @@ class ExportsController:
 
     def ask_download(self, export: Export) -> None:
         eid = export.export_id
-        choice = DownloadDialog.ask(self.pane, self._folder(), f"{eid}.json")
+        choice = DownloadDialog.ask(self.pane, self._folder(), self._file_name(export))
         if choice is None:
             return
         folder, name = choice
@@ -297,7 +359,7 @@ class ExportsController:
         if (old := self.download_dialogs.pop(eid, None)) is not None:
             old.close()
             old.deleteLater()
-        dlg = DownloadProgress(self.window, eid, path)
+        dlg = DownloadProgress(self.window, eid, path, f"The export of {self._name(export)}")
         dlg.cancel_requested.connect(self.downloads.cancel)
         dlg.retry_requested.connect(self._retry)
         dlg.recreate_requested.connect(self._export_again)
@@ -311,7 +373,8 @@ class ExportsController:
     def _queue_auto(self, export: Export) -> None:
         """Download without asking, into the profile's folder; a few at a time."""
         eid = export.export_id
-        path = str(target_path(self._folder(), f"{eid}.json", f"{eid}.json"))
+        path = self._unclaimed(str(target_path(self._folder(), self._file_name(export, True),
+                                               f"{eid}.json")))
         self._auto_waiting.append((export, path))
         self.model.set_note(eid, "waiting to download")
         self._pump()

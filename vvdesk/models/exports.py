@@ -8,19 +8,20 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import QObject, QSortFilterProxyModel, Qt
 
 from vvdesk.format import human_size, when
-from vvdesk.models.keyed import AnyIndex, Column, KeyedTableModel, in_order
+from vvdesk.models.keyed import OBJECT_ROLE, AnyIndex, Column, KeyedTableModel, in_order
+from vvdesk.vocab import words
 
 if TYPE_CHECKING:
     from videovector import Export
 
 
-def destination(e: Export) -> str:
+def destination(e: Export, connector_name: str = "") -> str:
     if getattr(e, "destination_type", None) == "connector":
         where = e.destination_uri or "/".join(
             p for p in (e.destination_base_path, e.destination_subpath) if p)
-        return f"connector {e.destination_connector_id}: {where}" if where \
-            else f"connector {e.destination_connector_id}"
-    return "download"
+        who = f"“{connector_name}”" if connector_name else "a connector"
+        return f"To {who}: {where}" if where else f"To {who}"
+    return "Download"
 
 
 class ExportColumn(IntEnum):
@@ -36,10 +37,12 @@ class ExportColumn(IntEnum):
 
 class ExportListModel(KeyedTableModel):
     columns = in_order(ExportColumn, {
-        ExportColumn.TYPE: Column("Type", lambda e: "index" if e.export_type == "index"
-                                  else "run"),
-        ExportColumn.TARGET: Column("Target", lambda e: e.target_id),
-        ExportColumn.STATUS: Column("Status", lambda e: e.status),
+        ExportColumn.TYPE: Column("Type", lambda e: "Index" if e.export_type == "index"
+                                  else "Run"),
+        ExportColumn.TARGET: Column("Target", lambda e: e.target_id,
+                                    tooltip=lambda e: f"id: {e.target_id}"),
+        ExportColumn.STATUS: Column("Status", lambda e: words(e.status),
+                                    tooltip=lambda e: f"export id: {e.export_id}"),
         ExportColumn.DESTINATION: Column("Destination", destination, tooltip=destination),
         ExportColumn.SIZE: Column("Size", lambda e: human_size(e.file_size_bytes),
                                   sort=lambda e: e.file_size_bytes or 0),
@@ -54,6 +57,26 @@ class ExportListModel(KeyedTableModel):
         super().__init__(key=lambda e: e.export_id, parent=parent)
         self._notes: dict[str, str] = {}
         self.tracked: set[str] = set()
+        self._names: dict[str, str] = {}  # target id (index, run, connector) → its name
+
+    def set_names(self, names: dict[str, str]) -> None:
+        """Names for ids this model shows (targets, connectors); ids stay in tooltips."""
+        if all(self._names.get(k) == v for k, v in names.items()):
+            return
+        self._names.update(names)
+        if self.rowCount():
+            self.dataChanged.emit(self.index(0, 0), self.index(self.rowCount() - 1,
+                                                               len(self.columns) - 1))
+
+    def name_of(self, target_id: str) -> str:
+        return self._names.get(target_id, "")
+
+    def target_name(self, e: Export) -> str:
+        """What an export is of, in words: "Demo archive", or "Run of “Scenes”"."""
+        name = self._names.get(e.target_id)
+        if name:
+            return name
+        return "an index" if e.export_type == "index" else "a run"
 
     def set_note(self, export_id: str, note: str) -> None:
         """Local state next to the status (tracked, downloading 40 %, saved)."""
@@ -68,9 +91,18 @@ class ExportListModel(KeyedTableModel):
     def merge_listed(self, items: list[Export]) -> None:
         """A list call: update/add what it holds, keep the rest (older, or tracked)."""
         self.append(items)
+        self.set_loaded()
 
     def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         value = super().data(index, role)
+        if role == Qt.ItemDataRole.DisplayRole and index.isValid() and index.column() in (
+                ExportColumn.TARGET, ExportColumn.DESTINATION):
+            export = super().data(index, OBJECT_ROLE)
+            if export is not None and index.column() == ExportColumn.TARGET:
+                return self.target_name(export)
+            if export is not None:
+                return destination(export, self._names.get(
+                    export.destination_connector_id or "", ""))
         if (role == Qt.ItemDataRole.DisplayRole and index.isValid()
                 and index.column() == self.STATUS):
             key = super().data(index, Qt.ItemDataRole.UserRole + 1)

@@ -53,9 +53,11 @@ def text(value: Any) -> str:
 
 class KeyedTableModel(QAbstractTableModel):
     columns: list[Column] = []
+    loaded_changed = Signal()  # see set_loaded
 
     def __init__(self, key: Callable[[Any], str], parent: QObject | None = None) -> None:
         super().__init__(parent)
+        self.loaded = False
         self._key = key
         self._rows: list[Any] = []
         self._pos: dict[str, int] = {}
@@ -165,6 +167,14 @@ class KeyedTableModel(QAbstractTableModel):
             self.beginResetModel()
             self._rows, self._pos = [], {}
             self.endResetModel()
+        self.set_loaded(False)
+
+    def set_loaded(self, loaded: bool = True) -> None:
+        """Whether the rows are the server's answer (an empty table then means "none"),
+        or not yet (it means "loading"); views say which (ui/widgets/empty_state.py)."""
+        if loaded != self.loaded:
+            self.loaded = loaded
+            self.loaded_changed.emit()
 
 
 class CursorPagedModel(KeyedTableModel):
@@ -185,6 +195,7 @@ class CursorPagedModel(KeyedTableModel):
         else:
             self.append(rows)
         self.next_cursor, self._asked = next_cursor, None
+        self.set_loaded()
 
     def canFetchMore(self, parent: AnyIndex = QModelIndex()) -> bool:  # noqa: B008
         return not parent.isValid() and bool(self.next_cursor) and self._asked is None

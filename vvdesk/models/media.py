@@ -12,7 +12,7 @@ from PySide6.QtGui import QIcon, QImage, QPixmap
 
 from vvdesk.format import human_size
 from vvdesk.models.keyed import KEY_ROLE, SORT_ROLE, Column, CursorPagedModel, in_order, text
-from vvdesk.vocab import media_in_progress
+from vvdesk.vocab import media_in_progress, words
 
 if TYPE_CHECKING:
     from videovector import Video, VideoStatus
@@ -60,8 +60,10 @@ class MediaModel(CursorPagedModel):
     columns = in_order(MediaColumn, {
         MediaColumn.TITLE: Column("Title", lambda v: v.title,
                                   tooltip=lambda v: f"{v.title}\nid: {v.video_id}"),
-        MediaColumn.TYPE: Column("Type", lambda v: getattr(v, "media_type", None) or "video"),
-        MediaColumn.STATUS: Column("Status", lambda v: v.status),
+        MediaColumn.TYPE: Column("Type", lambda v: words(getattr(v, "media_type", None)
+                                                         or "video")),
+        MediaColumn.STATUS: Column("Status", lambda v: words(v.status),
+                                   tooltip=lambda v: f"status: {text(v.status)}"),
         MediaColumn.DURATION: Column("Duration", lambda v: ""),  # from MediaFacts (data())
         MediaColumn.SIZE: Column("Size", lambda v: ""),
         MediaColumn.DIMENSIONS: Column("Dimensions", lambda v: ""),

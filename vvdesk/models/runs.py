@@ -9,7 +9,7 @@ from PySide6.QtCore import QObject
 
 from vvdesk.format import when
 from vvdesk.models.keyed import Column, CursorPagedModel, in_order
-from vvdesk.vocab import run_is_terminal
+from vvdesk.vocab import run_is_terminal, status_text, words
 
 if TYPE_CHECKING:
     from videovector import PromptRun
@@ -43,7 +43,8 @@ class RunListModel(CursorPagedModel):
     columns = in_order(RunColumn, {
         RunColumn.PROMPT: Column("Prompt", lambda r: r.prompt_name,
                                  tooltip=lambda r: f"run id: {r.run_id}"),
-        RunColumn.STATUS: Column("Status", lambda r: r.status),
+        RunColumn.STATUS: Column("Status", lambda r: words(r.status),
+                                 tooltip=lambda r: f"status: {status_text(r.status)}"),
         RunColumn.SEGMENTS: Column("Segments", segments, sort=lambda r: r.completed_segments),
         RunColumn.MEDIA: Column("Media", media),
         RunColumn.EXECUTED: Column("Executed", lambda r: when(r.executed_at),

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QMenu,
     QPushButton,
     QTableView,
     QVBoxLayout,
@@ -25,6 +26,7 @@ from vvdesk.models.connectors import ConnectorModel
 from vvdesk.models.keyed import OBJECT_ROLE
 from vvdesk.ui.dialogs import ask
 from vvdesk.ui.dialogs.new_connector import PROVIDERS, NewConnectorDialog
+from vvdesk.ui.widgets.empty_state import EmptyState
 
 
 class ConnectorsDialog(QDialog):
@@ -71,7 +73,19 @@ class ConnectorsDialog(QDialog):
         self.delete_btn.clicked.connect(self._delete)
         self.view.selectionModel().currentRowChanged.connect(self._update_buttons)
         self.model.merge(connectors)
+        self.model.set_loaded()
+        self.empty = EmptyState(
+            self.view, lambda: "No connectors yet. A connector lets vvdesk import from and "
+            "export to a storage bucket (S3, Google Cloud Storage, Azure).",
+            "Add a connector…", self._add_menu)
         self._update_buttons()
+
+    def _add_menu(self) -> None:
+        """The empty list's button: which kind of connector to add."""
+        menu = QMenu(self)
+        for provider, label in PROVIDERS.items():
+            menu.addAction(f"New {label} connector…", lambda p=provider: self._create(p))
+        menu.exec(self.empty.button.mapToGlobal(self.empty.button.rect().bottomLeft()))
 
     # what the controller shows -----------------------------------------------------
     def set_connectors(self, items: list[Any]) -> None:

@@ -76,11 +76,13 @@ class DownloadProgress(QDialog):
     retry_requested = Signal(str)
     recreate_requested = Signal(str)  # the file expired: create the same export again
 
-    def __init__(self, parent: QWidget | None, export_id: str, path: str) -> None:
+    def __init__(self, parent: QWidget | None, export_id: str, path: str,
+                 title: str = "") -> None:
         super().__init__(parent)
         self.export_id, self.path = export_id, path
         self.setWindowTitle("Downloading export")
-        self.what = QLabel(f"{export_id} → {path}")
+        self.what = QLabel(f"{title or 'The export'} → {path}")
+        self.what.setToolTip(f"export id: {export_id}")
         self.what.setWordWrap(True)
         self.bar = QProgressBar()
         self.bytes = QLabel("Starting…")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
@@ -22,12 +23,18 @@ from vvdesk.models.exports import ExportColumn, ExportListModel, ExportScopeProx
 from vvdesk.models.keyed import OBJECT_ROLE, SORT_ROLE
 from vvdesk.ui.theme import Tone, status_color
 from vvdesk.ui.widgets.elided import ElidedLabel
-from vvdesk.vocab import EXPORT_RECREATABLE, export_is_completed, status_text
+from vvdesk.ui.widgets.empty_state import EmptyState
+from vvdesk.vocab import EXPORT_RECREATABLE, export_is_completed, status_text, words
 
 
-def export_details(e: Any) -> str:
-    lines = [f"<b>{e.export_id}</b> — {e.export_type} export of {e.target_id}: "
-             f"<b>{e.status}</b>", f"Destination: {destination(e)}"]
+def export_details(e: Any, target: str = "", connector: str = "") -> str:
+    """The selected export in words; the ids stay here (a person may need to quote them)."""
+    kind = "Index" if e.export_type == "index" else "Run"
+    lines = [f"<b>{kind} export of {html.escape(target or e.target_id)}</b>: "
+             f"<b>{words(e.status)}</b>", f"Destination: {html.escape(destination(e, connector))}",
+             f"Export id: {e.export_id} · {kind.lower()} id: {e.target_id}"
+             + (f" · connector id: {e.destination_connector_id}"
+                if e.destination_connector_id else "")]
     if e.destination_type == "connector" and e.destination_uri:
         lines.append(f"Delivered to: {e.destination_uri}")
     if e.file_size_bytes is not None:
@@ -77,6 +84,7 @@ class ExportsPane(QWidget):
         self.view.horizontalHeader().setStretchLastSection(True)
         self.view.verticalHeader().hide()
         self.view.selectionModel().currentRowChanged.connect(self._update)
+        self.empty = EmptyState(self.view, self.empty_reason, also=(model.loaded_changed,))
         self.details = QLabel()
         self.details.setWordWrap(True)
         self.details.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -118,6 +126,19 @@ class ExportsPane(QWidget):
             self.proxy.set_targets({self.index.index_id} | self.run_ids)
             self.title.setText(f"Exports of “{self.index.name}” and its runs")
         self._update()
+        if hasattr(self, "empty"):
+            self.empty.refresh()
+
+    def empty_reason(self) -> str:
+        """Why the export list is empty, and what to do about it."""
+        if not self.model.loaded:
+            return "Loading exports…"
+        if self.show_all.isChecked():
+            return "No exports yet. Select an index and press Export index… to make one."
+        if self.index is None:
+            return "Select an index on the left to see its exports, or tick All exports."
+        return (f"No exports of “{self.index.name}” or its runs yet. Press Export index… "
+                "to make one; tick All exports to see the others.")
 
     def current_export(self) -> Any | None:
         idx = self.view.currentIndex()
@@ -134,7 +155,9 @@ class ExportsPane(QWidget):
         self.act_download.setEnabled(e is not None and export_is_completed(e.status)
                                      and e.destination_type != "connector")
         self.act_again.setEnabled(e is not None and status_text(e.status) in EXPORT_RECREATABLE)
-        self.details.setText(export_details(e) if e is not None else "")
+        self.details.setText(export_details(
+            e, self.model.target_name(e),
+            self.model.name_of(e.destination_connector_id or "")) if e is not None else "")
 
     def _create(self) -> None:
         if self.index is not None:

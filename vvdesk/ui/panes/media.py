@@ -33,6 +33,7 @@ from vvdesk.ui.dialogs.register_uri import RegisterUriDialog
 from vvdesk.ui.widgets.actions import pane_action
 from vvdesk.ui.widgets.drops import FileDropTarget, accept_files
 from vvdesk.ui.widgets.elided import ElidedLabel
+from vvdesk.ui.widgets.empty_state import EmptyState
 from vvdesk.ui.widgets.media_details import MediaDetails
 from vvdesk.ui.widgets.player import PlayerPanel
 
@@ -162,6 +163,9 @@ class MediaPane(QWidget):
         for sig in (self.proxy.rowsInserted, self.proxy.modelReset, self.proxy.layoutChanged,
                     self.proxy.rowsRemoved):
             sig.connect(self._visible_later)
+        also = (model.loaded_changed, self.filter.textChanged, self.scope_changed)
+        self.empty = EmptyState(self.table, self.empty_reason, also=also)
+        self.grid_empty = EmptyState(self.grid, self.empty_reason, also=also)
         self.details = MediaDetails(segments)
         self.details.segments_requested.connect(self.segments_requested.emit)
         top = QHBoxLayout()
@@ -278,6 +282,20 @@ class MediaPane(QWidget):
                                    else f"“{self.scope_name()}” is a shared demo index: "
                                    "it is read-only")
         self.act_delete.setEnabled(bool(self.selected_ids()))
+
+    def empty_reason(self) -> str:
+        """Why the media table is empty, and what to do about it."""
+        if self.scope() is None:
+            return "Select an index on the left (or tick Playground) to see its media."
+        if not self.model.loaded:
+            return "Loading media…"
+        if self.model.rowCount():
+            return (f"No loaded media match “{self.filter.text()}”. "
+                    "Clear the filter to see them all.")
+        if not self.act_upload.isEnabled():
+            return f"“{self.scope_name()}” has no media, and it is read-only."
+        return (f"No media in “{self.scope_name()}” yet. Drop files here, or press "
+                "Upload… (Ctrl+U).")
 
     # selection ---------------------------------------------------------------------
     def selected_ids(self) -> list[str]:

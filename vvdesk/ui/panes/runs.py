@@ -23,15 +23,19 @@ from vvdesk.models.runs import RunColumn, RunListModel
 from vvdesk.models.runs import media as media_text
 from vvdesk.models.runs import segments as segments_text
 from vvdesk.ui.widgets.elided import ElidedLabel
-from vvdesk.vocab import run_is_exportable, run_is_terminal
+from vvdesk.ui.widgets.empty_state import EmptyState
+from vvdesk.vocab import run_is_exportable, run_is_terminal, words
 
 
-def context_text(context: Any) -> str:
-    """What a run ran on, in words: 'index idx_…', '3 media: vid_a, vid_b, …'."""
+def context_text(context: Any, index: Any = None) -> str:
+    """What a run ran on, in words: 'the index “Demo archive” (idx_…)', '3 media: …'."""
     if not isinstance(context, dict):
         return "" if context is None else str(context)
     if context.get("type") == "index" and context.get("index_id"):
-        return f"index {context['index_id']}"
+        ix = context["index_id"]
+        if index is not None and getattr(index, "index_id", None) == ix:
+            return f"the index “{index.name}” ({ix})"
+        return f"index {ix}"
     ids = context.get("video_ids")
     if context.get("type") == "videos" and isinstance(ids, list):
         shown = ", ".join(str(i) for i in ids[:3]) + (", …" if len(ids) > 3 else "")
@@ -39,17 +43,19 @@ def context_text(context: Any) -> str:
     return json.dumps(context, ensure_ascii=False)  # a shape we do not know: as it came
 
 
-def run_details(run: Any) -> str:
-    lines = [f"Run {run.run_id} — {run.status}", f"Prompt: {run.prompt_name} "
-             f"({run.prompt_id})", f"Ran on: {context_text(run.run_context)}",
+def run_details(run: Any, index: Any = None) -> str:
+    """The selected run in words; its ids stay here, where a person may copy them."""
+    lines = [f"Run of “{run.prompt_name}” — {words(run.status)}", f"Prompt: {run.prompt_name} "
+             f"({run.prompt_id})", f"Ran on: {context_text(run.run_context, index)}",
              f"Executed: {when(run.executed_at)} by {run.executed_by}",
              f"Segments: {segments_text(run)}", f"Media: {media_text(run)}",
-             f"Segmentation: video {run.video_segmentation_type}"
+             f"Segmentation: video {words(run.video_segmentation_type).lower()}"
              f"{f' {run.video_segment_duration} s' if run.video_segment_duration else ''}, "
-             f"audio {run.audio_segmentation_type}"
+             f"audio {words(run.audio_segmentation_type).lower()}"
              f"{f' {run.audio_segment_duration} s' if run.audio_segment_duration else ''}"]
     if run.error_message:
         lines.append(f"Error: {run.error_message}")
+    lines.append(f"Run id: {run.run_id}")
     return "\n".join(lines)
 
 
@@ -103,6 +109,7 @@ class RunsPane(QWidget):
         self.view.setWordWrap(False)
         self.view.verticalHeader().hide()
         self.view.selectionModel().currentRowChanged.connect(self._current_changed)
+        self.empty = EmptyState(self.view, self.empty_reason, also=(model.loaded_changed,))
         self.details = QPlainTextEdit(readOnly=True)
         self.details.setPlaceholderText("Select a run to see its details.")
         split = QSplitter(Qt.Orientation.Vertical)
@@ -125,6 +132,8 @@ class RunsPane(QWidget):
     def set_index(self, index: Any | None) -> None:
         self.index, self.video_ids = index, []
         self._manifest = ""
+        if hasattr(self, "empty"):
+            self.empty.refresh()
         self.details.setPlainText("")
         self.title.setText(f"Runs of “{index.name}”" if index else
                            "Runs — select an index on the left.")
@@ -135,6 +144,17 @@ class RunsPane(QWidget):
         if video_ids:
             self.title.setText(f"Runs of the selected media ({len(video_ids)})")
         self._update_actions()
+        self.empty.refresh()
+
+    def empty_reason(self) -> str:
+        """Why the run list is empty, and what to do about it."""
+        if self.index is None and not self.video_ids:
+            return "Select an index on the left to see its prompt runs."
+        if not self.model.loaded:
+            return "Loading runs…"
+        what = (f"the {len(self.video_ids)} selected media" if self.video_ids
+                else f"“{self.index.name}”")
+        return f"No prompt runs on {what} yet. Start one with Start run…."
 
     def current_run(self) -> Any | None:
         idx = self.view.currentIndex()
@@ -151,7 +171,7 @@ class RunsPane(QWidget):
             return
         self._manifest = manifest_text(manifest) if hasattr(manifest, "videos") else \
             f"Failed segments could not be loaded: {manifest}"
-        self.details.setPlainText(run_details(run) + "\n\n" + self._manifest)
+        self.details.setPlainText(run_details(run, self.index) + "\n\n" + self._manifest)
 
     def _rows_gone(self, *_: object) -> None:
         if self.current_run() is None:
@@ -162,7 +182,7 @@ class RunsPane(QWidget):
     def _current_changed(self, *_: object) -> None:
         run = self.current_run()
         self._manifest = ""
-        self.details.setPlainText(run_details(run) if run else "")
+        self.details.setPlainText(run_details(run, self.index) if run else "")
         if run is not None:
             self.details_requested.emit(run.run_id)
         self._update_actions()
@@ -175,7 +195,7 @@ class RunsPane(QWidget):
         self.act_export.setEnabled(done)
         self.act_export_all.setEnabled(done and self.index is not None)
         if run is not None and self.details.toPlainText():
-            self.details.setPlainText(run_details(run) + (
+            self.details.setPlainText(run_details(run, self.index) + (
                 "\n\n" + self._manifest if self._manifest else ""))
 
     def _cancel(self) -> None:

@@ -38,6 +38,7 @@ from vvdesk.transfer_queue import (
 from vvdesk.ui.widgets.actions import pane_action
 from vvdesk.ui.widgets.drops import FileDropTarget, accept_files
 from vvdesk.ui.widgets.elided import CellTips, ElidedLabel
+from vvdesk.ui.widgets.empty_state import EmptyState
 
 
 class ProgressDelegate(QStyledItemDelegate):
@@ -109,6 +110,8 @@ class TransfersDock(FileDropTarget, QDockWidget):
         self.view.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
         self.view.addActions([self.act_show, self.act_cancel, self.act_retry,
                               self.act_retry_all, self.act_clear])
+        self.empty = EmptyState(self.view, lambda: (
+            "No uploads. Drop files here or on the Media tab, or press Upload… (Ctrl+U)."))
         self.limit = QSpinBox(minimum=1, maximum=8, value=limit)
         self.limit.setToolTip("How many files upload at the same time")
         self.limit.valueChanged.connect(self.limit_changed.emit)
