@@ -266,3 +266,24 @@ def test_workflow_search_pages_through_a_stable_window(corpus: dict[str, Any],
         assert {r.video_id for r in only.data} == {seg.video_id}
 
     run(scenario)
+
+
+def test_bench_fill_makes_searchable_pictured_media(sandbox: Any, run: Any) -> None:
+    made = raw(sandbox, "POST", "/_sandbox/bench/fill",
+               json={"media": 3, "per_media": 4, "pictures": True})
+    assert made.status_code == 201
+    filled = made.json()
+    assert filled["segments"] == 12
+
+    async def scenario(vv: AsyncVideoVector) -> None:
+        videos = (await vv.indexes.list_videos(filled["index_id"])).data
+        details = await vv.videos.batch_retrieve([v.video_id for v in videos])
+        assert len(details) == 3 and all(d.first_thumbnail for d in details)
+        segs = (await vv.videos.list_segments(videos[0].video_id)).data
+        assert len(segs) == 4 and all(s.thumbnail_available for s in segs)
+        cond = {"field": "segment_index", "operator": "less_than", "value": 2,
+                "type": "integer"}
+        page = await vv.search.filter(filled["index_id"], conditions=[cond])
+        assert len(page.results) == 6
+
+    run(scenario)

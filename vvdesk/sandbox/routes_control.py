@@ -128,9 +128,14 @@ async def bench_fill_segments(request: Request) -> Response:
     for name, value in (("media", media), ("per_media", per_media)):
         if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 100_000:
             raise invalid(name, f"{name} must be an integer from 1 to 100000")
+    if media * per_media > 1_000_000:
+        raise invalid("per_media", "media x per_media must be at most 1,000,000 segments")
+    pictures = body.get("pictures", False)
+    if not isinstance(pictures, bool):
+        raise invalid("pictures", "pictures must be true or false")
     prompt_id = body.get("prompt_id", "prm_default_general")
     return respond(bench_fill.fill(ctx, media=media, per_media=per_media,
-                                   prompt_id=str(prompt_id)), 201)
+                                   prompt_id=str(prompt_id), pictures=pictures), 201)
 
 
 ROUTES = [
