@@ -20,9 +20,12 @@ What each picture shows (deterministic for the same bytes):
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import functools
 import logging
+import os
 import sqlite3
+import threading
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -92,6 +95,12 @@ def shutdown() -> None:
         _pool = None
 
 
+def _lower_priority() -> None:
+    """Pictures may wait: on a busy machine the requests and the simulation go first."""
+    with contextlib.suppress(OSError, AttributeError):
+        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), 10)
+
+
 def step_preview(ctx: Context, row: Row) -> None:
     """Worker step: hand the job to the thread; the result is applied on the loop."""
     global _pool
@@ -102,7 +111,8 @@ def step_preview(ctx: Context, row: Row) -> None:
     row.doc["state"] = "running"
     ctx.store.save(row, next_at=None)
     if _pool is None:
-        _pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sandbox-previews")
+        _pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sandbox-previews",
+                                   initializer=_lower_priority)
     loop = asyncio.get_running_loop()
     future: Future[Rendered] = _pool.submit(render, ctx.blob_dir, plan)
     wrapped = asyncio.wrap_future(future, loop=loop)
