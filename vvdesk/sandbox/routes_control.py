@@ -138,6 +138,20 @@ async def bench_fill_segments(request: Request) -> Response:
                                    prompt_id=str(prompt_id), pictures=pictures), 201)
 
 
+async def bench_fill_indexes(request: Request) -> Response:
+    """Bench-only: ``{indexes}`` more empty indexes at once (bench/big_lists.py)."""
+    from .indexes import create_index_row
+
+    ctx = ctx_of(request)
+    count = (await json_object(request)).get("indexes", 100_000)
+    if isinstance(count, bool) or not isinstance(count, int) or not 1 <= count <= 200_000:
+        raise invalid("indexes", "indexes must be an integer from 1 to 200000")
+    with ctx.store.transaction():
+        for i in range(count):
+            create_index_row(ctx, f"Bench index {i:06d}")
+    return respond({"indexes": count}, 201)
+
+
 ROUTES = [
     Route("/_sandbox/rate-limits", set_rate_limits, methods=["POST"]),
     Route("/_sandbox/download-urls", set_download_urls, methods=["POST"]),
@@ -145,6 +159,7 @@ ROUTES = [
     Route("/_sandbox/info", info, methods=["GET"]),
     Route("/_sandbox/links", set_link_lifetime, methods=["POST"]),
     Route("/_sandbox/bench/fill", bench_fill_segments, methods=["POST"]),
+    Route("/_sandbox/bench/indexes", bench_fill_indexes, methods=["POST"]),
     Route("/_sandbox/simulation", set_simulation, methods=["POST"]),
     Route("/_sandbox/faults", add_fault, methods=["POST"]),
     Route("/_sandbox/faults", list_faults, methods=["GET"]),
