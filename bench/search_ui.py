@@ -1,0 +1,146 @@
+"""Search as the user sees it: from the moment a search is sent (the 300 ms debounce has
+fired) to its rows shown in the Search tab, and the longest UI-thread stall meanwhile.
+
+Starts a seeded sandbox, fills one index with BENCH_SEARCH_MEDIA x BENCH_SEARCH_PER_MEDIA
+(default 20 x 1000) segments (bench fill: no pictures), then drives the real SearchPane,
+SearchResultModel and SearchService (one ApiSession, offscreen) through
+BENCH_SEARCH_QUERIES (default 60) word searches (top_k 100) on that index and as many on
+the demo archive (whose results carry JPEG thumbnails, decoded in a worker). A 2 ms
+heartbeat timer measures the longest gap of the UI thread during the searches and, the
+same way, while idle for as long (the floor of this machine at this moment).
+Prints ``name=value`` lines.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import random
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+KEY = "sk_test_" + "c3" * 24
+MEDIA = int(os.environ.get("BENCH_SEARCH_MEDIA", 20))
+PER_MEDIA = int(os.environ.get("BENCH_SEARCH_PER_MEDIA", 1000))
+QUERIES = int(os.environ.get("BENCH_SEARCH_QUERIES", 60))
+WORDS = ("harbor", "street", "forest", "kitchen", "stadium", "office", "beach", "studio",
+         "warehouse", "classroom", "airport", "garden", "bridge", "market", "library", "stage")
+
+
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
+
+
+class Heartbeat:
+    """The longest gap between ticks of a 2 ms timer: how long the UI thread was busy."""
+
+    def __init__(self) -> None:
+        from PySide6.QtCore import QTimer
+
+        self.timer = QTimer()
+        self.timer.setInterval(2)
+        self.timer.timeout.connect(self._tick)
+        self.last = time.perf_counter()
+        self.worst = 0.0
+
+    def _tick(self) -> None:
+        now = time.perf_counter()
+        self.worst = max(self.worst, now - self.last)
+        self.last = now
+
+    def start(self) -> None:
+        self.last, self.worst = time.perf_counter(), 0.0
+        self.timer.start()
+
+    def stop(self) -> float:
+        self.timer.stop()
+        return self.worst * 1000
+
+
+async def bench(base_url: str) -> dict[str, float]:
+    import httpx
+
+    from vvdesk.api.client import make_client, open_transport
+    from vvdesk.models.search import SearchResultModel
+    from vvdesk.services.search import SearchService
+    from vvdesk.services.session import ApiSession
+    from vvdesk.ui.panes.search import SearchPane
+
+    async with httpx.AsyncClient(timeout=600) as http:
+        filled = (await http.post(f"{base_url}/_sandbox/bench/fill",
+                                  headers={"X-API-Key": KEY},
+                                  json={"media": MEDIA, "per_media": PER_MEDIA})).json()
+    client = make_client(base_url, KEY, max_retries=0)
+    await open_transport(client)
+    session = ApiSession("bench", base_url, client)
+    service = SearchService(session, session)
+    model = SearchResultModel(session)
+    pane = SearchPane(model)
+    pane.resize(1000, 700)
+    pane.show()
+    pane.top_k.setValue(100)
+    shown: list[float] = []
+    service.page_loaded.connect(lambda page: (
+        pane.show_page(page.request, page.rows, page.thumbs, page.cursor, page.first),
+        pane.table.viewport().repaint(), shown.append(time.perf_counter())))
+    pane.search_requested.connect(service.search)
+    rng = random.Random(15)
+    heart = Heartbeat()
+    figures: dict[str, float] = {"search_ui_segments": filled["segments"]}
+    for label, index_id, name in (("bench", filled["index_id"], "Bench"),
+                                  ("demo", "idx_demo_archive", "Demo archive")):
+        pane.set_index(type("Index", (), {"index_id": index_id, "name": name})())
+        times: list[float] = []
+        heart.start()
+        for _ in range(QUERIES):
+            words = rng.sample(WORDS, rng.choice((1, 2)))
+            pane.query.setText(" ".join(words + (["scene"] if label == "demo" else [])))
+            n = len(shown)
+            t0 = time.perf_counter()
+            pane.search_now()
+            while len(shown) == n:
+                await asyncio.sleep(0.001)
+            times.append((shown[-1] - t0) * 1000)
+            assert model.rowCount() > 0
+        figures[f"search_ui_{label}_p50_ms"] = round(statistics.median(times), 1)
+        figures[f"search_ui_{label}_p95_ms"] = round(percentile(times, 0.95), 1)
+        figures[f"search_ui_{label}_rows"] = model.rowCount()
+        figures[f"search_ui_{label}_longest_stall_ms"] = round(heart.stop(), 1)
+        thumbs = sum(1 for r in model.rows() if model.thumbnail(r.result_id) is not None)
+        figures[f"search_ui_{label}_thumbnails"] = thumbs
+    heart.start()
+    await asyncio.sleep(3.0)
+    figures["idle_longest_stall_floor_ms"] = round(heart.stop(), 1)
+    figures["load_average_1m"] = round(os.getloadavg()[0], 2)
+    pane.close()
+    await session.jobs.shutdown()
+    await client.close()
+    return figures
+
+
+def main() -> None:
+    import qasync
+    from PySide6.QtWidgets import QApplication
+
+    from tests.sandbox_proc import SandboxProcess
+
+    app = QApplication.instance() or QApplication([])
+    with tempfile.TemporaryDirectory() as tmp, SandboxProcess(
+            Path(tmp) / "sandbox", api_key=KEY, seed_demo=True, time_scale=50.0) as sb:
+        loop = qasync.QEventLoop(app)
+        asyncio.set_event_loop(loop)
+        figures = loop.run_until_complete(bench(sb.base_url))
+        loop.close()
+    for name, value in figures.items():
+        print(f"{name}={value}", flush=True)
+
+
+if __name__ == "__main__":
+    main()
