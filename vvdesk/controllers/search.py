@@ -34,9 +34,12 @@ class SearchController:
         self.session, self.window, self.service = session, window, service
         self.model, self.pane, self.media = model, pane, media
         self.open_preview = open_preview
-        self.opening: tuple[str, str, float] | None = None  # video, segment, start to show
+        # video, segment, start, run of the result to show (its run's segments are listed)
+        self.opening: tuple[str, str, float, str] | None = None
+        self._pinned = False
         self._previewed = ""  # the opened media the preview was asked to start
         self.matches: list[Any] = []  # “all matches in this media”: what is selected
+        self._matches_run = ""
         self._cursor: str | None = None
         self._own_action: QAction | None = None
         self._links = Links()
@@ -130,11 +133,15 @@ class SearchController:
 
     # opening a result ------------------------------------------------------------------
     def all_in_media(self, result: SearchResult) -> None:
+        self._matches_run = result.run_id or ""
         if self.service.request is not None:
             self.pane.show_status(f"Finding every match in “{result.video_name or 'the media'}”…")
             self.service.matches_in(self.service.request, result.video_id)
 
     def _media_matches(self, video_id: str, rows: list[Any]) -> None:
+        """The matches of the run the clicked result came from (its segments are listed)."""
+        if self._matches_run:
+            rows = [r for r in rows if (r.run_id or "") == self._matches_run]
         if not rows:
             self.pane.show_status("This media has no matches for the search any more.")
             return
@@ -157,8 +164,9 @@ class SearchController:
         if pane.playground.isChecked():
             pane.playground.setChecked(False)
         self.window.tabs.setCurrentWidget(pane)
-        self.opening = (result.video_id, result.segment_id or "", float(result.start_time or 0))
-        self._previewed = ""
+        self.opening = (result.video_id, result.segment_id or "", float(result.start_time or 0),
+                        result.run_id or result.prompt_run_id or "")
+        self._previewed, self._pinned = "", False
         self.matches = list(matches or [])
         pane.reveal(result.video_id)
         self._segments_arrived()
@@ -170,16 +178,26 @@ class SearchController:
         """Select the opened result's segment once the media's segments are listed."""
         if self.opening is None:
             return
-        video_id, segment_id, start = self.opening
+        video_id, segment_id, start, run_id = self.opening
         video = self.media.video
         if video is None or video.video_id != video_id:
             return
+        details = self.media.pane.details
+        if run_id and not self._pinned and details.video is not None and (
+                details.video.video_id == video_id):
+            self._pinned = True
+            if details.run_selector.findData(run_id) >= 0:
+                details.pin_run(run_id)  # the segments of the run the result came from
+            else:
+                run_id = ""  # not among the media's runs: match the segment by its time
+                self.opening = (video_id, "", start, "")
+                segment_id = ""
         if self.open_preview is not None and self._previewed != video_id:
             self._previewed = video_id
             self.open_preview(video, start)
         segments = self.media.segments
         row = segments.row_of(segment_id) if segment_id else -1
-        if row < 0:
+        if row < 0 and not segment_id:
             row = next((i for i, s in enumerate(segments.rows())
                         if float(s.start_time or 0) <= start < float(s.end_time or 0)), -1)
         if row < 0:
