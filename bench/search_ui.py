@@ -29,6 +29,7 @@ KEY = "sk_test_" + "c3" * 24
 MEDIA = int(os.environ.get("BENCH_SEARCH_MEDIA", 20))
 PER_MEDIA = int(os.environ.get("BENCH_SEARCH_PER_MEDIA", 1000))
 QUERIES = int(os.environ.get("BENCH_SEARCH_QUERIES", 60))
+PROFILE = os.environ.get("BENCH_PROFILE")
 WORDS = ("harbor", "street", "forest", "kitchen", "stadium", "office", "beach", "studio",
          "warehouse", "classroom", "airport", "garden", "bridge", "market", "library", "stage")
 
@@ -73,10 +74,6 @@ async def bench(base_url: str) -> dict[str, float]:
     from vvdesk.services.session import ApiSession
     from vvdesk.ui.panes.search import SearchPane
 
-    async with httpx.AsyncClient(timeout=600) as http:
-        filled = (await http.post(f"{base_url}/_sandbox/bench/fill",
-                                  headers={"X-API-Key": KEY},
-                                  json={"media": MEDIA, "per_media": PER_MEDIA})).json()
     client = make_client(base_url, KEY, max_retries=0)
     await open_transport(client)
     session = ApiSession("bench", base_url, client)
@@ -87,15 +84,45 @@ async def bench(base_url: str) -> dict[str, float]:
     pane.show()
     pane.top_k.setValue(100)
     shown: list[float] = []
-    service.page_loaded.connect(lambda page: (
-        pane.show_page(page.request, page.rows, page.thumbs, page.cursor, page.first),
-        pane.table.viewport().repaint(), shown.append(time.perf_counter())))
+    slot_ms: list[float] = []
+
+    import cProfile
+    prof = cProfile.Profile()
+
+    def show(page: object) -> None:
+        if PROFILE:
+            prof.enable()
+        t0 = time.perf_counter()
+        pane.show_page(page.request, page.rows, page.thumbs, page.cursor,  # type: ignore
+                       page.first)  # type: ignore[attr-defined]
+        pane.table.viewport().repaint()
+        shown.append(time.perf_counter())
+        slot_ms.append((shown[-1] - t0) * 1000)
+        if PROFILE:
+            prof.disable()
+
+    service.page_loaded.connect(show)
     pane.search_requested.connect(service.search)
     rng = random.Random(15)
     heart = Heartbeat()
-    figures: dict[str, float] = {"search_ui_segments": filled["segments"]}
-    for label, index_id, name in (("bench", filled["index_id"], "Bench"),
-                                  ("demo", "idx_demo_archive", "Demo archive")):
+    figures: dict[str, float] = {}
+    for label in ("demo", "bench"):
+        # the demo archive first: beside a big index the sandbox's scoped lexical search
+        # finds nothing for two words of which one matches (seen here; see the report)
+        if label == "bench":
+            async with httpx.AsyncClient(timeout=600) as http:
+                filled = (await http.post(f"{base_url}/_sandbox/bench/fill",
+                                          headers={"X-API-Key": KEY},
+                                          json={"media": MEDIA, "per_media": PER_MEDIA})).json()
+            figures["search_ui_bench_segments"] = filled["segments"]
+            index_id, name = filled["index_id"], "Bench"
+        else:
+            index_id, name = "idx_demo_archive", "Demo archive"
+        for _ in range(600):  # the demo run is indexed (and pictured) shortly after start
+            found = await client.search.text(index_id, query="scene", top_k=1)
+            if found and (label == "bench" or found[0].thumbnail_data):
+                break
+            await asyncio.sleep(0.1)
         pane.set_index(type("Index", (), {"index_id": index_id, "name": name})())
         times: list[float] = []
         heart.start()
@@ -108,10 +135,12 @@ async def bench(base_url: str) -> dict[str, float]:
             while len(shown) == n:
                 await asyncio.sleep(0.001)
             times.append((shown[-1] - t0) * 1000)
-            assert model.rowCount() > 0
+            assert model.rowCount() > 0, (label, pane.query.text(), pane.status.text())
         figures[f"search_ui_{label}_p50_ms"] = round(statistics.median(times), 1)
         figures[f"search_ui_{label}_p95_ms"] = round(percentile(times, 0.95), 1)
         figures[f"search_ui_{label}_rows"] = model.rowCount()
+        figures[f"search_ui_{label}_show_rows_max_ms"] = round(max(slot_ms), 1)
+        slot_ms.clear()
         figures[f"search_ui_{label}_longest_stall_ms"] = round(heart.stop(), 1)
         thumbs = sum(1 for r in model.rows() if model.thumbnail(r.result_id) is not None)
         figures[f"search_ui_{label}_thumbnails"] = thumbs
@@ -119,6 +148,8 @@ async def bench(base_url: str) -> dict[str, float]:
     await asyncio.sleep(3.0)
     figures["idle_longest_stall_floor_ms"] = round(heart.stop(), 1)
     figures["load_average_1m"] = round(os.getloadavg()[0], 2)
+    if PROFILE:
+        prof.dump_stats(PROFILE)
     pane.close()
     await session.jobs.shutdown()
     await client.close()

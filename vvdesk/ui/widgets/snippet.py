@@ -6,7 +6,13 @@ from __future__ import annotations
 import html
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRectF, QSize, Qt
-from PySide6.QtGui import QAbstractTextDocumentLayout, QPainter, QPalette, QTextDocument
+from PySide6.QtGui import (
+    QAbstractTextDocumentLayout,
+    QColor,
+    QPainter,
+    QPalette,
+    QTextDocument,
+)
 from PySide6.QtWidgets import QApplication, QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
 from vvdesk.search_query import marked_spans
@@ -16,9 +22,10 @@ AnyIndex = QModelIndex | QPersistentModelIndex
 
 
 def snippet_html(text: str, words: list[str], selected: bool = False,
-                 palette: QPalette | None = None) -> str:
+                 palette: QPalette | None = None,
+                 colors: tuple[QColor, QColor] | None = None) -> str:
     """The snippet as rich text: each matched word bold on the match colour."""
-    background, color = theme.match_colors(palette, selected)
+    background, color = colors or theme.match_colors(palette, selected)
     out, last = [], 0
     for start, end in marked_spans(text, words):
         out.append(html.escape(text[last:start]))
@@ -33,6 +40,7 @@ class SnippetDelegate(QStyledItemDelegate):
     def __init__(self, words_role: int, parent: object = None) -> None:
         super().__init__(parent)  # type: ignore[arg-type]
         self.words_role = words_role
+        self._colors: dict[tuple[int, bool], tuple[QColor, QColor]] = {}  # per palette
 
     def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: AnyIndex) -> None:
         opt = QStyleOptionViewItem(option)
@@ -46,11 +54,15 @@ class SnippetDelegate(QStyledItemDelegate):
         doc.setDocumentMargin(0)
         doc.setDefaultFont(opt.font)
         rect = style.subElementRect(QStyle.SubElement.SE_ItemViewItemText, opt, opt.widget)
+        key = (opt.palette.cacheKey(), selected)
+        colors = self._colors.get(key)
+        if colors is None:
+            colors = self._colors[key] = theme.match_colors(opt.palette, selected)
         room = rect.width() - 4
         full, width = text, room
         for _ in range(4):  # bold words are wider than the plain text elidedText measured
             text = opt.fontMetrics.elidedText(full, Qt.TextElideMode.ElideRight, max(0, width))
-            doc.setHtml(snippet_html(text, words, selected, opt.palette))
+            doc.setHtml(snippet_html(text, words, colors=colors))
             if doc.idealWidth() <= room:
                 break
             width -= int(doc.idealWidth() - room) + 2
