@@ -57,4 +57,6 @@ def test_matched_words_are_marked_whole_or_by_their_start():
     spans = marked_spans(text, ["kitchen", "harbor"])
     assert [text[a:b] for a, b in spans] == ["Kitchens", "kitchen", "Harbor"]
     assert marked_spans(text, []) == []
+    cut = "fingerprint 0c9551be…"  # an elided cell keeps the visible start of the word marked
+    assert [cut[a:b] for a, b in marked_spans(cut, ["0c9551beb15b0c3d"])] == ["0c9551be"]
     assert [text[a:b] for a, b in marked_spans(text, ["a"])] == ["a"]  # short words: whole

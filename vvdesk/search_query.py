@@ -237,7 +237,9 @@ def marked_spans(text: str, words: list[str]) -> list[tuple[int, int]]:
     spans: list[tuple[int, int]] = []
     for m in _WORD.finditer(text):
         token = m.group().lower()
-        if any(token == w or (len(w) >= 3 and token.startswith(w)) for w in wanted):
+        cut = text[m.end():m.end() + 1] == "…"  # elided: the start of a matched word counts
+        if any(token == w or (len(w) >= 3 and token.startswith(w))
+               or (cut and len(token) >= 3 and w.startswith(token)) for w in wanted):
             spans.append((m.start(), m.end()))
     return spans
 
