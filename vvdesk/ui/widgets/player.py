@@ -110,10 +110,16 @@ class FrameView(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.sink = QVideoSink(self)
-        self.sink.videoFrameChanged.connect(self._frame)
+        self._sink: QVideoSink | None = None  # made with the player (it loads FFmpeg)
         self.frame = QVideoFrame()
         self.setMinimumSize(160, 90)
+
+    @property
+    def sink(self) -> QVideoSink:
+        if self._sink is None:
+            self._sink = QVideoSink(self)
+            self._sink.videoFrameChanged.connect(self._frame)
+        return self._sink
 
     def _frame(self, frame: QVideoFrame) -> None:
         self.frame = frame
