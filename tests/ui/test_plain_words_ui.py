@@ -127,6 +127,7 @@ def test_every_empty_table_says_why_and_what_to_do(qtbot, arun, until, settings,
     qtbot.addWidget(dialog)
     dialog.show()
     assert "No connectors yet" in dialog.empty.text()
-    assert dialog.empty.button.isVisible() and "Add a connector" in dialog.empty.button.text()
+    button = dialog.empty.button
+    assert button is not None and button.isVisible() and "Add a connector" in button.text()
     shoot(dialog, "connectors-empty.png")
     dialog.close()

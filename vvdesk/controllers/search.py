@@ -224,6 +224,8 @@ class SearchController:
         if self._own_action is not None:
             self.window.removeAction(self._own_action)
             self._own_action.deleteLater()
+        else:
+            self.act_find.setEnabled(False)  # the window's: nothing to search until connected
         self.window.set_tab("Search", PlaceholderPane("search"))
 
 

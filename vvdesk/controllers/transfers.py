@@ -15,6 +15,7 @@ from vvdesk.services.throttle import Throttle
 from vvdesk.services.transfers import TransferService
 from vvdesk.settings import Settings
 from vvdesk.transfer_queue import Transfer
+from vvdesk.ui import keyboard
 from vvdesk.ui.dialogs import pick_index
 from vvdesk.ui.dialogs.skipped import SkippedDialog
 from vvdesk.ui.main_window import MainWindow
@@ -40,6 +41,9 @@ class TransfersController:
         if not window.restoreDockWidget(dock):  # the user's place and size
             window.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, dock)
             window.resizeDocks([dock], [dock.DEFAULT_HEIGHT], Qt.Orientation.Vertical)
+        keyboard.icon_actions(dock)
+        keyboard.tidy(dock)
+        window.add_dock_to_view_menu(dock)
         self.skipped: SkippedDialog | None = None  # the last "skipped files" summary
         self._finished_in: set[str | None] = set()  # indexes with new media since a reload
         # a burst of finished uploads reloads the media list once a second, not per file

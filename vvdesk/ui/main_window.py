@@ -19,7 +19,33 @@ from vvdesk.vocab import ProblemKind
 
 AUTH_TOPIC = "auth"  # the banner about a refused key
 
-TABS = ("Media", "Runs", "Exports", "Automations", "Search")  # new tabs last: saved as a number
+TABS = ("Media", "Runs", "Exports", "Automations", "Search")
+# Menu items for the actions of the tab panes (which come and go with a connection): (menu,
+# tab, the pane's action attribute, label, window-wide shortcut or "", tooltip). Triggering
+# one shows its tab and triggers the pane's action; it is enabled when that action is.
+PANE_ACTIONS = (
+    ("&Media", "Media", "act_upload", "&Upload…", "Ctrl+U",
+     "Upload files to the index shown (Ctrl+U, from anywhere in the window)"),
+    ("&Media", "Media", "act_register", "&Register URI…", "Ctrl+Shift+U",
+     "Add media the server fetches from gs://, s3://… (Ctrl+Shift+U)"),
+    ("&Media", "Media", "act_delete", "&Delete media…", "", "Delete the selected media"),
+    ("&Media", "Media", "act_refresh", "Re&fresh media", "", "Reload the media list"),
+    ("&Runs", "Runs", "act_start", "&Start run…", "Ctrl+Shift+P",
+     "Run a prompt on the index or the selected media (Ctrl+Shift+P)"),
+    ("&Runs", "Runs", "act_prompt", "&New prompt…", "", "Create a prompt"),
+    ("&Runs", "Runs", "act_cancel", "&Cancel run", "Ctrl+.",
+     "Stop the selected run (Ctrl+.)"),
+    ("&Runs", "Runs", "act_export", "&Export this run…", "Ctrl+Shift+E",
+     "Export the results of the selected run (Ctrl+Shift+E)"),
+    ("&Runs", "Runs", "act_refresh", "Re&fresh runs", "", "Reload the run list"),
+    ("E&xports", "Exports", "act_create", "&Export index…", "Ctrl+E",
+     "Export the metadata of the index shown (Ctrl+E)"),
+    ("E&xports", "Exports", "act_download", "&Download…", "",
+     "Download the selected export"),
+    ("E&xports", "Exports", "act_again", "Export &again", "",
+     "Create the selected export again"),
+    ("E&xports", "Exports", "act_refresh", "Re&fresh exports", "", "Reload the export list"),
+)  # new tabs last: saved as a number
 PREFERRED_SIZE = QSize(1100, 700)
 FRAME_RESERVE = QSize(16, 48)  # window-manager frame and title bar, unknown before showing
 
@@ -122,6 +148,10 @@ class MainWindow(QMainWindow):
         self.tabs.setCurrentIndex(int(self.settings.value("window/tab", 0) or 0))
         self.tabs.currentChanged.connect(lambda i: self.settings.set_value("window/tab", i))
         self._build_menus()
+        from vvdesk.ui import keyboard
+
+        keyboard.icon_actions(self.indexes)
+        keyboard.tidy(self)
         self._set_icon()
         self.indexes.current_changed.connect(self._index_changed)
         if self._state:
@@ -162,11 +192,79 @@ class MainWindow(QMainWindow):
         # Only Ctrl+N is window-wide. Del and F5 act on the focused list: the media table has
         # its own, and a window-wide Del here once deleted the index from a media row.
         self.indexes.act_new.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+        self._build_pane_menus(bar)
+        view = bar.addMenu("&View")
+        self.act_search = QAction("&Search…", self, shortcut=QKeySequence.StandardKey.Find)
+        self.act_search.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+        self.act_search.setToolTip("Search what the runs found (Ctrl+F)")
+        self.act_search.setEnabled(False)  # the search controller enables and handles it
+        view.addAction(self.act_search)
+        view.addSeparator()
+        self.act_show_indexes = QAction("&Indexes panel", self, checkable=True, checked=True)
+        self.act_show_indexes.setToolTip("Show or hide the list of indexes")
+        self.act_show_indexes.toggled.connect(self.indexes.setVisible)
+        view.addAction(self.act_show_indexes)
+        self.act_show_status = QAction("Status &bar", self, checkable=True, checked=True)
+        self.act_show_status.setToolTip("Show or hide the status bar")
+        self.act_show_status.toggled.connect(self.statusBar().setVisible)
+        view.addAction(self.act_show_status)
+        self.view_menu = view
+        self._dock_actions: list[QAction] = []
         help_menu = bar.addMenu("&Help")
         about = QAction("&About vvdesk", self)
         about.triggered.connect(lambda: QMessageBox.about(
             self, "About vvdesk", f"vvdesk {__version__}\nA desktop client for VideoVector."))
         help_menu.addAction(about)
+
+    def _build_pane_menus(self, bar: Any) -> None:
+        from PySide6.QtGui import QAction, QKeySequence
+
+        menus: dict[str, Any] = {}
+        self.pane_actions: dict[tuple[str, str], QAction] = {}
+        for menu_title, tab, attr, label, keys, tip in PANE_ACTIONS:
+            if menu_title not in menus:
+                menus[menu_title] = bar.addMenu(menu_title)
+            act = QAction(label, self)
+            act.setToolTip(tip)
+            act.setEnabled(False)
+            if keys:
+                act.setShortcut(QKeySequence(keys))
+                act.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+            act.triggered.connect(lambda _=False, t=tab, a=attr: self.trigger_pane_action(t, a))
+            menus[menu_title].addAction(act)
+            self.pane_actions[(tab, attr)] = act
+
+    def trigger_pane_action(self, tab: str, attr: str) -> None:
+        """A menu item or window-wide shortcut: show the tab, then do what its button does."""
+        pane = self.tab_panes.get(tab)
+        act = getattr(pane, attr, None)
+        if pane is None or act is None or not act.isEnabled():
+            return
+        self.tabs.setCurrentWidget(pane)
+        act.trigger()
+
+    def _adopt_pane_actions(self, title: str, pane: QWidget) -> None:
+        """Follow the new pane's actions: enabled together; the window owns the shortcut."""
+        from PySide6.QtGui import QKeySequence
+
+        for (tab, attr), mine in self.pane_actions.items():
+            if tab != title:
+                continue
+            theirs = getattr(pane, attr, None)
+            mine.setEnabled(bool(theirs is not None and theirs.isEnabled()))
+            if theirs is None:
+                continue
+            if not mine.shortcut().isEmpty():
+                theirs.setShortcut(QKeySequence())  # one shortcut, window-wide (no ambiguity)
+            theirs.changed.connect(lambda m=mine, t=theirs: m.setEnabled(t.isEnabled()))
+
+    def add_dock_to_view_menu(self, dock: Any) -> None:
+        """A panel's show/hide item in the View menu (the Transfers panel)."""
+        act = dock.toggleViewAction()
+        act.setToolTip(f"Show or hide the {dock.windowTitle()} panel")
+        if act not in self._dock_actions:
+            self._dock_actions.append(act)
+            self.view_menu.addAction(act)
 
     def open_preferences(self) -> None:
         from vvdesk.ui import theme
@@ -222,6 +320,11 @@ class MainWindow(QMainWindow):
         self.tab_panes[title] = pane
         if old is not None and old is not pane:
             old.deleteLater()
+        from vvdesk.ui import keyboard
+
+        keyboard.icon_actions(pane)
+        keyboard.tidy(pane)
+        self._adopt_pane_actions(title, pane)
         pane.set_index(self._current_index)  # type: ignore[attr-defined]
 
     def _set_icon(self) -> None:

@@ -26,6 +26,7 @@ from vvdesk.models.connectors import ConnectorModel
 from vvdesk.models.keyed import OBJECT_ROLE
 from vvdesk.ui.dialogs import ask
 from vvdesk.ui.dialogs.new_connector import PROVIDERS, NewConnectorDialog
+from vvdesk.ui.keyboard import describe
 from vvdesk.ui.widgets.empty_state import EmptyState
 
 
@@ -41,6 +42,7 @@ class ConnectorsDialog(QDialog):
         self.resize(900, 420)
         self.model = ConnectorModel(self)
         self.view = QTableView()
+        describe(self.view, "Connectors", "Your connectors to storage buckets")
         self.view.setModel(self.model)
         self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
@@ -48,9 +50,16 @@ class ConnectorsDialog(QDialog):
         self.view.horizontalHeader().setStretchLastSection(True)
         self.view.verticalHeader().hide()
         self.new_buttons = {p: QPushButton(f"New {label}…") for p, label in PROVIDERS.items()}
+        for provider, button in self.new_buttons.items():
+            describe(button, None, f"Add a connector to a {PROVIDERS[provider]} bucket")
         self.test_btn = QPushButton("Test")
+        describe(self.test_btn, None,
+                 "Check that the server can reach the selected connector's bucket")
         self.browse_btn = QPushButton("Browse…")
+        describe(self.browse_btn, None,
+                 "Look at the folders and files in the selected connector's bucket")
         self.delete_btn = QPushButton("Delete…")
+        describe(self.delete_btn, None, "Remove the selected connector")
         self.result = QLabel()
         self.result.setWordWrap(True)
         top = QHBoxLayout()
@@ -85,7 +94,9 @@ class ConnectorsDialog(QDialog):
         menu = QMenu(self)
         for provider, label in PROVIDERS.items():
             menu.addAction(f"New {label} connector…", lambda p=provider: self._create(p))
-        menu.exec(self.empty.button.mapToGlobal(self.empty.button.rect().bottomLeft()))
+        button = self.empty.button
+        if button is not None:
+            menu.exec(button.mapToGlobal(button.rect().bottomLeft()))
 
     # what the controller shows -----------------------------------------------------
     def set_connectors(self, items: list[Any]) -> None:

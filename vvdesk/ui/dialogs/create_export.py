@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from vvdesk.ui.keyboard import describe
 from vvdesk.ui.theme import Tone, set_tone
 from vvdesk.vocab import normalize_subpath, subpath_problem
 
@@ -34,6 +35,7 @@ class CreateExportDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle(title)
         self.runs = QListWidget()
+        describe(self.runs, "Runs to export", "Tick the runs whose results go into the export")
         for run_id, label, checked in runs or []:
             item = QListWidgetItem(label)
             item.setData(Qt.ItemDataRole.UserRole, run_id)
@@ -42,9 +44,13 @@ class CreateExportDialog(QDialog):
             self.runs.addItem(item)
         self.runs.setVisible(runs is not None)
         self.to_download = QRadioButton("Download (keep the file on this computer)")
+        describe(self.to_download, None, "Make a file you then download to this computer")
         self.to_connector = QRadioButton("Deliver to a connector")
+        describe(self.to_connector, None,
+                 "Have the server write the export into a connector's bucket")
         self.to_download.setChecked(True)
         self.connector = QComboBox()
+        describe(self.connector, "Connector", "The connector whose bucket receives the export")
         for c in connectors:
             self.connector.addItem(f"{c.name} ({c.provider}, {c.bucket or c.container or ''})",
                                    c.connector_id)
@@ -52,6 +58,8 @@ class CreateExportDialog(QDialog):
         self.connector_note = QLabel(connectors_note or "")
         self.connector_note.setVisible(not connectors)
         self.subpath = QLineEdit(placeholderText="e.g. reports/2026")
+        describe(self.subpath, "Sub-path",
+                 "A folder inside the connector's export folder (optional)")
         self.hint = QLabel()
         set_tone(self.hint, Tone.ERROR)
         self.hint.setWordWrap(True)

@@ -25,6 +25,11 @@ LABELS = {ColorSchemeChoice.SYSTEM: "Same as the system",
           ColorSchemeChoice.DARK: "Dark"}
 
 
+TIPS = {ColorSchemeChoice.SYSTEM: "Light or dark as your desktop is set (changes with it)",
+        ColorSchemeChoice.LIGHT: "Always the light look",
+        ColorSchemeChoice.DARK: "Always the dark look"}
+
+
 class PreferencesDialog(QDialog):
     def __init__(self, current: ColorSchemeChoice, preview: Callable[[ColorSchemeChoice], None],
                  parent: QWidget | None = None) -> None:
@@ -37,6 +42,7 @@ class PreferencesDialog(QDialog):
         self.buttons: dict[ColorSchemeChoice, QRadioButton] = {}
         for choice, label in LABELS.items():
             radio = QRadioButton(label)
+            radio.setToolTip(TIPS[choice])
             radio.setChecked(choice is current)
             radio.toggled.connect(lambda on, c=choice: on and self._preview(c))
             self.group.addButton(radio)

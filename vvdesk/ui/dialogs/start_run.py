@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from vvdesk.ui.dialogs.ask import CheckedDialog
+from vvdesk.ui.keyboard import describe
 from vvdesk.ui.theme import Tone, set_tone
 
 VIDEO_TYPES = ("smart", "fixed", "content_aware")
@@ -42,6 +43,7 @@ class StartRunDialog(QDialog):
         self.setWindowTitle("Start a prompt run")
         self._index, self._videos = index, list(video_ids)
         self.prompt = QComboBox()
+        describe(self.prompt, "Prompt", "The prompt to run")
         for p in prompts:
             self.prompt.addItem(p.name, p.prompt_id)
         self.whole = QRadioButton(f"Whole index “{index.name}”" if index else "Whole index")
@@ -52,13 +54,19 @@ class StartRunDialog(QDialog):
         self.selected.setToolTip("Run the prompt on the media selected in the Media tab")
         (self.selected if video_ids or index is None else self.whole).setChecked(True)
         self.video_type = QComboBox()
+        describe(self.video_type, "Video segments", "How videos are cut into segments")
         for value in VIDEO_TYPES:  # shown as the API names them; the data is what is sent
             self.video_type.addItem(value.replace("_", " "), value)
         self.video_len = QSpinBox(minimum=0, maximum=1000, value=0, suffix=" s")
+        describe(self.video_len, "Video segment length",
+                 "Seconds per segment (fixed length only: 1-300)")
         self.audio_type = QComboBox()
+        describe(self.audio_type, "Audio segments", "How audio is cut into segments")
         for value in AUDIO_TYPES:
             self.audio_type.addItem(value.replace("_", " "), value)
         self.audio_len = QSpinBox(minimum=0, maximum=1000, value=0, suffix=" s")
+        describe(self.audio_len, "Audio segment length",
+                 "Seconds per segment (fixed length only: 1-300)")
         self.hint = QLabel()
         self.hint.setObjectName("hint")
         set_tone(self.hint, Tone.ERROR)
@@ -148,7 +156,10 @@ class NewPromptDialog(CheckedDialog):
     def __init__(self, parent: QWidget | None) -> None:
         super().__init__(parent, "New prompt")
         self.name = QLineEdit()
+        describe(self.name, "Prompt name", "A name for the prompt (3-100 characters)")
         self.text = QPlainTextEdit()
+        describe(self.text, "Instructions",
+                 "What the prompt asks about each segment (10-5000 characters)")
         form = QFormLayout(self)
         form.addRow("Name", self.name)
         form.addRow("Instructions", self.text)

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from vvdesk.ui.dialogs import ask
+from vvdesk.ui.keyboard import describe
 from vvdesk.ui.widgets.automation_forms import AutomationForm, ExportForm, ImportForm
 from vvdesk.ui.widgets.elided import ElidedLabel
 from vvdesk.vocab import automation_problems
@@ -47,7 +48,9 @@ class AutomationsPane(QWidget):
         self.save_btn = QPushButton("Save")
         self.save_btn.setToolTip("Save both automations (Ctrl+S)")
         self.revert_btn = QPushButton("Revert")
+        describe(self.revert_btn, None, "Throw away the unsaved changes")
         self.manage_btn = QPushButton("Connectors…")
+        describe(self.manage_btn, None, "Add, test or remove connectors")
         QShortcut(QKeySequence.StandardKey.Save, self, self.save,
                   context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
         body = QWidget()

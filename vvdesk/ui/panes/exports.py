@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 from vvdesk.format import human_size
 from vvdesk.models.exports import ExportColumn, ExportListModel, ExportScopeProxy, destination
 from vvdesk.models.keyed import OBJECT_ROLE, SORT_ROLE
+from vvdesk.ui.keyboard import describe
 from vvdesk.ui.theme import Tone, status_color
 from vvdesk.ui.widgets.elided import ElidedLabel
 from vvdesk.ui.widgets.empty_state import EmptyState
@@ -74,6 +75,7 @@ class ExportsPane(QWidget):
         self.act_again = self.toolbar.addAction("Export again", self._again)
         self.act_refresh = self.toolbar.addAction("Refresh", self.refresh_requested.emit)
         self.view = QTableView()
+        describe(self.view, "Exports", "Exports of the index shown and its runs (or all of them)")
         self.view.setModel(self.proxy)
         self.view.setSortingEnabled(True)
         self.view.sortByColumn(ExportColumn.CREATED, Qt.SortOrder.DescendingOrder)

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 from vvdesk.models.indexes import IndexListModel
 from vvdesk.models.keyed import KEY_ROLE, OBJECT_ROLE, SORT_ROLE
 from vvdesk.ui.dialogs import ask
+from vvdesk.ui.keyboard import describe
 from vvdesk.ui.widgets.actions import pane_action
 from vvdesk.ui.widgets.drops import FileDropTarget, accept_files
 from vvdesk.ui.widgets.elided import CellTips
@@ -75,9 +76,12 @@ class IndexesPane(QWidget):
         self.act_refresh = self._action("Refresh", QKeySequence.StandardKey.Refresh,
                                         self.refresh_requested.emit, "Reload the list (F5)")
         self.filter = QLineEdit(placeholderText="Filter indexes")
+        describe(self.filter, None, "Show only indexes whose name holds this text")
         self.filter.setClearButtonEnabled(True)
         self.filter.textChanged.connect(self.proxy.setFilterFixedString)
         self.view = IndexTable()
+        describe(self.view, "Indexes",
+                 "Your indexes: arrow keys move, Tab leaves the list; drop files to upload")
         self.view.files_dropped.connect(self.files_dropped.emit)
         self.view.setModel(self.proxy)
         self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -90,6 +94,7 @@ class IndexesPane(QWidget):
         self.view.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 10)
         self.view.selectionModel().currentRowChanged.connect(self._current_changed)
         self.include_defaults = QCheckBox("Include shared demo indexes")
+        describe(self.include_defaults, None, "Also list the shared (read-only) demo indexes")
         self.include_defaults.setChecked(include_defaults)
         self.include_defaults.toggled.connect(self.include_defaults_changed.emit)
         self._status = "Connecting…"

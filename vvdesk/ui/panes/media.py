@@ -30,6 +30,7 @@ from vvdesk.models.media import MediaColumn, MediaModel
 from vvdesk.models.segments import SegmentModel
 from vvdesk.ui.dialogs import ask
 from vvdesk.ui.dialogs.register_uri import RegisterUriDialog
+from vvdesk.ui.keyboard import describe
 from vvdesk.ui.widgets.actions import pane_action
 from vvdesk.ui.widgets.drops import FileDropTarget, accept_files
 from vvdesk.ui.widgets.elided import ElidedLabel
@@ -122,9 +123,12 @@ class MediaPane(QWidget):
         self.playground.setToolTip("Show media uploaded without an index")
         self.playground.toggled.connect(self._emit_scope)
         self.filter = QLineEdit(placeholderText="Filter loaded media")
+        describe(self.filter, None,
+                 "Show only loaded media whose title, type or status holds this text")
         self.filter.setClearButtonEnabled(True)
         self.filter.textChanged.connect(self.proxy.setFilterFixedString)
         self.table = MediaTable()
+        describe(self.table, "Media", "The media of the index shown; drop files here to upload")
         self.table.setModel(self.proxy)
         self.table.setSortingEnabled(True)
         self.table.sortByColumn(MediaColumn.CREATED, Qt.SortOrder.DescendingOrder)
@@ -145,6 +149,8 @@ class MediaPane(QWidget):
         self.table.selectionModel().selectionChanged.connect(self._selection)
         self.table.files_dropped.connect(self.upload_requested.emit)
         self.grid = MediaGrid()
+        describe(self.grid, "Media thumbnails",
+                 "The media of the index shown as thumbnails; drop files here to upload")
         self.grid.setModel(self.proxy)
         self.grid.setModelColumn(MediaColumn.TITLE)
         self.grid.setSelectionModel(self.table.selectionModel())  # one selection, two views

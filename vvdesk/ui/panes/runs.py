@@ -22,6 +22,7 @@ from vvdesk.models.keyed import OBJECT_ROLE, SORT_ROLE
 from vvdesk.models.runs import RunColumn, RunListModel
 from vvdesk.models.runs import media as media_text
 from vvdesk.models.runs import segments as segments_text
+from vvdesk.ui.keyboard import describe
 from vvdesk.ui.widgets.elided import ElidedLabel
 from vvdesk.ui.widgets.empty_state import EmptyState
 from vvdesk.vocab import run_is_exportable, run_is_terminal, words
@@ -98,6 +99,7 @@ class RunsPane(QWidget):
                                                      self._export_all)
         self.act_refresh = self.toolbar.addAction("Refresh", self.refresh_requested.emit)
         self.view = QTableView()
+        describe(self.view, "Prompt runs", "The prompt runs of the index or of the selected media")
         self.view.setModel(self.proxy)
         self.view.setSortingEnabled(True)
         self.view.sortByColumn(RunColumn.EXECUTED, Qt.SortOrder.DescendingOrder)
@@ -111,6 +113,7 @@ class RunsPane(QWidget):
         self.view.selectionModel().currentRowChanged.connect(self._current_changed)
         self.empty = EmptyState(self.view, self.empty_reason, also=(model.loaded_changed,))
         self.details = QPlainTextEdit(readOnly=True)
+        describe(self.details, "Run details", "What the selected run ran on, when, and what failed")
         self.details.setPlaceholderText("Select a run to see its details.")
         split = QSplitter(Qt.Orientation.Vertical)
         split.addWidget(self.view)

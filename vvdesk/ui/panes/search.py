@@ -51,6 +51,7 @@ from vvdesk.search_query import (
     condition_words,
     query_words,
 )
+from vvdesk.ui.keyboard import describe
 from vvdesk.ui.widgets.elided import ElidedLabel
 from vvdesk.ui.widgets.snippet import SnippetDelegate
 
@@ -249,6 +250,7 @@ class SearchPane(QWidget):
         self.mode.addButton(self.filters)
         self.words.setChecked(True)
         self.query = QLineEdit(placeholderText="Search what the runs found (Ctrl+F)")
+        describe(self.query, None, "Words to look for in what the runs found (Ctrl+F)")
         self.query.setClearButtonEnabled(True)
         self.image = QPushButton("By image…")
         self.image.setToolTip("Find segments that look like a picture (an image file)")
@@ -288,6 +290,7 @@ class SearchPane(QWidget):
         fl.addLayout(self.rows_box)
         add_line = QHBoxLayout()
         self.add_condition = QPushButton("Add condition")
+        describe(self.add_condition, None, "Add a metadata condition to the filter")
         self.add_condition.clicked.connect(lambda: self.add_row())
         self.filter_hint = QLabel()
         add_line.addWidget(self.add_condition)
@@ -306,6 +309,7 @@ class SearchPane(QWidget):
         self.search_fields = QLineEdit(placeholderText="every field")
         self.search_fields.setToolTip("Only these metadata fields, separated by commas")
         self.runs = QToolButton(text="Latest results of every run")
+        describe(self.runs, None, "Which runs' results to search")
         self.runs.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         self.runs_menu = QMenu(self.runs)
         self.runs.setMenu(self.runs_menu)
@@ -315,6 +319,8 @@ class SearchPane(QWidget):
         self.settings_box.hide()
 
         self.table = ResultsTable()
+        describe(self.table, "Search results",
+                 "What the search found; open one to see it in its media")
         self.proxy = QSortFilterProxyModel(self)  # keeps the server's order until sorted
         self.proxy.setSourceModel(model)
         self.table.setModel(self.proxy)

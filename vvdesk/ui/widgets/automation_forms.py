@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from vvdesk.format import when
+from vvdesk.ui.keyboard import describe
 from vvdesk.ui.theme import Tone, set_tone
 from vvdesk.vocab import DEBOUNCE_CHOICES
 
@@ -55,13 +56,16 @@ class AutomationForm(QGroupBox):
         super().__init__(title, parent)
         self.state = QLabel()
         self.enabled = QCheckBox("Enabled")
+        describe(self.enabled, None, "Turn this automation on or off")
         self.errors: dict[str, QLabel] = {}
         self.general_error = QLabel()
         set_tone(self.general_error, Tone.ERROR)
         self.general_error.setWordWrap(True)
         self.general_error.hide()
         self.pause_btn = QPushButton("Pause")
+        describe(self.pause_btn, None, "Stop acting on changes for now; the settings stay")
         self.resume_btn = QPushButton("Resume")
+        describe(self.resume_btn, None, "Act on changes again")
         self.pause_btn.clicked.connect(lambda: self.pause_clicked.emit(True))
         self.resume_btn.clicked.connect(lambda: self.pause_clicked.emit(False))
         self.form = QFormLayout()
@@ -81,6 +85,7 @@ class AutomationForm(QGroupBox):
     def with_browse(self, edit: QLineEdit) -> QWidget:
         """The edit with a "Browse…" button beside it (the connector browser picks a folder)."""
         self.browse = QPushButton("Browse…")
+        describe(self.browse, None, "Pick the folder in the connector's bucket")
         self.browse.clicked.connect(self.browse_clicked.emit)
         row = QWidget()
         lay = QHBoxLayout(row)
@@ -151,9 +156,13 @@ class ImportForm(AutomationForm):
         self._prompt_items: list[tuple[str, str]] = []
         self.connector = QComboBox()
         self.prefix = QLineEdit(placeholderText="incoming/ (empty: the whole bucket)")
+        describe(self.prefix, None,
+                 "The folder in the bucket to watch; empty watches the whole bucket")
         prefix_row = self.with_browse(self.prefix)
         self.pattern = QLineEdit(placeholderText="*.mp4")
+        describe(self.pattern, None, "Which files to import, for example *.mp4 or *.{mp4,mov}")
         self.recursive = QCheckBox("Include subfolders")
+        describe(self.recursive, None, "Also import files in folders below the watched folder")
         self.debounce = QComboBox()
         for value in DEBOUNCE_CHOICES:
             self.debounce.addItem(DEBOUNCE_LABELS[value], value)
@@ -216,6 +225,7 @@ class ExportForm(AutomationForm):
         super().__init__("Export automation — deliver this index's exports", parent)
         self.connector = QComboBox()
         self.subpath = QLineEdit(placeholderText="exports/review-team (inside the export folder)")
+        describe(self.subpath, None, "Where in the connector's export folder the exports go")
         row = self.with_browse(self.subpath)
         self.add_field("destination_connector_id", "Connector", self.connector)
         self.add_field("destination_subpath", "Sub-folder", row)

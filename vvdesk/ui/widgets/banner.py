@@ -13,6 +13,7 @@ from collections.abc import Callable
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QWidget
 
 from vvdesk.ui import theme
+from vvdesk.ui.keyboard import describe
 from vvdesk.ui.theme import Tone
 
 
@@ -22,7 +23,9 @@ class Banner(QFrame):
         self.label = QLabel()
         self.label.setWordWrap(True)
         self.action = QPushButton()
+        describe(self.action, "Do what the message offers", "Do what the message offers")
         self.close_btn = QPushButton("Dismiss")
+        describe(self.close_btn, None, "Hide this message")
         lay = QHBoxLayout(self)
         lay.setContentsMargins(8, 4, 8, 4)
         lay.addWidget(self.label, 1)

@@ -32,16 +32,17 @@ class EmptyState(QWidget):
         # Drops and clicks go to the table underneath, unless there is a button to press.
         self.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents,
                           not (action_text and action))
-        self.button = QPushButton(action_text)
-        self.button.setVisible(bool(action_text and action))
-        self.button.setToolTip(action_text)
-        self.button.setAccessibleName(action_text or "empty-state action")
-        if action is not None:
+        self.button: QPushButton | None = None  # only when there is something to do
+        if action_text and action is not None:
+            self.button = QPushButton(action_text)
+            self.button.setToolTip(action_text)
+            self.button.setAccessibleName(action_text)
             self.button.clicked.connect(action)
         lay = QVBoxLayout(self)
         lay.addStretch()
         lay.addWidget(self.label)
-        lay.addWidget(self.button, 0, Qt.AlignmentFlag.AlignHCenter)
+        if self.button is not None:
+            lay.addWidget(self.button, 0, Qt.AlignmentFlag.AlignHCenter)
         lay.addStretch()
         view.viewport().installEventFilter(self)
         model = view.model()

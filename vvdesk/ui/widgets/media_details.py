@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 from vvdesk.format import when
 from vvdesk.models.keyed import OBJECT_ROLE, text
 from vvdesk.models.segments import SegmentColumn, SegmentModel
+from vvdesk.ui.keyboard import describe
 
 LATEST = ""  # run selector value for "latest run"
 
@@ -48,15 +49,22 @@ class MediaDetails(QWidget):
             self.labels[name] = lab
             self.fields.addRow(f"{name}:", lab)
         self.runs = QListWidget()
+        describe(self.runs, "Runs of this media",
+                 "The prompt runs that processed this media; pick one to see its segments")
         self.runs.setWordWrap(True)
         # as tall as the fields beside it (its own 192 px hint would squeeze the segments)
         self.runs.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Ignored)
         self.runs.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.run_selector = QComboBox()
+        describe(self.run_selector, "Segments of run",
+                 "Whose segments the table shows: the latest run or a chosen one")
         self.run_selector.currentIndexChanged.connect(self._run_changed)
         self.copy_button = QPushButton("Copy metadata as JSON")
+        describe(self.copy_button, None, "Copy this media's details to the clipboard as JSON")
         self.copy_button.clicked.connect(self.copy_selected)
         self.segments = QTableView()
+        describe(self.segments, "Segments",
+                 "The segments of this media and what the run found in each")
         self.segments.setModel(segments)
         self.segments.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.segments.verticalHeader().hide()

@@ -35,6 +35,7 @@ from vvdesk.transfer_queue import (
     SENDING,
     TState,
 )
+from vvdesk.ui.keyboard import describe
 from vvdesk.ui.widgets.actions import pane_action
 from vvdesk.ui.widgets.drops import FileDropTarget, accept_files
 from vvdesk.ui.widgets.elided import CellTips, ElidedLabel
@@ -78,6 +79,8 @@ class TransfersDock(FileDropTarget, QDockWidget):
         self.model = model
         self.setAcceptDrops(True)
         self.view = QTableView()
+        describe(self.view, "Transfers",
+                 "Uploads: queued, sending, done or failed; drop files here to upload")
         self.view.setModel(model)
         self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.view.verticalHeader().hide()
