@@ -294,8 +294,8 @@ def test_tracking_resumes_after_restart_and_downloads(
             async with live_app(qtbot, settings, Options(profile="slowish")) as app:
                 tracker = app.controllers.exports.tracker
 
-                def saved() -> list[Path]:  # named "<index name> <date>.json"
-                    return list(folder.glob("Demo archive ????-??-?? ??-??-??.json")) \
+                def saved() -> list[Path]:  # "<index name> <date> <time>.json"
+                    return list(folder.glob("* ????-??-?? ??-??-??.json")) \
                         if folder.exists() else []
 
                 await until_async(
