@@ -146,7 +146,8 @@ def build_session(session: ApiSession, window: MainWindow, settings: Settings,
                               SearchPane(search_model), media, open_preview=preview.open_at)
 
     run_model = RunListModel(s)
-    runs = RunsController(s, window, RunService(s, s), run_model, RunsPane(run_model), media)
+    runs = RunsController(s, window, RunService(s, s), run_model, RunsPane(run_model), media,
+                          notifier)
 
     limit = int(settings.value(transfer_options.LIMIT_KEY, 2) or 2)
     pump = make_pump(s.client, str(settings.value(transfer_options.PUMP_KEY, "loop") or "loop"))
@@ -164,7 +165,7 @@ def build_session(session: ApiSession, window: MainWindow, settings: Settings,
 
     connectors = ConnectorsController(window, ConnectorService(s, s))
     automations = AutomationsController(window, AutomationService(s, s), AutomationsPane(),
-                                        connectors)
+                                        connectors, runs)
     return SessionControllers(connection, indexes, media, preview, search, runs, transfers,
                               exports, connectors, automations)
 

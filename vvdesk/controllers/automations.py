@@ -6,6 +6,7 @@ from typing import Any
 
 from vvdesk.controllers.connectors import ConnectorsController
 from vvdesk.controllers.links import Links
+from vvdesk.controllers.runs import RunsController
 from vvdesk.services.automations import AutomationService
 from vvdesk.ui.main_window import MainWindow
 from vvdesk.ui.panes.automations import AutomationsPane
@@ -14,7 +15,8 @@ from vvdesk.vocab import AutomationKind
 
 class AutomationsController:
     def __init__(self, window: MainWindow, service: AutomationService,
-                 pane: AutomationsPane, connectors: ConnectorsController) -> None:
+                 pane: AutomationsPane, connectors: ConnectorsController,
+                 runs: RunsController | None = None) -> None:
         self.window, self.service, self.pane = window, service, pane
         self.connectors = connectors
         self._links = Links()
@@ -23,6 +25,8 @@ class AutomationsController:
         link(service.saved, pane.show_saved)
         link(service.failed, pane.show_failed)
         link(service.prompts_loaded, pane.set_prompts)
+        if runs is not None:  # a prompt created this session is offered at once
+            link(runs.service.prompt_created, lambda _p: service.load_prompts())
         link(connectors.service.loaded, pane.set_connectors)
         link(pane.load_requested, service.load)
         link(pane.save_requested, self._save)

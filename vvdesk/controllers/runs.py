@@ -9,12 +9,13 @@ from typing import TYPE_CHECKING, Any
 from vvdesk.controllers.links import Links, answer
 from vvdesk.controllers.media import MediaController
 from vvdesk.models.runs import RunListModel
+from vvdesk.services.notifier import Notifier
 from vvdesk.services.runs import RunService
 from vvdesk.services.session import ApiSession
 from vvdesk.ui.dialogs import ask, start_run
 from vvdesk.ui.main_window import MainWindow
 from vvdesk.ui.panes.runs import RunsPane
-from vvdesk.vocab import run_is_terminal
+from vvdesk.vocab import run_is_terminal, status_text, words
 
 if TYPE_CHECKING:
     from videovector import Index, PromptRun, PromptRunCostEstimate
@@ -50,9 +51,11 @@ def estimate_text(est: PromptRunCostEstimate) -> str:
 
 class RunsController:
     def __init__(self, session: ApiSession, window: MainWindow, service: RunService,
-                 model: RunListModel, pane: RunsPane, media: MediaController) -> None:
+                 model: RunListModel, pane: RunsPane, media: MediaController,
+                 notifier: Notifier | None = None) -> None:
         self.session, self.window, self.service = session, window, service
         self.model, self.pane, self.media = model, pane, media
+        self.notifier = notifier
         self._links = Links()
         link = self._links.connect
         link(service.loaded, self._loaded)
@@ -95,6 +98,21 @@ class RunsController:
         if run_is_terminal(run.status) and (before is None
                                             or not run_is_terminal(before.status)):
             self.media.run_finished(run)
+            if before is not None and self.notifier is not None:  # seen running: say so
+                self._tell_finished(run)
+
+    def _tell_finished(self, run: PromptRun) -> None:
+        """A run this window watched has ended: a notice in words (tray + status bar)."""
+        status = status_text(run.status)
+        failed = status in ("failed", "completed_with_failures")
+        title = "Run finished" if status != "cancelled" else "Run cancelled"
+        text = f"The run of “{run.prompt_name}” is {words(run.status).lower()}."
+        if failed and run.error_message:
+            text += f" {run.error_message}"
+        if failed:
+            text += " Its details in the Runs tab say what failed."
+        assert self.notifier is not None
+        self.notifier.notify(title, text, "error" if status == "failed" else "info")
 
     # starting ----------------------------------------------------------------------
     def start(self) -> None:

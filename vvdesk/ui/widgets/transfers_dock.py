@@ -133,12 +133,17 @@ class TransfersDock(FileDropTarget, QDockWidget):
         for sig in (model.rowsInserted, model.rowsRemoved, model.dataChanged,
                     model.modelReset):
             sig.connect(self._update)
+        model.rowsInserted.connect(self._reveal_new)
         self.view.selectionModel().selectionChanged.connect(self._update)
         # the summary walks the rows (bytes left): once per event-loop turn, not per signal
         self._summary_due = QTimer(self, singleShot=True, interval=0)
         self._summary_due.timeout.connect(self._update_summary)
         self._update()
         self._update_summary()
+
+    def _reveal_new(self, _parent: Any, _first: int, last: int) -> None:
+        """Newly queued files come into view (the list may be long and scrolled up)."""
+        self.view.scrollTo(self.model.index(last, 0))
 
     def selected(self) -> list[Any]:
         return [r.data(OBJECT_ROLE) for r in self.view.selectionModel().selectedRows()]

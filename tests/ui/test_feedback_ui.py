@@ -1,0 +1,60 @@
+"""Feedback (issue 13): a run this window watched says when it has finished, and a prompt
+created this session is offered at once in the automations form."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from tests.sdk_calls import new_index
+from tests.ui.helpers import add_profile, running_app
+from vvdesk.app import Options
+from vvdesk.ui.dialogs import ask
+from vvdesk.ui.dialogs.start_run import StartRunDialog
+
+pytestmark = [pytest.mark.usefixtures("secret_service"), pytest.mark.timeout(120)]
+DEMO_INDEX = "idx_demo_archive"
+
+
+def test_a_watched_run_says_when_it_finishes(qtbot, arun, until, settings, sandbox,
+                                            monkeypatch):
+    add_profile(arun, settings, "local", sandbox.base_url, sandbox.api_key)
+    monkeypatch.setattr(StartRunDialog, "ask", classmethod(lambda *_a: {
+        "prompt_id": "prm_demo_scenes", "target": {"type": "index", "index_id": DEMO_INDEX},
+        "video_segmentation_type": "smart", "audio_segmentation_type": "content_aware"}))
+    monkeypatch.setattr(ask, "confirm", lambda *_a: True)
+    with running_app(qtbot, arun, settings, Options(profile="local")) as app:
+        said: list[tuple[str, str]] = []
+        app.notifier.message.connect(lambda title, text, *_r: said.append((title, text)))
+        w = app.window
+        until(lambda: w.index_model.row_of(DEMO_INDEX) >= 0, "the demo index")
+        w.indexes.select(DEMO_INDEX)
+        runs = w.tab_panes["Runs"]
+        with sandbox.paused():
+            runs.act_start.trigger()
+            until(lambda: runs.current_run() is not None
+                  and runs.current_run().status not in ("completed", "failed",
+                                                          "completed_with_failures"),
+                  "the new run, running")
+            run_id = runs.current_run().run_id
+        until(lambda: any(t == "Run finished" for t, _ in said), "the run-finished notice", 60)
+        text = dict(said)["Run finished"]
+        assert "“General description”" in text or "“Scene summary”" in text, text
+        assert run_id not in text
+
+
+def test_a_prompt_created_this_session_is_offered_in_the_automations_form(
+        qtbot, arun, until, settings, sandbox):
+    own = new_index(sandbox, arun, "Prompt offer index")
+    add_profile(arun, settings, "local", sandbox.base_url, sandbox.api_key)
+    with running_app(qtbot, arun, settings, Options(profile="local")) as app:
+        w = app.window
+        until(lambda: w.index_model.row_of(own) >= 0, "the index")
+        w.indexes.select(own)
+        form: Any = w.tab_panes["Automations"].forms["import"]
+        until(lambda: form.prompt.count() > 0, "the prompts offered")
+        app.controllers.runs.service.create_prompt("Fresh prompt of this session",
+                                                   "Describe what is seen in each segment.")
+        until(lambda: form.prompt.findText("Fresh prompt of this session") >= 0,
+              "the new prompt offered in the form")
