@@ -27,7 +27,7 @@ from vvdesk.vocab import check_base_url
     (vv.TimeoutError("Request timed out."), ProblemKind.TIMEOUT, "did not answer in time"),
     (vv.ValidationError("gone", status_code=410), ProblemKind.NOT_FOUND, "gone"),
     (vv.ValidationError("name too long", status_code=422,
-                        details={"field": "name"}), ProblemKind.INVALID, "name too long"),
+                        details={"field": "name"}), ProblemKind.INVALID, "“Name” too long"),
     (vv.VideoVectorError("Invalid JSON", status_code=502, error_code="invalid_json_response"),
      ProblemKind.BAD_RESPONSE, "not a VideoVector API"),
 ])

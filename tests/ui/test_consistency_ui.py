@@ -295,5 +295,6 @@ def test_a_short_rate_limit_is_said_at_once_while_the_sdk_waits_it_out(qtbot, ar
             assert not w.banner.isVisible() or "rate" not in w.banner.label.text()
         finally:
             sandbox.clear_faults()
-        until(lambda: not app.session.jobs.busy, "the retried list", 15)
+        until(lambda: not app.session.jobs.is_running("indexes.refresh"), "the retried list",
+              15)
         assert "Demo archive" in names(w)
