@@ -144,8 +144,10 @@ def test_typing_a_known_word_finds_its_segment_first_and_enter_opens_it(
             # asked to start there (the player's hook stands in until it is wired)
             previews: list[tuple[str, float]] = []
             app.controllers.search.open_preview = lambda v, s: previews.append((v.video_id, s))
-            pane.table.setFocus()
-            pane.table.selectRow(0)
+            # from the search box: Down reaches the first result, Enter opens it
+            qtbot.keyClick(pane.query, Qt.Key.Key_Down)
+            assert pane.table.hasFocus() or app.window.focusWidget() is pane.table
+            assert pane.table.currentIndex().row() == 0
             qtbot.keyClick(pane.table, Qt.Key.Key_Return)
             media = app.window.tab_panes["Media"]
             assert app.window.tabs.currentWidget() is media
