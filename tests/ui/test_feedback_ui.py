@@ -58,3 +58,25 @@ def test_a_prompt_created_this_session_is_offered_in_the_automations_form(
                                                    "Describe what is seen in each segment.")
         until(lambda: form.prompt.findText("Fresh prompt of this session") >= 0,
               "the new prompt offered in the form")
+
+
+def test_open_and_show_in_folder_say_when_the_desktop_opened_nothing(qtbot, tmp_path,
+                                                                    monkeypatch):
+    from PySide6.QtGui import QDesktopServices
+
+    from vvdesk.ui.dialogs.download import DownloadProgress
+
+    saved = tmp_path / "Demo archive 2026-12-01.json"
+    saved.write_text("{}")
+    opened: list[str] = []
+    monkeypatch.setattr(QDesktopServices, "openUrl",
+                        lambda url: opened.append(url.toLocalFile()) and False)
+    dlg = DownloadProgress(None, "exp_1", str(saved), "The export of “Demo archive”")
+    qtbot.addWidget(dlg)
+    dlg.set_done(str(saved))
+    dlg.open_btn.click()
+    assert opened == [str(saved)]
+    assert "could not open the file" in dlg.state.text() and str(saved) in dlg.state.text()
+    dlg.folder_btn.click()
+    assert opened[-1] == str(tmp_path)
+    assert "could not open its folder" in dlg.state.text()

@@ -108,14 +108,17 @@ class DownloadProgress(QDialog):
         self.cancel_btn.clicked.connect(lambda: self.cancel_requested.emit(self.export_id))
         self.retry_btn.clicked.connect(lambda: self.retry_requested.emit(self.export_id))
         self.again_btn.clicked.connect(lambda: self.recreate_requested.emit(self.export_id))
-        self.open_btn.clicked.connect(lambda: self._open(self.path))
-        self.folder_btn.clicked.connect(lambda: self._open(str(Path(self.path).parent)))
+        self.open_btn.clicked.connect(lambda: self._open(self.path, "the file"))
+        self.folder_btn.clicked.connect(
+            lambda: self._open(str(Path(self.path).parent), "its folder"))
         self.close_btn.clicked.connect(self.close)
         self.resize(560, 190)
 
-    @staticmethod
-    def _open(path: str) -> None:
-        QDesktopServices.openUrl(QUrl.fromLocalFile(path))
+    def _open(self, path: str, what: str) -> None:
+        """Ask the desktop to open it; say so when nothing could (no handler, no desktop)."""
+        if not QDesktopServices.openUrl(QUrl.fromLocalFile(path)):
+            self.state.setText(f"The desktop could not open {what} (no application is set "
+                               f"up for it here). The file is at {self.path}.")
 
     def restart(self) -> None:
         self.bar.setRange(0, 0)
