@@ -353,3 +353,27 @@ def test_transfers_dock_starts_small_and_keeps_the_users_size(qtbot, arun, setti
         app.window.resize(1100, 800)
         arun(asyncio.sleep(0.1))
         assert abs(app.controllers.transfers.dock.height() - chosen) <= 20
+
+
+def test_titles_keep_their_room_beside_the_preview_on_a_small_window(qtbot, arun, until,
+                                                                      settings, sandbox):
+    """At 1024x640 the list beside the preview was ~380 px and the fixed columns took it
+    all: every title was squeezed to nothing. The title keeps >= 200 px (the list scrolls
+    sideways), and takes what is left when there is room."""
+    from vvdesk.models.media import MediaColumn
+
+    add_profile(arun, settings, "local", sandbox.base_url, sandbox.api_key)
+    with running_app(qtbot, arun, settings, Options(profile="local")) as app:
+        app.window.resize(1024, 600)
+        pane = show_index(app, until, "idx_demo_archive", 4)
+        table = pane.table
+        until(lambda: table.isVisible() and table.viewport().width() > 0, "the list shown")
+        narrow = table.columnWidth(MediaColumn.TITLE)
+        assert narrow >= 200, narrow
+        app.window.resize(1600, 800)
+        pane.top.setSizes([pane.top.width(), 0])  # the preview folded away: room for titles
+        until(lambda: table.columnWidth(MediaColumn.TITLE) > narrow, "the title widening")
+        header = table.horizontalHeader()
+        used = sum(header.sectionSize(c) for c in range(header.count())
+                   if not header.isSectionHidden(c))
+        assert used <= table.viewport().width() + 1  # and no sideways scrolling then

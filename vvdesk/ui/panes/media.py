@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import QPoint, QSize, QSortFilterProxyModel, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QDropEvent, QKeySequence
+from PySide6.QtGui import QAction, QDropEvent, QKeySequence, QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -40,14 +40,30 @@ from vvdesk.ui.widgets.player import PlayerPanel
 
 
 class MediaTable(FileDropTarget, QTableView):
-    """The media list; accepts dropped files (thin handlers, paths go out by signal)."""
+    """The media list; accepts dropped files (thin handlers, paths go out by signal).
+
+    The title takes the room the other columns leave, but never less than TITLE_MIN: a
+    narrow list (beside the preview, on a small screen) scrolls sideways instead of
+    squeezing every title to nothing."""
 
     files_dropped = Signal(list)
+    TITLE_MIN = 200
 
     def __init__(self) -> None:
         super().__init__()
         self.setAcceptDrops(True)
         self.setDragDropMode(QAbstractItemView.DragDropMode.DropOnly)
+
+    def resizeEvent(self, e: QResizeEvent) -> None:
+        super().resizeEvent(e)
+        self.fit_title()
+
+    def fit_title(self) -> None:
+        header = self.horizontalHeader()
+        others = sum(header.sectionSize(c) for c in range(header.count())
+                     if c != MediaColumn.TITLE and not header.isSectionHidden(c))
+        header.resizeSection(MediaColumn.TITLE,
+                             max(self.TITLE_MIN, self.viewport().width() - others))
 
     def dropEvent(self, e: QDropEvent) -> None:
         if paths := accept_files(e):
@@ -136,7 +152,7 @@ class MediaPane(QWidget):
         self.table.verticalHeader().hide()
         self.table.setWordWrap(False)
         header = self.table.horizontalHeader()
-        header.setSectionResizeMode(MediaColumn.TITLE, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(MediaColumn.TITLE, QHeaderView.ResizeMode.Interactive)
         fm = self.table.fontMetrics()
         for col, sample in ((MediaColumn.TYPE, "image"), (MediaColumn.STATUS, "not_processed…"),
                             (MediaColumn.CREATED, "0000-00-00 00:00:00")):
