@@ -293,6 +293,7 @@ class TransferService(QObject):
                 f"cannot be read ({exc.strerror or exc})")
             raise LocalFailure(f"The file {why}.") from exc
         live = self._live[transfer_id] = _Live(f)
+        live.meter.sample(0)  # the start is the first sample: the first tick has a rate
         try:
             self._changed(self.queue.sized(transfer_id, f.size, f.mtime_ns))
             job = await self._pump.upload(f, t.title, t.index_id, t.idem_key)
