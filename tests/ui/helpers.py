@@ -53,3 +53,10 @@ def add_profile(arun: Callable[..., Any], settings: Settings, name: str, url: st
 
     arun(store())
     settings.save_profile(Profile(name, url))
+
+
+def select_index(window: MainWindow, until: Callable[..., None], index_id: str,
+                 what: str = "the index list") -> None:
+    """Wait for the index to be listed, then select it (what a user does first)."""
+    until(lambda: window.index_model.row_of(index_id) >= 0, what)
+    window.indexes.select(index_id)

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from tests.sandbox_proc import SandboxProcess
-from tests.ui.helpers import add_profile, running_app, shoot
+from tests.ui.helpers import add_profile, running_app, select_index, shoot
 from vvdesk.app import Options
 from vvdesk.ui.dialogs import ask
 from vvdesk.ui.dialogs.connectors import ConnectorsDialog
@@ -172,8 +172,7 @@ def automations_tab(qtbot, arun, until, settings, sb, index_name: str, **s3):
     add_profile(arun, settings, "fast", sb.base_url, sb.api_key)
     with running_app(qtbot, arun, settings, Options(profile="fast")) as app:
         w = app.window
-        until(lambda: w.index_model.row_of(index.index_id) >= 0, "the index list")
-        w.indexes.select(index.index_id)
+        select_index(w, until, index.index_id, "the index list")
         yield app, index, conn, w.tab_panes["Automations"]
 
 

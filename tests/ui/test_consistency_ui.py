@@ -16,7 +16,7 @@ import pytest
 from PySide6.QtCore import Qt
 
 from tests.sdk_calls import new_index
-from tests.ui.helpers import add_profile, names, running_app
+from tests.ui.helpers import add_profile, names, running_app, select_index
 from vvdesk.api.client import make_client
 from vvdesk.app import Options
 from vvdesk.ui.dialogs import ask
@@ -143,8 +143,7 @@ def test_download_banner_goes_once_downloaded_or_expired(qtbot, arun, until, set
     answer(monkeypatch, DownloadDialog, (str(isolated / "out"), "export.json"))
     with running_app(qtbot, arun, settings, Options(profile="local")) as app:
         w = app.window
-        until(lambda: w.index_model.row_of(DEMO_INDEX) >= 0, "the demo index")
-        w.indexes.select(DEMO_INDEX)
+        select_index(w, until, DEMO_INDEX, "the demo index")
         exports = w.tab_panes["Exports"]
 
         def export_ready() -> Any:
@@ -217,8 +216,7 @@ def test_media_tab_shows_a_finished_runs_results_without_f5(qtbot, arun, until, 
     add_profile(arun, settings, "local", sandbox.base_url, sandbox.api_key)
     with running_app(qtbot, arun, settings, Options(profile="local")) as app:
         w = app.window
-        until(lambda: w.index_model.row_of(index) >= 0, "the index list")
-        w.indexes.select(index)
+        select_index(w, until, index, "the index list")
         media = w.tab_panes["Media"]
         until(lambda: media.model.row_of(video) >= 0, "the media row")
         assert media.model.row_for(video).status == "not_processed"

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from tests.sdk_calls import new_index
-from tests.ui.helpers import add_profile, running_app
+from tests.ui.helpers import add_profile, running_app, select_index
 from vvdesk.app import Options
 from vvdesk.ui.dialogs import ask
 from vvdesk.ui.dialogs.start_run import StartRunDialog
@@ -28,8 +28,7 @@ def test_a_watched_run_says_when_it_finishes(qtbot, arun, until, settings, sandb
         said: list[tuple[str, str]] = []
         app.notifier.message.connect(lambda title, text, *_r: said.append((title, text)))
         w = app.window
-        until(lambda: w.index_model.row_of(DEMO_INDEX) >= 0, "the demo index")
-        w.indexes.select(DEMO_INDEX)
+        select_index(w, until, DEMO_INDEX, "the demo index")
         runs = w.tab_panes["Runs"]
         with sandbox.paused():
             runs.act_start.trigger()
@@ -50,8 +49,7 @@ def test_a_prompt_created_this_session_is_offered_in_the_automations_form(
     add_profile(arun, settings, "local", sandbox.base_url, sandbox.api_key)
     with running_app(qtbot, arun, settings, Options(profile="local")) as app:
         w = app.window
-        until(lambda: w.index_model.row_of(own) >= 0, "the index")
-        w.indexes.select(own)
+        select_index(w, until, own, "the index")
         form: Any = w.tab_panes["Automations"].forms["import"]
         until(lambda: form.prompt.count() > 0, "the prompts offered")
         app.controllers.runs.service.create_prompt("Fresh prompt of this session",

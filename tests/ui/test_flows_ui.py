@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from tests.ui.helpers import add_profile, running_app
+from tests.ui.helpers import add_profile, running_app, select_index
 from vvdesk.api.client import make_client
 from vvdesk.app import Options
 from vvdesk.ui.dialogs import ask
@@ -45,8 +45,7 @@ def test_export_dialog_is_offered_when_connectors_fail_and_cancel_creates_nothin
     monkeypatch.setattr(CreateExportDialog, "ask", classmethod(cancel))
     with running_app(qtbot, arun, settings, Options(profile="local")) as app:
         w = app.window
-        until(lambda: w.index_model.row_of(DEMO_INDEX) >= 0, "the demo index")
-        w.indexes.select(DEMO_INDEX)
+        select_index(w, until, DEMO_INDEX, "the demo index")
         before = server_counts(sandbox, arun)
         sandbox.add_fault(method="GET", path=r"/connectors$", status=503, times=20)
         try:
@@ -75,8 +74,7 @@ def test_start_run_flow_declined_at_the_estimate_starts_nothing(qtbot, arun, unt
     monkeypatch.setattr(ask, "confirm", lambda _p, _t, text, _o: asked.append(text) and False)
     with running_app(qtbot, arun, settings, Options(profile="local")) as app:
         w = app.window
-        until(lambda: w.index_model.row_of(DEMO_INDEX) >= 0, "the demo index")
-        w.indexes.select(DEMO_INDEX)
+        select_index(w, until, DEMO_INDEX, "the demo index")
         runs = w.tab_panes["Runs"]
         until(lambda: runs.model.rowCount() > 0, "the demo runs")
         shown, before = runs.model.rowCount(), server_counts(sandbox, arun)

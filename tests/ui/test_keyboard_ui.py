@@ -11,7 +11,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
 from tests.sdk_calls import new_index
-from tests.ui.helpers import add_profile, running_app, shoot
+from tests.ui.helpers import add_profile, running_app, select_index, shoot
 from vvdesk.app import Options
 from vvdesk.ui import keyboard
 from vvdesk.ui.dialogs import pick_index
@@ -49,8 +49,7 @@ def test_pane_actions_have_menu_items_and_window_wide_shortcuts(qtbot, arun, unt
                         lambda *_a: chosen.append("asked") or [])
     with running_app(qtbot, arun, settings, Options(profile="local")) as app:
         w = app.window
-        until(lambda: w.index_model.row_of(own) >= 0, "the index")
-        w.indexes.select(own)
+        select_index(w, until, own, "the index")
         menu_actions = {a for m in w.menuBar().actions() if m.menu()
                         for a in m.menu().actions()}
         for key, act in w.pane_actions.items():
@@ -91,8 +90,7 @@ def test_every_control_has_an_accessible_name_and_a_tooltip(qtbot, arun, until, 
     add_profile(arun, settings, "local", sandbox.base_url, sandbox.api_key)
     with running_app(qtbot, arun, settings, Options(profile="local")) as app:
         w = app.window
-        until(lambda: w.index_model.row_of(DEMO_INDEX) >= 0, "the demo index")
-        w.indexes.select(DEMO_INDEX)
+        select_index(w, until, DEMO_INDEX, "the demo index")
         until(lambda: w.tab_panes["Media"].model.rowCount() > 0, "the media")
         missing: list[str] = []
         for i in range(w.tabs.count()):

@@ -11,7 +11,7 @@ from PySide6.QtCore import QEvent, QRect, QSize, Qt
 from PySide6.QtGui import QHelpEvent, QPalette
 from PySide6.QtWidgets import QApplication, QLabel, QToolTip, QWidget
 
-from tests.ui.helpers import add_profile, running_app, shoot
+from tests.ui.helpers import add_profile, running_app, select_index, shoot
 from vvdesk.app import Options
 from vvdesk.settings import ColorSchemeChoice
 from vvdesk.ui import theme
@@ -192,8 +192,7 @@ def test_long_names_elide_instead_of_widening_the_window(qtbot, arun, until, set
         w = app.window
         w.resize(1000, 600)
         assert w.minimumSizeHint().width() <= 800
-        until(lambda: w.index_model.row_of(index.index_id) >= 0, "the long-named index")
-        w.indexes.select(index.index_id)
+        select_index(w, until, index.index_id, "the long-named index")
         media = w.tab_panes["Media"]
         until(lambda: media.model.rowCount() == 1, "the long-titled media")
         media.table.selectRow(0)

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from tests.sdk_calls import new_index
-from tests.ui.helpers import add_profile, running_app, shoot
+from tests.ui.helpers import add_profile, running_app, select_index, shoot
 from vvdesk.api.client import make_client
 from vvdesk.api.errors import describe
 from vvdesk.app import Options
@@ -74,8 +74,7 @@ def test_statuses_targets_and_file_names_read_as_words(qtbot, arun, until, setti
                         classmethod(lambda _c, _p, _folder, name: offered.append(name)))
     with running_app(qtbot, arun, settings, Options(profile="local")) as app:
         w = app.window
-        until(lambda: w.index_model.row_of(DEMO_INDEX) >= 0, "the demo index")
-        w.indexes.select(DEMO_INDEX)
+        select_index(w, until, DEMO_INDEX, "the demo index")
         runs, exports = w.tab_panes["Runs"], w.tab_panes["Exports"]
         until(lambda: runs.model.rowCount() > 0, "the demo runs")
         shown = {runs.model.index(r, RunColumn.STATUS).data()
@@ -102,8 +101,7 @@ def test_every_empty_table_says_why_and_what_to_do(qtbot, arun, until, settings,
     with running_app(qtbot, arun, settings, Options(profile="local")) as app:
         w = app.window
         media, runs, exports = (w.tab_panes[t] for t in ("Media", "Runs", "Exports"))
-        until(lambda: w.index_model.row_of(fresh) >= 0, "the new index")
-        w.indexes.select(fresh)
+        select_index(w, until, fresh, "the new index")
         until(lambda: "No media in “Empty shelf” yet" in media.empty.text(), "media empty")
         assert "Upload" in media.empty.text()
         until(lambda: "No prompt runs on “Empty shelf”" in runs.empty.text(), "runs empty")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from tests.sandbox_proc import SandboxProcess
-from tests.ui.helpers import add_profile, running_app
+from tests.ui.helpers import add_profile, running_app, select_index
 from vvdesk.app import Options
 from vvdesk.ui.dialogs import ask
 
@@ -29,8 +29,7 @@ def test_cancel_a_running_run(qtbot, arun, until, settings, tmp_path, monkeypatc
         monkeypatch.setattr(ask, "confirm", lambda *a: True)
         with running_app(qtbot, arun, settings, Options(profile="slow")) as app:
             w = app.window
-            until(lambda: w.index_model.row_of("idx_demo_archive") >= 0, "the index list")
-            w.indexes.select("idx_demo_archive")
+            select_index(w, until, "idx_demo_archive", "the index list")
             runs = w.tab_panes["Runs"]
             until(lambda: runs.model.row_of(run_id) >= 0, "the new run listed")
             runs.select(run_id)

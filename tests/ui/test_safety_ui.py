@@ -9,7 +9,7 @@ import pytest
 from PySide6.QtCore import QItemSelectionModel
 
 from tests.sdk_calls import new_index
-from tests.ui.helpers import add_profile, running_app
+from tests.ui.helpers import add_profile, running_app, select_index
 from tests.ui.test_flows_ui import server_counts
 from vvdesk.app import Options
 from vvdesk.ui.dialogs import ask, pick_index
@@ -51,8 +51,7 @@ def test_start_run_defaults_to_the_selection_and_no_at_the_estimate_returns_to_t
     monkeypatch.setattr(ask, "confirm", lambda _p, _t, text, _o: asked.append(text) and False)
     with running_app(qtbot, arun, settings, Options(profile="local")) as app:
         w = app.window
-        until(lambda: w.index_model.row_of(DEMO_INDEX) >= 0, "the demo index")
-        w.indexes.select(DEMO_INDEX)
+        select_index(w, until, DEMO_INDEX, "the demo index")
         media, runs = w.tab_panes["Media"], w.tab_panes["Runs"]
         until(lambda: media.proxy.rowCount() >= 3, "the demo media")
         ids = select_rows(media, 3)

@@ -9,7 +9,7 @@ from PySide6.QtGui import QWheelEvent
 from PySide6.QtWidgets import QApplication, QScrollArea, QSpinBox, QWidget
 
 from tests.sdk_calls import new_index
-from tests.ui.helpers import add_profile, running_app
+from tests.ui.helpers import add_profile, running_app, select_index
 from vvdesk.app import Options
 from vvdesk.ui.dialogs.create_export import CreateExportDialog
 
@@ -32,8 +32,7 @@ def test_wheel_scrolls_the_automations_form_instead_of_changing_its_choices(
     with running_app(qtbot, arun, settings, Options(profile="local")) as app:
         w = app.window
         w.resize(820, 520)  # small enough that the two forms need scrolling
-        until(lambda: w.index_model.row_of(index_id) >= 0, "the new index in the list")
-        w.indexes.select(index_id)
+        select_index(w, until, index_id, "the new index in the list")
         pane = w.tab_panes["Automations"]
         w.tabs.setCurrentWidget(pane)
         form = pane.forms["import"]
