@@ -23,7 +23,7 @@ from vvdesk.log import register_secret
 from vvdesk.services.jobs import JobManager
 from vvdesk.services.notifier import Notifier
 from vvdesk.settings import Settings
-from vvdesk.ui.main_window import MainWindow
+from vvdesk.ui.main_window import SANDBOX_DOWN_TOPIC, MainWindow
 
 if TYPE_CHECKING:
     from vvdesk.controllers.automations import AutomationsController
@@ -339,7 +339,7 @@ class VvdeskApp(QObject):
         self.window.set_connection(SANDBOX_LABEL, "restarting")
         self.window.banner.show_message(
             "The local sandbox stopped. Restarting it and reconnecting — your indexes and "
-            "files are kept on disk.", "warning", topic=SANDBOX_TOPIC)
+            "files are kept on disk.", "warning", topic=SANDBOX_DOWN_TOPIC)
 
     async def _restart_sandbox(self) -> None:
         started = time.monotonic()
@@ -363,7 +363,7 @@ class VvdeskApp(QObject):
         self.window.banner.show_message(
             f"The local sandbox stopped {SANDBOX_RESTARTS + 1} times within a minute, so it "
             f"is not restarted again. Its log is at {where}. Choose “Start again” to retry.",
-            "error", "Start again", self._retry_sandbox, topic=SANDBOX_TOPIC)
+            "error", "Start again", self._retry_sandbox, topic=SANDBOX_DOWN_TOPIC)
 
     def _retry_sandbox(self) -> None:
         self._sandbox_restarts.clear()

@@ -18,6 +18,9 @@ from vvdesk.ui.widgets.elided import ElidedLabel, ElidingStatusBar
 from vvdesk.vocab import ProblemKind
 
 AUTH_TOPIC = "auth"  # the banner about a refused key
+SANDBOX_DOWN_TOPIC = "sandbox-down"  # the local sandbox stopped: restarting, or given up
+# banners that name the cause of everything else failing: later errors do not replace them
+CAUSE_TOPICS = frozenset({AUTH_TOPIC, SANDBOX_DOWN_TOPIC})
 
 TABS = ("Media", "Runs", "Exports", "Automations", "Search")
 # Menu items for the actions of the tab panes (which come and go with a connection): (menu,
@@ -385,7 +388,7 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(text, 10000)
         if getattr(problem, "kind", None) is ProblemKind.AUTH:
             return
-        if not (self.banner.topic == AUTH_TOPIC and self.banner.isVisible()):
+        if not (self.banner.topic in CAUSE_TOPICS and self.banner.isVisible()):
             self.banner.show_message(text, "error")
 
     def show_key_refused(self, profile: str, detail: str = "") -> None:
