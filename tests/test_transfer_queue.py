@@ -8,15 +8,19 @@ journal's bookkeeping (nothing written twice for nothing, nothing dropped after 
 from __future__ import annotations
 
 import os
+import re
 
 import pytest
 
+from vvdesk.format import human_size
 from vvdesk.fsnames import from_journal, is_text, readable, to_journal
 from vvdesk.transfer_queue import (
     FINISHED,
     INTERRUPTED_TEXT,
     PENDING,
     RETRY_ALL,
+    SENDING,
+    SUMMARY_ORDER,
     Transfer,
     TransferQueue,
     TState,
@@ -258,3 +262,78 @@ def test_any_file_name_the_os_gives_round_trips_and_reads_with_a_replacement(raw
     if raw == "café.mp4".encode():
         assert t.name == "café.mp4" and stored == exact  # valid names stay plain text
     assert readable("plain") == "plain"
+
+
+def in_state(q: TransferQueue, state: TState, n: int) -> None:
+    """Add n rows and drive each through the transitions into `state`."""
+    for t in q.add(Transfer.new("p", f"/m/{state.value}-{i}.mp4", 1000, "idx", "Archive")
+                   for i in range(n)):
+        tid = t.transfer_id
+        if state is TState.QUEUED:
+            continue
+        if state is TState.INTERRUPTED:  # a restart while it was uploading
+            q.restore([q.get(tid).with_(state=TState.UPLOADING)])
+            continue
+        if state is TState.CANCELLED:
+            q.cancel([tid])
+            continue
+        q.limit += 1
+        q.start_next()  # only this one waits to start: the others are past it
+        q.progress(tid, 400, 100.0, 6.0, stalled=state is TState.STALLED)
+        if state is TState.FAILED:
+            q.fail(tid, "broke")
+        elif state in (TState.IMPORTING, TState.DONE):
+            q.uploaded(tid, f"job_{tid}")
+            if state is TState.DONE:
+                q.imported(tid, ["v"])
+        assert q.get(tid).state is state
+
+
+def test_the_summary_names_every_state_with_its_count_in_every_combination():
+    from itertools import combinations
+
+    assert set(SUMMARY_ORDER) == set(TState)  # a new state must get its place in the line
+    states_ = list(TState)
+    words = {s.value for s in TState}
+    for k in range(len(states_) + 1):
+        for combo in combinations(states_, k):
+            q = TransferQueue(limit=0)
+            want = {s: i + 1 for i, s in enumerate(combo)}  # 1, 2, 3…: counts tell apart
+            for s, n in sorted(want.items(), key=lambda sn: sn[0] is TState.QUEUED):
+                in_state(q, s, n)  # queued last: a start takes the oldest queued row
+            assert {s: n for s, n in q.counts.items() if n} == want
+            text = q.summary()
+            said = {w: int(n) for n, w in re.findall(r"(\d+) ([a-z]+)", text) if w in words}
+            assert said == {s.value: n for s, n in want.items()}, (combo, text)
+            assert text.startswith("idle") == (not want.keys() & PENDING), text
+            assert ("Retry/resume all" in text) == (TState.INTERRUPTED in want)
+            # bytes to go, only while some are sending: 400 of 1000 sent per started row
+            sending = sum(n for s, n in want.items() if s in SENDING)
+            if sending:
+                assert f" of {human_size(1000 * sending)}" in text, text
+            else:
+                assert " of " not in text, text
+
+
+def test_the_summary_reads_like_a_sentence():
+    q = TransferQueue(limit=0)
+    for state, n in ((TState.UPLOADING, 1), (TState.DONE, 4), (TState.FAILED, 1),
+                     (TState.QUEUED, 2)):
+        in_state(q, state, n)
+    assert q.summary() == ("1 uploading · 2 queued · 400 B of 3.0 KB · about 26 s left"
+                           " · 4 done · 1 failed")
+    assert TransferQueue().summary() == "idle"
+
+
+def test_finished_rows_keep_their_totals_through_a_restart():
+    """The journal had no byte counts: a finished upload came back as "0 B / 400 KB"."""
+    before = TransferQueue(limit=3)
+    for state in (TState.DONE, TState.IMPORTING, TState.CANCELLED, TState.FAILED):
+        in_state(before, state, 1)
+    journal = [t.with_(sent=0) if t.state is TState.DONE else t for t in before]  # old rows
+    after = TransferQueue()
+    after.restore(journal)
+    sent = {t.state: (t.sent, t.size) for t in after}
+    assert sent == {TState.DONE: (1000, 1000), TState.IMPORTING: (1000, 1000),
+                    TState.CANCELLED: (0, 1000), TState.FAILED: (400, 1000)}
+    assert not after.has_unwritten  # nothing to write back for it

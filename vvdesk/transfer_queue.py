@@ -24,6 +24,7 @@ from itertools import islice
 from pathlib import Path
 from typing import Any
 
+from vvdesk.format import human_eta, human_size
 from vvdesk.fsnames import readable
 
 
@@ -45,6 +46,11 @@ PENDING = ACTIVE | {TState.QUEUED}  # not settled yet: the queue is busy while a
 SENDING = PENDING - {TState.IMPORTING}  # bytes still to go
 UPLOADING = SENDING - {TState.QUEUED}  # holding an upload slot
 RETRY_ALL = RETRYABLE - {TState.CANCELLED}  # what "Retry/resume all" takes up again
+
+ALL_SENT = frozenset({TState.IMPORTING, TState.DONE})  # every byte went out
+# The summary line names the states in this order: what is under way, then what settled.
+SUMMARY_ORDER = (TState.UPLOADING, TState.STALLED, TState.QUEUED, TState.IMPORTING,
+                 TState.DONE, TState.FAILED, TState.CANCELLED, TState.INTERRUPTED)
 
 INTERRUPTED_TEXT = "The app was closed before this upload finished."
 IMPORT_CANCELLED_TEXT = "The import was cancelled."
@@ -95,7 +101,8 @@ class Transfer:
 
 
 def _journal_fields(t: Transfer) -> tuple[object, ...]:
-    """What the journal stores that can change (byte counts and rates are not written)."""
+    """What changes make the journal write a row (progress and rates alone do not; the
+    bytes sent are written with the row, as they are when its state changes)."""
     return t.state, t.job_id, t.video_ids, t.error, t.size
 
 
@@ -165,6 +172,26 @@ class TransferQueue:
                 sent, size, rate = sent + min(t.sent, t.size), size + t.size, rate + t.rate
         return sent, size, rate
 
+    def summary(self) -> str:
+        """The queue in one line: how many rows are in each state, the bytes still to go
+        and when they will be, e.g. "1 uploading · 2 queued · 800.0 MB of 3.0 GB · about
+        22 s left · 4 done · 1 failed". Read from the per-state counts (never the rows,
+        except the bytes of the ones still sending)."""
+        counts = self.counts
+        parts = [f"{counts[s]} {s.value}" for s in SUMMARY_ORDER if s in PENDING and counts[s]]
+        if not parts:
+            parts.append("idle")
+        if self.count(SENDING):
+            sent, size, rate = self.totals(SENDING)
+            parts.append(f"{human_size(sent)} of {human_size(size)}")
+            if rate > 0:
+                parts.append(f"about {human_eta((size - sent) / rate)} left")
+        parts += [f"{counts[s]} {s.value}" for s in SUMMARY_ORDER
+                  if s not in PENDING and counts[s]]
+        if counts[TState.INTERRUPTED]:
+            parts[-1] += " — Retry/resume all to continue"
+        return " · ".join(parts)
+
     def pending_paths(self, index_id: str | None) -> list[str]:
         """Paths already waiting for this index (a second drop of them is skipped)."""
         return [t.path for t in self._rows.values()
@@ -199,6 +226,8 @@ class TransferQueue:
         out: list[Transfer] = []
         to_poll: list[str] = []
         for t in rows:
+            if t.state in ALL_SENT and t.sent != t.size:  # its totals, not "0 B / 400 KB"
+                t = t.with_(sent=t.size)
             self._put(t, write=False)  # as the journal has it: nothing to write
             if t.state in SENDING or (t.state is TState.IMPORTING and not t.job_id):
                 t = self._put(t.with_(state=TState.INTERRUPTED, sent=0, rate=0.0, eta=None,

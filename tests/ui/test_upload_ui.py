@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
 import subprocess
 import sys
@@ -165,6 +166,82 @@ def test_killed_app_brings_the_upload_back_as_interrupted_and_resumes_it(
     assert media_titles(sandbox, arun, index_id) == ["night-shift.mp4"]  # once, not twice
 
 
+def test_finished_rows_keep_their_real_totals_and_counts_after_a_restart(
+        qtbot, arun, until, settings, sandbox, tmp_path, monkeypatch):
+    """Issue 13: after a restart a finished upload showed "0 B / 400 KB" on a full bar (the
+    journal lost the bytes) and the summary said "idle" over a list of finished rows."""
+    from vvdesk.models.transfers import PROGRESS_COLUMN
+
+    done_file = tmp_path / "harbour.mp4"
+    done_file.write_bytes(os.urandom(400_000))
+    cut = tmp_path / "long-take.mp4"
+    cut.write_bytes(os.urandom(64 << 20))  # more than loopback buffers hold
+    monkeypatch.setattr(pick_index.PickIndexDialog, "ask", classmethod(
+        lambda cls, parent, indexes, n: ("idx_demo_archive", "Demo archive")))
+    add_profile(arun, settings, "local", sandbox.base_url, sandbox.api_key)
+
+    def progress(dock) -> dict[str, str]:
+        return {t.name: dock.model.index(i, PROGRESS_COLUMN).data()
+                for i, t in enumerate(dock.model.rows())}
+
+    with running_app(qtbot, arun, settings, Options(profile="local")) as app:
+        dock = app.controllers.transfers.dock
+        assert drop(dock, [done_file])
+        until(lambda: states(app) == {"harbour.mp4": "done"}, "the upload done", 30)
+        sandbox.add_fault(method="POST", path=r"/videos/upload$", latency=30.0)
+        assert drop(dock, [cut])
+        service = app.controllers.transfers.service
+        until(lambda: any(t.name == "long-take.mp4" and t.sent > 0
+                          for t in service.transfers()), "the second upload under way", 20)
+        service.cancel(next(t.transfer_id for t in service.transfers()
+                            if t.name == "long-take.mp4"))
+        until(lambda: states(app)["long-take.mp4"] == "cancelled", "cancelled", 5)
+        before = progress(dock)
+        assert before["harbour.mp4"] == "400.0 KB / 400.0 KB"
+        assert not before["long-take.mp4"].startswith("0 B")
+        until(lambda: dock.summary.text() == "idle · 1 done · 1 cancelled", "the summary", 2)
+    sandbox.clear_faults()
+
+    with running_app(qtbot, arun, settings, Options(profile="local")) as app:
+        dock = app.controllers.transfers.dock
+        until(lambda: dock.model.rowCount() == 2, "the queue back from the journal", 10)
+        assert progress(dock) == before
+        until(lambda: dock.summary.text() == "idle · 1 done · 1 cancelled", "the summary", 2)
+
+
+def test_the_queue_scrolls_to_newly_queued_files(
+        qtbot, arun, until, settings, sandbox, tmp_path, monkeypatch):
+    folder = small_clips(tmp_path / "batch", 30)
+    late = tmp_path / "late-addition.mp4"
+    late.write_bytes(os.urandom(2000))
+    monkeypatch.setattr(pick_index.PickIndexDialog, "ask", classmethod(
+        lambda cls, parent, indexes, n: ("idx_demo_archive", "Demo archive")))
+    add_profile(arun, settings, "local", sandbox.base_url, sandbox.api_key)
+    with running_app(qtbot, arun, settings, Options(profile="local")) as app:
+        dock, view = app.controllers.transfers.dock, app.controllers.transfers.dock.view
+        assert drop(dock, [folder])
+        until(lambda: dock.model.rowCount() == 30, "the batch queued", 10)
+        view.scrollToTop()
+
+        def shown(row: int) -> bool:
+            rect = view.visualRect(dock.model.index(row, 0))
+            return view.viewport().rect().contains(rect)  # all of it, not a sliver
+
+        assert shown(0) and not shown(29)  # a long list: the panel shows a few rows
+        arun(asyncio.sleep(0.05))  # settled: nothing scrolls by itself
+        assert drop(dock, [late])
+        until(lambda: dock.model.rowCount() == 31, "the late file queued", 10)
+        until(lambda: shown(30), "the new row scrolled into view", 2)
+        assert not shown(0)
+
+
+def small_clips(folder: Path, n: int) -> Path:
+    folder.mkdir()
+    for i in range(n):
+        (folder / f"clip-{i:02d}.mp4").write_bytes(i.to_bytes(4, "little") * 100)
+    return folder
+
+
 def test_progress_bar_fills_from_the_left_in_proportion(qtbot):
     from PySide6.QtGui import QPalette
 
@@ -213,13 +290,13 @@ def test_queue_summary_adds_up_what_is_left_and_when_it_will_be_done(qtbot, unti
     dock.model.append([queue.progress(going.transfer_id, 800_000_000, 100e6, None,
                                       stalled=False), queue.get(waiting.transfer_id)])
     until(lambda: dock.summary.text() != "idle", "the summary", 2)
-    assert dock.summary.text() == "2 active · 800.0 MB of 3.0 GB · about 22 s left"
+    assert dock.summary.text() == "1 uploading · 1 queued · 800.0 MB of 3.0 GB · about 22 s left"
     # the journal said the waiting one was uploading when the app died: interrupted
     cut_off = queue.get(waiting.transfer_id).with_(state=TState.UPLOADING)
     (again,) = queue.restore([cut_off]).rows
     dock.model.upsert(again)
     until(lambda: "interrupted" in dock.summary.text(), "the summary", 2)
-    assert dock.summary.text() == ("1 active · 800.0 MB of 2.0 GB · about 12 s left"
+    assert dock.summary.text() == ("1 uploading · 800.0 MB of 2.0 GB · about 12 s left"
                                    " · 1 interrupted — Retry/resume all to continue")
 
 

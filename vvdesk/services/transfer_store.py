@@ -1,8 +1,9 @@
 """The transfer queue's rows in the on-disk journal (table `transfers`).
 
-The journal is what makes the queue survive a restart: state changes are written (not
-byte counts), so after a crash unfinished uploads come back "interrupted" and import jobs
-that were running are polled again.
+The journal is what makes the queue survive a restart: state changes are written (with the
+bytes sent at that moment, not every progress tick), so after a crash unfinished uploads
+come back "interrupted", import jobs that were running are polled again, and finished rows
+keep their totals.
 """
 
 from __future__ import annotations
@@ -27,7 +28,8 @@ CREATE TABLE IF NOT EXISTS transfers (
     job_id TEXT,
     video_ids TEXT NOT NULL DEFAULT '[]',
     error TEXT NOT NULL DEFAULT '',
-    created_at REAL NOT NULL
+    created_at REAL NOT NULL,
+    sent INTEGER
 );
 CREATE INDEX IF NOT EXISTS transfers_profile ON transfers(profile, created_at);
 CREATE TABLE IF NOT EXISTS local_originals (
@@ -40,7 +42,9 @@ CREATE TABLE IF NOT EXISTS local_originals (
 );
 """
 COLS = ("transfer_id", "profile", "path", "size", "index_id", "index_name", "title",
-        "idem_key", "state", "job_id", "video_ids", "error", "created_at")
+        "idem_key", "state", "job_id", "video_ids", "error", "created_at", "sent")
+# columns added after journals were first written: (name, type), added when missing
+ADDED_COLUMNS = (("sent", "INTEGER"),)
 
 
 class TransferStore:
@@ -54,6 +58,10 @@ class TransferStore:
     async def _ensure(self) -> None:
         if not self._ready:
             await self._j.ensure(DDL)
+            have = {r["name"] for r in await self._j.execute("PRAGMA table_info(transfers)")}
+            for name, kind in ADDED_COLUMNS:
+                if name not in have:
+                    await self._j.execute(f"ALTER TABLE transfers ADD COLUMN {name} {kind}")
             self._ready = True
 
     async def load(self) -> list[Transfer]:
@@ -71,14 +79,14 @@ class TransferStore:
                 r["index_id"], r["index_name"], r["title"], r["idem_key"], state,
                 job_id=r["job_id"],
                 video_ids=tuple(json.loads(r["video_ids"] or "[]")), error=r["error"],
-                created_at=r["created_at"]))
+                created_at=r["created_at"], sent=r["sent"] or 0))
         return out
 
     async def save(self, transfers: list[Transfer]) -> None:
         await self._ensure()
         rows = [(t.transfer_id, t.profile, to_journal(t.path), t.size, t.index_id,
                  readable(t.index_name), readable(t.title), t.idem_key, t.state.value, t.job_id,
-                 json.dumps(list(t.video_ids)), readable(t.error), t.created_at)
+                 json.dumps(list(t.video_ids)), readable(t.error), t.created_at, t.sent)
                 for t in transfers]
         marks = ",".join("?" * len(COLS))
         await self._j.execute_many(

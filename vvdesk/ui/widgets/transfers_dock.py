@@ -24,15 +24,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from vvdesk.format import human_eta, human_size
 from vvdesk.models.keyed import OBJECT_ROLE
 from vvdesk.models.transfers import PROGRESS_COLUMN, TransferModel, fraction
 from vvdesk.transfer_queue import (
     FINISHED,
-    PENDING,
     RETRY_ALL,
     RETRYABLE,
-    SENDING,
     TState,
 )
 from vvdesk.ui.keyboard import describe
@@ -134,16 +131,26 @@ class TransfersDock(FileDropTarget, QDockWidget):
                     model.modelReset):
             sig.connect(self._update)
         model.rowsInserted.connect(self._reveal_new)
+        self._newest = QPersistentModelIndex()
+        self._reveal_due = QTimer(self, singleShot=True, interval=0)
+        self._reveal_due.timeout.connect(self._scroll_to_newest)
         self.view.selectionModel().selectionChanged.connect(self._update)
-        # the summary walks the rows (bytes left): once per event-loop turn, not per signal
+        # the summary adds up the bytes left: once per event-loop turn, not per signal
         self._summary_due = QTimer(self, singleShot=True, interval=0)
         self._summary_due.timeout.connect(self._update_summary)
         self._update()
         self._update_summary()
 
     def _reveal_new(self, _parent: Any, _first: int, last: int) -> None:
-        """Newly queued files come into view (the list may be long and scrolled up)."""
-        self.view.scrollTo(self.model.index(last, 0))
+        """Newly queued files come into view (the list may be long and scrolled up): once
+        the view has laid the rows out, or the scroll range still ends before them and the
+        last row stays half hidden."""
+        self._newest = QPersistentModelIndex(self.model.index(last, 0))
+        self._reveal_due.start()
+
+    def _scroll_to_newest(self) -> None:
+        if self._newest.isValid():
+            self.view.scrollTo(QModelIndex(self._newest))
 
     def selected(self) -> list[Any]:
         return [r.data(OBJECT_ROLE) for r in self.view.selectionModel().selectedRows()]
@@ -173,16 +180,7 @@ class TransfersDock(FileDropTarget, QDockWidget):
         self._summary_due.start()
 
     def _update_summary(self) -> None:
-        active = self._count(PENDING)
-        text = f"{active} active" if active else "idle"
-        if self._count(SENDING):
-            sent, size, rate = self.model.unsent(SENDING)
-            text += f" · {human_size(sent)} of {human_size(size)}"
-            if rate > 0:
-                text += f" · about {human_eta((size - sent) / rate)} left"
-        if waiting := self.model.counts[TState.INTERRUPTED]:
-            text += f" · {waiting} interrupted — Retry/resume all to continue"
-        self.summary.setText(text)
+        self.summary.setText(self.model.queue.summary())
 
     def dropEvent(self, e: QDropEvent) -> None:
         if paths := accept_files(e):
