@@ -506,6 +506,9 @@ CASES = [
     Case("POST", "/workflow/search", T.WorkflowSearchResponse, "object",
          _post(lambda s: "/workflow/search", lambda s: {
              "query": "scene", "index_id": s.index_id, "limit": 2}, key=True)),
+    Case("POST", "/workflow/process", T.WorkflowProcessResponse, "object",
+         _post(lambda s: "/workflow/process", lambda s: {
+             "prompt_id": s.prompt_id, "video_ids": [s.video_id]}, key=True)),
     Case("GET", "/workflow/search/page", T.WorkflowSearchResponse, "object",
          lambda sb, s: raw(sb, "GET", "/workflow/search/page", params={"cursor": raw(
              sb, "POST", "/workflow/search", json={"query": "scene", "index_id": s.index_id,
@@ -525,7 +528,6 @@ NOT_JSON = {("ITER_BYTES", "/exports/{}/download"), ("GET", "/webhooks/events")}
 NOT_SERVED: dict[tuple[str, str], str] = {
 
     ("POST", "/workflow/define"): "not claimed yet (prompt generation by a model)",
-    ("POST", "/workflow/process"): "not claimed yet (simplified processing)",
     ("GET", "/prompt-runs/{}/llm-calls"): "not claimed yet (LLM call log)",
     ("POST", "/videos/{}/process"): "legacy processing route (SDK marks it legacy)",
     **{(m, p): "needs a JWT bearer, not an API key (parity matrix)" for m, p in [

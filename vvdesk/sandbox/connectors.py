@@ -155,7 +155,8 @@ def import_from_bucket(ctx: Context, connector: Row, index_id: str, files: list[
         scheme = {"gcs": "gs", "s3": "s3"}.get(connector.doc["provider"], "azure")
         sources.append(make_source(blob_sha=sha, size=item.size, filename=item.key, title=title,
                                    media_type=media_type,
-                                   video_uri=f"{scheme}://{folder}/{item.key}"))
+                                   video_uri=f"{scheme}://{folder}/{item.key}",
+                                   bucket_key=(folder, item.key)))
     return new_import_job(ctx, source_kind="connector", sources=sources, index_id=index_id,
                           connector_id=connector.id, source_prefix=prefix, file_pattern=pattern,
                           recursive=recursive, preset=preset, skipped=skipped)

@@ -16,7 +16,7 @@ from .indexes import create_index_row
 from .lookups import load_import_job, load_index
 from .media import cancel_import, make_source, new_import_job, retry_import
 from .paging import parse_limit
-from .views import import_job_view, import_outputs
+from .views import import_job_view, import_outputs, part_state
 from .web import idempotent, json_object, query_bool, respond
 
 URI_SCHEMES = ("gs://", "s3://", "https://")
@@ -161,17 +161,23 @@ async def job_files(request: Request) -> Response:
     """Per-source outcomes (``{items, next_cursor, total}``)."""
     ctx = ctx_of(request)
     doc = load_import_job(ctx, request.path_params["job_id"]).doc
-    done = int(doc["_done"])
     items = []
     for ordinal, src in enumerate(doc["_sources"]):
-        mine = [i for i, p in enumerate(doc["_parts"]) if p["source_ordinal"] == ordinal]
-        completed = sum(1 for i in mine if i < done)
-        status = "completed" if completed == len(mine) else (
-            "importing" if doc["status"] == "importing" else doc["status"])
+        mine = [part_state(doc, i) for i, p in enumerate(doc["_parts"])
+                if p["source_ordinal"] == ordinal]
+        completed, failed = mine.count("completed"), mine.count("failed")
+        if src.get("failure"):
+            status = "failed"
+        elif completed == len(mine):
+            status = "completed"
+        elif doc["status"] in ("cancelled", "failed"):
+            status = doc["status"]
+        else:
+            status = "importing" if doc["status"] == "importing" else "pending"
         items.append({
             "file_id": src["file_id"], "file_name": src["filename"], "source_ordinal": ordinal,
             "status": status, "part_count": len(mine), "parts_completed": completed,
-            "parts_failed": 0, "failure": None, "skip_reason": None,
+            "parts_failed": failed, "failure": src.get("failure"), "skip_reason": None,
         })
     for n, skipped in enumerate(doc.get("skipped_files") or []):
         items.append({

@@ -18,6 +18,7 @@ from .run_options import parse_options, resolve_target
 from .runs import cancel_run, estimate_mt, new_run
 from .views import failed_segment_view, run_view, segment_result_view, video_result_view
 from .web import idempotent, json_object, respond
+from .workflow_process import process
 
 
 def _prepare(ctx: Context, body: dict[str, Any]) -> tuple[Row, dict[str, Any], list[str],
@@ -42,6 +43,14 @@ async def execute(request: Request) -> Response:
         return 202, run_view(row.doc)
 
     return idempotent(request, body, produce)
+
+
+async def workflow_process(request: Request) -> Response:
+    """``POST /workflow/process`` (see workflow_process.py)."""
+    ctx = ctx_of(request)
+    body = await json_object(request)
+    base = str(request.url).split("?")[0].rsplit("/workflow/process", 1)[0]
+    return idempotent(request, body, lambda: (202, process(ctx, body, base)))
 
 
 async def estimate(request: Request) -> Response:
@@ -161,6 +170,7 @@ SEGMENT = "/prompt-runs/{run_id}/videos/{video_id}/segments/{segment_id}"
 ROUTES = [
     Route("/prompt-runs/execute", execute, methods=["POST"]),
     Route("/prompt-runs/estimate", estimate, methods=["POST"]),
+    Route("/workflow/process", workflow_process, methods=["POST"]),
     Route("/prompt-runs", list_runs, methods=["GET"]),
     Route("/prompt-runs/{run_id}", get_run, methods=["GET"]),
     Route("/prompt-runs/{run_id}/cancel", cancel, methods=["POST"]),

@@ -208,16 +208,26 @@ def video_status_view(ctx: Context, row: Row) -> dict[str, Any]:
     }
 
 
+def part_state(doc: dict[str, Any], i: int) -> str:
+    """``pending``, ``completed`` or ``failed`` of output part ``i`` (jobs stored before parts
+    had a state count the first ``_done`` parts as completed)."""
+    part = doc["_parts"][i]
+    state = part.get("state")
+    if state is None:
+        state = "completed" if i < int(doc.get("_done", 0)) else "pending"
+    return str(state)
+
+
 def import_outputs(doc: dict[str, Any], start: int, limit: int) -> dict[str, Any]:
     """``{items, next_cursor, total}`` for an import job's ordered output manifest."""
     parts: list[dict[str, Any]] = doc.get("_parts", [])
-    done = int(doc.get("_done", 0))
     failed = doc["status"] == "failed"
     cancelled = doc["status"] == "cancelled"
     items = []
     for i, part in enumerate(parts[start : start + limit], start=start):
-        status = "completed" if i < done else ("cancelled" if cancelled else
-                                               "failed" if failed else "pending")
+        status = part_state(doc, i)
+        if status == "pending" and (cancelled or failed):
+            status = "cancelled" if cancelled else "failed"
         items.append({
             "file_id": part["file_id"],
             "file_name": part["file_name"],

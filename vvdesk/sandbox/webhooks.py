@@ -259,7 +259,13 @@ def on_run_finished(ctx: Context, row: Row) -> None:
 
 
 def on_import_completed(ctx: Context, row: Row) -> None:
-    emit(ctx, "import_job.completed", import_job_view(row), row.doc.get("target_index_id"))
+    """``import_job.completed``, ``.partial_completed`` (some files failed) or ``.failed``."""
+    doc = row.doc
+    event = "import_job.completed"
+    if doc["status"] == "failed":
+        event = ("import_job.partial_completed" if doc["progress"].get("imported")
+                 else "import_job.failed")
+    emit(ctx, event, import_job_view(row), doc.get("target_index_id"))
 
 
 def install(ctx: Context, steps: dict[str, Callable[[Context, Row], None]]) -> None:
