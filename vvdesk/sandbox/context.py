@@ -52,7 +52,6 @@ class Context:
     limiter: RateLimiter = field(init=False)
     download_log: DownloadLog = field(default_factory=DownloadLog)
     search_cache: Any = None  # search_store.VectorCache, loaded on the first search
-    search_df: dict[tuple[str, int], int] = field(default_factory=dict)  # term counts memo
     links: dict[str, tuple[str, float]] = field(default_factory=dict)  # name -> (url, expiry)
 
     def __post_init__(self) -> None:

@@ -6,18 +6,23 @@ image vector whenever it is rendered. Deleted media never show up (checked per q
 
 Text ranking (``text`` / ``multimodal`` / ``multi_run`` / ``playground``)::
 
-    lexical  = -bm25 of the segment's FTS5 row for the query words, all of them
-               AND'ed; when that finds fewer than 100 segments, OR'ed instead (words
-               found in more than half of all indexed segments are dropped unless no
-               other word is left; search_fields turns each word into field__word for
-               the named fields), divided by the best lexical score among the
-               candidates (so the best is 1.0)
+    lexical  = FTS5's bm25 of the segment for the query words (computed in numpy over
+               FTS5's postings, search_terms.py), all of them AND'ed; when fewer than
+               100 segments in scope hold them all, OR'ed instead (words found in more
+               than half of all indexed segments are dropped unless no other word is
+               left; search_fields turns each word into field__word for the named
+               fields), divided by the best lexical score among the candidates (so the
+               best is 1.0). Scope and runs restrict, they do not score.
     semantic = cosine of the hashed character-trigram vectors of the query and of
                the segment's words (near words like "harbour"/"harbor" score high)
     score    = 0.7 * lexical + 0.3 * max(semantic, 0)
 
-Candidates are the best 500 lexical matches plus the best 200 semantic ones in
-scope; one that no query word matches needs a semantic score of at least 0.2. Ties
+Candidates are the best 500 lexical matches in scope plus the 200 most similar of the
+semantic pool: the best 2000 (bm25) in scope holding a near word of a query word (one
+of the 8 words of the index whose trigram vector is closest to it, cosine >= 0.5, and
+found in at most half of all segments). No
+pass over every segment's vector: a search over 100k segments costs a few milliseconds.
+A candidate that no query word matches needs a semantic score of at least 0.2. Ties
 break on indexing order. Image ranking is the cosine of 8x8 colour grids
 (mediakit.features) of the query picture and each segment's thumbnail; multimodal
 fuses both lists by weighted reciprocal rank: ``w / (60 + rank)``.
@@ -34,17 +39,20 @@ from typing import Any
 
 import numpy as np
 
-from . import pictures, search_store
+from . import pictures, search_store, search_terms
 from .context import Context
 from .db import Row
-from .search_store import SegmentEntry, VectorCache
+from .search_store import COMMON_SHARE, SegmentEntry, VectorCache
+from .search_terms import Postings
 from .views import marker
 
 W_LEXICAL = 0.7
 W_SEMANTIC = 0.3
 LEXICAL_POOL = 500
 SEMANTIC_POOL = 200
-COMMON_SHARE = 0.5
+SEMANTIC_SCAN = 2000  # segments holding a near word whose similarity is computed
+NEAR_FLOOR = 0.5  # a word of the index this close to a query word is a near word
+NEAR_WORDS = 8  # near words per query word, at most
 SEMANTIC_FLOOR = 0.2  # a segment no query word matches needs at least this similarity
 RRF_K = 60
 SEARCHABLE = frozenset({"completed", "completed_with_failures"})
@@ -118,54 +126,57 @@ def _dead_videos(ctx: Context) -> set[str]:
     return {r[0] for r in rows}
 
 
-def _df(ctx: Context, term: str, generation: int) -> int:
-    memo: dict[tuple[str, int], int] = ctx.search_df
-    key = (term, generation)
-    if key not in memo:
-        if len(memo) > 10_000:
-            memo.clear()
-        memo[key] = search_store.doc_frequency(ctx.store.conn, term)
-    return memo[key]
-
-
-def _terms(ctx: Context, query: str, search_fields: list[str] | None, total: int) -> list[str]:
+def _terms(ctx: Context, vc: VectorCache, query: str, search_fields: list[str] | None,
+           ) -> list[Postings]:
+    """Postings of the query's words (field-prefixed with ``search_fields``), found ones
+    only, without the words in more than half of all segments unless nothing else is left."""
     words = list(dict.fromkeys(search_store.words(query)))
     if search_fields:
         prefixes = [search_store.field_token(f) for f in search_fields]
         words = [f"{p}__{w}" for p in prefixes for w in words]
-    if not words:
-        return []
-    counted = [(w, _df(ctx, w, total)) for w in words]
-    counted = [(w, n) for w, n in counted if n > 0]
+    conn = ctx.store.conn
+    counted = [(w, n) for w in words if (n := vc.terms.count(conn, w))]
     if not counted:
         return []
-    kept = [w for w, n in counted if n <= total * COMMON_SHARE]
-    return kept or [min(counted, key=lambda wn: (wn[1], wn[0]))[0]]
+    kept = [w for w, n in counted if n <= vc.size * COMMON_SHARE]
+    kept = kept or [min(counted, key=lambda wn: (wn[1], wn[0]))[0]]
+    return [vc.terms.postings(conn, w, vc.seqs) for w in kept]
 
 
-def _lexical(ctx: Context, terms: list[str], scopes: list[str | None] | None,
-             run_ids: list[str] | None, whole: bool) -> dict[int, float]:
-    """``{seq: -bm25}``: segments with every term first; any term only when those are few."""
-    if not terms:
-        return {}
-    restrict = ""
-    if not whole:
-        if scopes is not None:
-            restrict += f" AND ({' OR '.join(search_store.scope_token(s) for s in scopes)})"
-        if run_ids:
-            restrict += f" AND ({' OR '.join(search_store.run_token(r) for r in run_ids)})"
-    quoted = [f'"{t}"' for t in terms]
-    found = _match(ctx, f"({' AND '.join(quoted)}){restrict}")
-    if len(terms) > 1 and len(found) < LEXICAL_POOL // 5:
-        found = _match(ctx, f"({' OR '.join(quoted)}){restrict}")
-    return found
+def _lexical(vc: VectorCache, terms: list[Postings],
+             mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``(positions, bm25)`` of the best LEXICAL_POOL segments in scope holding every term;
+    any term when fewer than LEXICAL_POOL / 5 hold them all."""
+    positions, scores = search_terms.bm25(terms, vc.size, vc.lengths, every=True)
+    keep = mask[positions]
+    positions, scores = positions[keep], scores[keep]
+    if len(terms) > 1 and len(positions) < LEXICAL_POOL // 5:
+        positions, scores = search_terms.bm25(terms, vc.size, vc.lengths, every=False)
+        keep = mask[positions]
+        positions, scores = positions[keep], scores[keep]
+    return search_terms.best(positions, scores, vc.seqs, LEXICAL_POOL)
 
 
-def _match(ctx: Context, match: str) -> dict[int, float]:
-    rows = ctx.store.conn.execute(
-        "SELECT rowid, bm25(search_fts) AS s FROM search_fts WHERE search_fts MATCH ? "
-        "ORDER BY s, rowid LIMIT ?", (match, LEXICAL_POOL)).fetchall()
-    return {int(r[0]): -float(r[1]) for r in rows}
+def _semantic_pool(ctx: Context, vc: VectorCache, query: str, vector: np.ndarray,
+                   mask: np.ndarray) -> np.ndarray:
+    """Positions of the SEMANTIC_POOL segments in scope most similar to ``vector``, among
+    the SEMANTIC_SCAN best (bm25) holding a word near a query word."""
+    vocab = vc.vocab_of(ctx.store.conn)
+    near: dict[str, None] = {}
+    for word in dict.fromkeys(search_store.words(query)):
+        if word.isalpha():
+            near.update(dict.fromkeys(vocab.near(search_store.word_vector(word), NEAR_FLOOR,
+                                                 NEAR_WORDS, search_store.word_vector)))
+    common = vc.size * COMMON_SHARE  # as for the lexical half: such words say nothing
+    lists = [vc.terms.postings(ctx.store.conn, w, vc.seqs) for w in near
+             if vc.terms.count(ctx.store.conn, w) <= common]
+    positions, scores = search_terms.bm25(lists, vc.size, vc.lengths, every=False)
+    keep = mask[positions]
+    positions, _ = search_terms.best(positions[keep], scores[keep], vc.seqs, SEMANTIC_SCAN)
+    if len(positions) <= SEMANTIC_POOL:
+        return positions
+    sims = vc.vecs[positions] @ vector
+    return search_terms.best(positions, sims.astype(np.float64), vc.seqs, SEMANTIC_POOL)[0]
 
 
 def text_hits(ctx: Context, query: str, *, scopes: list[str | None] | None,
@@ -178,37 +189,34 @@ def text_hits(ctx: Context, query: str, *, scopes: list[str | None] | None,
         return []
     mask = vc.mask(scopes, run_ids) if scopes is not None else (
         vc.mask(list(vc.scope_codes), run_ids) if run_ids else np.ones(vc.size, bool))
-    in_scope = int(mask.sum())
-    if in_scope == 0:
+    if not mask.any():
         return []
-    lexical = _lexical(ctx, _terms(ctx, query, search_fields, vc.size), scopes, run_ids,
-                       whole=in_scope * 2 >= vc.size)
-    sims = vc.vecs @ search_store.text_vector(query)
-    if in_scope < vc.size:
-        sims[~mask] = -np.inf
-    pool = min(SEMANTIC_POOL, in_scope)
-    best = np.argpartition(-sims, pool - 1)[:pool]
-    candidates: dict[int, float] = {int(vc.seqs[i]): float(sims[i]) for i in best}
-    lex_seqs = np.array(sorted(lexical), np.int64)
-    if lex_seqs.size:
-        positions = vc.positions(lex_seqs)
-        for seq, pos in zip(lex_seqs.tolist(), positions.tolist(), strict=True):
-            if pos < vc.size and mask[pos]:
-                candidates.setdefault(seq, float(sims[pos]))
-    top_lexical = max((lexical.get(s, 0.0) for s in candidates), default=0.0) or 1.0
-    hits = []
-    for seq, sim in candidates.items():
-        lex = lexical.get(seq, 0.0) / top_lexical
-        sem = max(sim, 0.0)
-        if lex <= 0 and sem < SEMANTIC_FLOOR:
-            continue
-        hits.append(Hit(seq, W_LEXICAL * lex + W_SEMANTIC * sem, lex, sem))
-    hits.sort(key=lambda h: (-h.score, h.seq))
-    return _alive(ctx, hits, limit)
-
-
-def _alive(ctx: Context, hits: list[Hit], limit: int) -> list[Hit]:
+    lex_pos, lex_score = _lexical(vc, _terms(ctx, vc, query, search_fields), mask)
+    vector = search_store.text_vector(query)
+    positions = np.union1d(lex_pos, _semantic_pool(ctx, vc, query, vector, mask))
+    if not len(positions):
+        return []
+    lexical = np.zeros(len(positions), np.float64)
+    lexical[np.searchsorted(positions, lex_pos)] = lex_score
+    top = float(lexical.max()) or 1.0
+    lexical /= top
+    semantic = np.maximum(vc.vecs[positions] @ vector, 0.0).astype(np.float64)
+    score = W_LEXICAL * lexical + W_SEMANTIC * semantic
+    keep = (lexical > 0) | (semantic >= SEMANTIC_FLOOR)
+    seqs = vc.seqs[positions][keep]
+    score, lexical, semantic = score[keep], lexical[keep], semantic[keep]
+    order = np.lexsort((seqs, -score))
     dead = _dead_videos(ctx)
+    if not dead:
+        order = order[:limit]  # nothing to skip: only the hits returned are made
+    hits = [Hit(int(seqs[i]), float(score[i]), float(lexical[i]), float(semantic[i]))
+            for i in order.tolist()]
+    return _alive(ctx, hits, limit, dead)
+
+
+def _alive(ctx: Context, hits: list[Hit], limit: int,
+           dead: set[str] | None = None) -> list[Hit]:
+    dead = _dead_videos(ctx) if dead is None else dead
     if not dead:
         return hits[:limit]
     docs = docs_of(ctx, [h.seq for h in hits])

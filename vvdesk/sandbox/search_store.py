@@ -10,9 +10,9 @@ Tables (in the sandbox's SQLite file):
   and scope restrictions are term lookups inside FTS5.
 * ``search_images``: the image-similarity vector of each segment's thumbnail.
 
-The vectors also live in memory (:class:`VectorCache`, loaded on first use and
-appended to as runs are indexed), so a similarity pass over 100k segments is one
-matrix-vector product.
+The vectors and FTS5's document lengths also live in memory (:class:`VectorCache`,
+loaded on first use and appended to as runs are indexed); postings are read from FTS5
+per term and scored in numpy (search_terms.py).
 """
 
 from __future__ import annotations
@@ -28,7 +28,10 @@ from typing import Any
 
 import numpy as np
 
+from .search_terms import WARM_COUNT, TermIndex, Vocabulary, doc_length, doc_lengths, fold
+
 DIM = 128
+COMMON_SHARE = 0.5  # words in more than this share of all segments are not scored
 PLAYGROUND = "playground"
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS search_docs (
@@ -51,6 +54,7 @@ CREATE INDEX IF NOT EXISTS search_docs_run ON search_docs(run_id, seq);
 CREATE VIRTUAL TABLE IF NOT EXISTS search_fts USING fts5(
     body, content='', tokenize="unicode61 tokenchars '_'");
 CREATE VIRTUAL TABLE IF NOT EXISTS search_vocab USING fts5vocab(search_fts, 'row');
+CREATE VIRTUAL TABLE IF NOT EXISTS search_vocab_instance USING fts5vocab(search_fts, 'instance');
 CREATE TABLE IF NOT EXISTS search_images (
     segment_id TEXT PRIMARY KEY,
     vec BLOB NOT NULL
@@ -58,6 +62,7 @@ CREATE TABLE IF NOT EXISTS search_images (
 """
 WORD = re.compile(r"[^\W_]+", re.UNICODE)
 FIELD_CHARS = re.compile(r"[^a-z0-9]+")
+FTS_TOKEN = re.compile(r"\w+", re.UNICODE)
 
 
 @functools.lru_cache(maxsize=100_000)
@@ -68,6 +73,12 @@ def _words(text: str) -> tuple[str, ...]:
 def words(text: str) -> list[str]:
     """Lower-case word tokens (letters and digits), as FTS5's unicode61 splits them."""
     return list(_words(text))
+
+
+def fts_tokens(text: str) -> list[str]:
+    """The tokens FTS5 makes of ``text`` here (unicode61 with ``_`` a token character:
+    lower case, diacritics removed); used to tell which cached terms a new segment holds."""
+    return FTS_TOKEN.findall(fold(text))
 
 
 def field_token(path: str) -> str:
@@ -197,11 +208,11 @@ def add_segments(conn: sqlite3.Connection, entries: list[SegmentEntry],
         if cur.rowcount != 1:
             continue
         seq = int(cur.lastrowid or 0)
-        conn.execute("INSERT INTO search_fts(rowid, body) VALUES (?, ?)",
-                     (seq, body_of(entry.metadata, entry.metadata_text, entry.index_id,
-                                   entry.run_id)))
+        body = body_of(entry.metadata, entry.metadata_text, entry.index_id, entry.run_id)
+        conn.execute("INSERT INTO search_fts(rowid, body) VALUES (?, ?)", (seq, body))
         if cache is not None:
-            cache.append(seq, entry.index_id, entry.run_id, vec)
+            cache.append(seq, entry.index_id, entry.run_id, vec, doc_length(conn, seq),
+                         fts_tokens(body))
         added += 1
     return added
 
@@ -228,10 +239,13 @@ class VectorCache:
     scopes: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int32))
     runs: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int32))
     vecs: np.ndarray = field(default_factory=lambda: np.zeros((0, DIM), np.float32))
+    lengths: np.ndarray = field(default_factory=lambda: np.zeros(0, np.float64))
+    terms: TermIndex = field(default_factory=TermIndex)
+    vocabulary: Vocabulary | None = None  # loaded on first use (vocab_of)
     scope_codes: dict[str, int] = field(default_factory=dict)
     run_codes: dict[str, int] = field(default_factory=dict)
     size: int = 0
-    _pending: list[tuple[int, int, int, np.ndarray]] = field(default_factory=list)
+    _pending: list[tuple[int, int, int, np.ndarray, float]] = field(default_factory=list)
     _masks: dict[tuple[Any, ...], np.ndarray] = field(default_factory=dict)
 
     @classmethod
@@ -247,17 +261,30 @@ class VectorCache:
                                      np.int32, len(rows))
             cache.vecs = np.frombuffer(b"".join(r[3] for r in rows), np.float32).reshape(
                 len(rows), DIM).copy()
+            cache.lengths = doc_lengths(conn, cache.seqs)
             cache.size = len(rows)
+            cache.terms.warm(conn, cache.seqs, WARM_COUNT, int(cache.size * COMMON_SHARE))
         return cache
+
+    def vocab_of(self, conn: sqlite3.Connection) -> Vocabulary:
+        """The plain words FTS5 holds (read once; new segments add theirs)."""
+        if self.vocabulary is None:
+            self.vocabulary = Vocabulary()
+            self.vocabulary.add([r[0] for r in conn.execute("SELECT term FROM search_vocab")])
+        return self.vocabulary
 
     @staticmethod
     def _code(table: dict[str, int], key: str) -> int:
         return table.setdefault(key, len(table))
 
-    def append(self, seq: int, index_id: str | None, run_id: str, vec: np.ndarray) -> None:
+    def append(self, seq: int, index_id: str | None, run_id: str, vec: np.ndarray,
+               length: float, tokens: list[str]) -> None:
         self._pending.append((seq, self._code(self.scope_codes, index_id or PLAYGROUND),
-                              self._code(self.run_codes, run_id), vec))
+                              self._code(self.run_codes, run_id), vec, length))
         self.size += 1
+        self.terms.forget(tokens)  # read again from FTS5, this segment included
+        if self.vocabulary is not None:
+            self.vocabulary.add(tokens)
 
     def settle(self) -> None:
         """Fold appended rows into the arrays (once per search, not once per row)."""
@@ -268,6 +295,7 @@ class VectorCache:
         self.scopes = np.concatenate([self.scopes, np.array([p[1] for p in pending], np.int32)])
         self.runs = np.concatenate([self.runs, np.array([p[2] for p in pending], np.int32)])
         self.vecs = np.concatenate([self.vecs, np.stack([p[3] for p in pending])])
+        self.lengths = np.concatenate([self.lengths, np.array([p[4] for p in pending])])
         self._masks.clear()
 
     def mask(self, scopes: list[str | None], run_ids: list[str] | None) -> np.ndarray:
