@@ -157,13 +157,14 @@ def build_session(session: ApiSession, window: MainWindow, settings: Settings,
     transfers = TransfersController(window, settings, uploads, transfer_model,
                                     TransfersDock(transfer_model, limit), media, notifier)
 
+    connectors = ConnectorsController(window, ConnectorService(s, s))
     tracker = ExportTracker(s, journal, parent=s)
     export_model = ExportListModel(s)
     exports = ExportsController(s, window, settings, ExportService(s, tracker, s), tracker,
                                 DownloadService(s, s, journal=journal), export_model,
-                                ExportsPane(export_model), runs, notifier, notices)
+                                ExportsPane(export_model), runs, notifier, notices,
+                                connectors=connectors)
 
-    connectors = ConnectorsController(window, ConnectorService(s, s))
     automations = AutomationsController(window, AutomationService(s, s), AutomationsPane(),
                                         connectors, runs)
     return SessionControllers(connection, indexes, media, preview, search, runs, transfers,

@@ -33,3 +33,20 @@ def when(value: object) -> str:
         return ""
     iso = value.isoformat() if hasattr(value, "isoformat") else str(value)  # datetime or str
     return iso.replace("T", " ")[:19]
+
+
+def local_time(value: object) -> str:
+    """A server timestamp in this computer's time zone, 'YYYY-MM-DD HH:MM' (the server
+    sends UTC; a value that is not a timestamp is shown as `when` shows it)."""
+    from datetime import datetime
+
+    if value is None or value == "":
+        return ""
+    try:
+        moment = value if isinstance(value, datetime) else datetime.fromisoformat(
+            str(value).replace("Z", "+00:00"))
+    except ValueError:
+        return when(value)
+    if moment.tzinfo is None:
+        return moment.strftime("%Y-%m-%d %H:%M")
+    return moment.astimezone().strftime("%Y-%m-%d %H:%M")

@@ -70,7 +70,7 @@ def test_index_export_delivered_to_a_connector_folder(
         offered: list[str] = []
 
         def fill_dialog(cls: Any, parent: Any, title: str, runs: Any, connectors: list[Any],
-                        note: str = "") -> dict[str, Any]:
+                        note: str = "", **_kw: Any) -> dict[str, Any]:
             """The real dialog with what the app offers; the user picks the connector."""
             dlg = cls(parent, title, runs, connectors, note)
             offered.extend(dlg.connector.itemText(i) for i in range(dlg.connector.count()))

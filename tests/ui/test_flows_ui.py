@@ -38,7 +38,7 @@ def test_export_dialog_is_offered_when_connectors_fail_and_cancel_creates_nothin
     offered: list[tuple[list[Any], str]] = []
 
     def cancel(_cls: Any, _parent: Any, _title: str, _runs: Any, connectors: list[Any],
-               note: str = "") -> None:
+               note: str = "", **_kw: Any) -> None:
         offered.append((connectors, note))
         return None
 

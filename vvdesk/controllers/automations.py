@@ -44,9 +44,13 @@ class AutomationsController:
         self.service.set_paused(index_id, kind, paused)
 
     def _browse(self, kind: str, connector_id: str, start: str) -> None:
-        folder = self.connectors.browse(connector_id, start, self.pane)
-        if folder is not None:
-            self.pane.set_folder(kind, folder)
+        """The browser, window-modal; an export sub-folder lies inside the connector's
+        export folder, so that is the browser's root and the folder comes back relative."""
+        root = ""
+        if kind == "export" and (c := self.connectors.connector(connector_id)) is not None:
+            root = c.export_base_path or ""
+        self.connectors.pick_folder(connector_id, lambda f: self.pane.set_folder(kind, f),
+                                    start=start, root=root, parent=self.pane)
 
     def close(self) -> None:
         from vvdesk.ui.panes.placeholder import PlaceholderPane

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from PySide6.QtCore import QStandardPaths, QTimer
 
 from vvdesk.api.errors import ApiProblem
+from vvdesk.controllers.connectors import ConnectorsController
 from vvdesk.controllers.links import Links, answer
 from vvdesk.controllers.options import (
     AUTO_DOWNLOAD,
@@ -106,8 +107,10 @@ class ExportsController:
     def __init__(self, session: ApiSession, window: MainWindow, settings: Settings,
                  service: ExportService, tracker: ExportTracker, downloads: DownloadService,
                  model: ExportListModel, pane: ExportsPane, runs: RunsController,
-                 notifier: Notifier, notices: NotifyView) -> None:
+                 notifier: Notifier, notices: NotifyView, *,
+                 connectors: ConnectorsController | None = None) -> None:
         self.session, self.window, self.settings = session, window, settings
+        self.connectors = connectors  # browses a connector for the export's sub-folder
         self.service, self.tracker, self.downloads = service, tracker, downloads
         self.model, self.pane, self.runs = model, pane, runs
         self.notifier = notifier
@@ -177,8 +180,15 @@ class ExportsController:
     async def _export_flow(self, target: ExportTarget) -> None:
         connectors, note = await self.service.export_connectors()
         self.model.set_names({c.connector_id: c.name for c in connectors})
+        bases = {c.connector_id: c.export_base_path or "" for c in connectors}
+
+        def browse(dlg: CreateExportDialog, connector_id: str, subpath: str) -> None:
+            if self.connectors is not None:  # the sub-folder lies inside the export folder
+                self.connectors.pick_folder(connector_id, dlg.set_subpath, start=subpath,
+                                            root=bases.get(connector_id, ""), parent=dlg)
+
         choice = await answer(lambda: CreateExportDialog.ask(
-            self.pane, target.title, target.runs, connectors, note))
+            self.pane, target.title, target.runs, connectors, note, browse=browse))
         if choice is None:
             return
         export = await self.service.create_export(

@@ -1,4 +1,4 @@
-"""Storage connectors: list, create (S3, GCS, Azure), test, browse, delete.
+"""Storage connectors: list, create (S3, GCS, Azure), edit, test, browse folders, delete.
 
 Secrets typed into the create dialog go straight into one SDK call and are dropped; they
 are never stored, logged or shown again (the server never returns them either).
@@ -8,17 +8,20 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, Signal
 
+from vvdesk.api.connector_folders import FolderListing, browse_folder, update_connector
 from vvdesk.api.errors import UserFacingError
 from vvdesk.api.ids import in_path
 from vvdesk.services.session import ApiSession
+from vvdesk.vocab import ProblemKind
 
 if TYPE_CHECKING:
-    from videovector import CloudFile, Connector, DeleteResponse, TestConnectionResult
+    from videovector import Connector, DeleteResponse, TestConnectionResult
 
     from vvdesk.api.errors import ApiProblem
 
@@ -30,9 +33,11 @@ class ConnectorService(QObject):
     created = Signal(object)
     deleted = Signal(str)
     tested = Signal(str, object)  # connector_id, TestConnectionResult
-    browsed = Signal(str, list)  # connector_id, list[CloudFile]
+    updated = Signal(object)  # Connector, as the server has it after an edit
+    update_failed = Signal(str, object)  # connector_id, ApiProblem (not in `failed`)
+    folder_listed = Signal(str, str, object)  # connector_id, prefix, FolderListing
+    folder_failed = Signal(str, str, object)  # connector_id, prefix, ApiProblem
     failed = Signal(str, object)  # action, ApiProblem
-    browse_failed = Signal(str, object)  # connector_id, ApiProblem (not in `failed`)
 
     def __init__(self, session: ApiSession, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -107,14 +112,42 @@ class ConnectorService(QObject):
         self._s.jobs.run(f"connectors.test:{connector_id}", test(), on_ok=ok,
                          on_error=self._fail("Testing the connector"))
 
-    def browse(self, connector_id: str, prefix: str, pattern: str, recursive: bool) -> None:
-        async def browse() -> list[CloudFile]:
-            return await self._s.client.connectors.browse(
-                in_path(connector_id), prefix=prefix, pattern=pattern or "*", recursive=recursive)
+    def list_folder(self, connector_id: str, prefix: str) -> None:
+        """One folder's sub-folders and files (`folder_listed`); folders of one connector
+        are listed side by side, a folder asked again replaces its older request."""
+        async def listing() -> FolderListing:
+            return await browse_folder(self._s.client, connector_id, prefix)
 
-        self._s.jobs.run(f"connectors.browse:{connector_id}", browse(),
-                         on_ok=lambda files: self.browsed.emit(connector_id, list(files)),
-                         on_error=self._s.reporter(self.browse_failed, connector_id))
+        self._s.jobs.run(f"connectors.browse:{connector_id}:{prefix}", listing(),
+                         on_ok=lambda found: self.folder_listed.emit(connector_id, prefix, found),
+                         on_error=self._s.reporter(self.folder_failed, connector_id, prefix))
+
+    def update(self, connector_id: str, changes: dict[str, Any]) -> None:
+        """PATCH the changed fields (name, scopes, import mode, export folder)."""
+        def ok(connector: Connector) -> None:
+            self.updated.emit(connector)
+            self._changed([connector if c.connector_id == connector_id else c
+                           for c in self.connectors])
+
+        def gone(problem: ApiProblem) -> ApiProblem:
+            """A 404 names the id; say which connector, and what to do."""
+            if problem.kind != ProblemKind.NOT_FOUND:
+                return problem
+            c = next((c for c in self.connectors if c.connector_id == connector_id), None)
+            name = f"“{c.name}”" if c is not None else "This connector"
+            return replace(problem, message=(
+                f"{name} no longer exists on the server (it was deleted, perhaps from "
+                "another computer). Close this form; the list is refreshed."))
+
+        def failed(problem: ApiProblem) -> None:
+            handler(problem)
+            if problem.kind == ProblemKind.NOT_FOUND:
+                self.refresh()
+
+        handler = self._s.reporter(self.update_failed, connector_id, transform=gone)
+        self._s.jobs.run(f"connectors.update:{connector_id}",
+                         update_connector(self._s.client, connector_id, changes),
+                         on_ok=ok, on_error=failed)
 
     def delete(self, connector_id: str) -> None:
         def ok(_: DeleteResponse) -> None:

@@ -1,4 +1,4 @@
-"""Connectors: list, create (S3/GCS/Azure), test, browse and delete.
+"""Connectors: list, create (S3/GCS/Azure), edit, test, browse and delete.
 
 The dialog shows what it is given and emits what the user asks for; the connectors
 controller (vvdesk/controllers/connectors.py) does the work.
@@ -12,6 +12,7 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
+    QDialogButtonBox,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -32,6 +33,7 @@ from vvdesk.ui.widgets.empty_state import EmptyState
 
 class ConnectorsDialog(QDialog):
     create_requested = Signal(str, dict)  # provider, the fields typed (secrets included)
+    update_requested = Signal(str, dict)  # connector id, the changed fields (API names)
     test_requested = Signal(str)  # connector id
     browse_requested = Signal(str)
     delete_requested = Signal(str)
@@ -52,6 +54,10 @@ class ConnectorsDialog(QDialog):
         self.new_buttons = {p: QPushButton(f"New {label}…") for p, label in PROVIDERS.items()}
         for provider, button in self.new_buttons.items():
             describe(button, None, f"Add a connector to a {PROVIDERS[provider]} bucket")
+        self.edit_btn = QPushButton("Edit…")
+        describe(self.edit_btn, None,
+                 "Change the selected connector's name, uses, import mode or export folder")
+        self.edit_form: NewConnectorDialog | None = None  # the edit form open, if any
         self.test_btn = QPushButton("Test")
         describe(self.test_btn, None,
                  "Check that the server can reach the selected connector's bucket")
@@ -62,14 +68,19 @@ class ConnectorsDialog(QDialog):
         describe(self.delete_btn, None, "Remove the selected connector")
         self.result = QLabel()
         self.result.setWordWrap(True)
+        self.close_buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        self.close_btn = self.close_buttons.button(QDialogButtonBox.StandardButton.Close)
+        describe(self.close_btn, None, "Close this window (Esc)")
+        self.close_buttons.rejected.connect(self.reject)
         top = QHBoxLayout()
         for b in self.new_buttons.values():
             top.addWidget(b)
         top.addStretch()
         actions = QHBoxLayout()
-        for b in (self.test_btn, self.browse_btn, self.delete_btn):
+        for b in (self.edit_btn, self.test_btn, self.browse_btn, self.delete_btn):
             actions.addWidget(b)
         actions.addStretch()
+        actions.addWidget(self.close_buttons)
         lay = QVBoxLayout(self)
         lay.addLayout(top)
         lay.addWidget(self.view)
@@ -77,6 +88,7 @@ class ConnectorsDialog(QDialog):
         lay.addWidget(self.result)
         for provider, button in self.new_buttons.items():
             button.clicked.connect(lambda _=False, p=provider: self._create(p))
+        self.edit_btn.clicked.connect(self._edit)
         self.test_btn.clicked.connect(self._test)
         self.browse_btn.clicked.connect(self._browse)
         self.delete_btn.clicked.connect(self._delete)
@@ -107,6 +119,27 @@ class ConnectorsDialog(QDialog):
         self.select(connector.connector_id)
         self.result.setText(f"Created “{connector.name}”. Test it to check the credentials.")
 
+    def show_updated(self, connector: Any) -> None:
+        self.model.upsert(connector)
+        form = self.edit_form
+        if form is not None and form.existing.connector_id == connector.connector_id:
+            self.edit_form = None
+            form.accept()
+        self.result.setText(f"Saved the changes to “{connector.name}”.")
+
+    def show_update_failed(self, connector_id: str, problem: Any) -> None:
+        form = self.edit_form
+        if form is not None and form.existing.connector_id == connector_id:
+            form.show_save_failed(problem)
+            return
+        self.result.setText(f"Saving the connector failed: {problem}")
+
+    def show_folder_copied(self, connector_id: str, folder: str) -> None:
+        c = self.model.row_for(connector_id)
+        name = f"“{c.name}”" if c is not None else "the connector"
+        self.result.setText(f"Copied the folder “{folder or '/'}” of {name} to the clipboard: "
+                            "paste it where a folder is asked for.")
+
     def show_deleted(self, _connector_id: str) -> None:
         self.result.setText("Connector deleted.")
 
@@ -133,7 +166,7 @@ class ConnectorsDialog(QDialog):
 
     def _update_buttons(self, *_: object) -> None:
         has = self.current() is not None
-        for b in (self.test_btn, self.browse_btn, self.delete_btn):
+        for b in (self.edit_btn, self.test_btn, self.browse_btn, self.delete_btn):
             b.setEnabled(has)
 
     def _create(self, provider: str) -> None:
@@ -141,6 +174,24 @@ class ConnectorsDialog(QDialog):
         if fields is not None:
             self.result.setText("Creating…")
             self.create_requested.emit(provider, fields)
+
+    def _edit(self) -> None:
+        c = self.current()
+        if c is None or c.provider not in PROVIDERS:
+            return
+        if self.edit_form is not None:
+            self.edit_form.raise_()
+            return
+        form = self.edit_form = NewConnectorDialog(c.provider, self, existing=c)
+        form.submitted.connect(lambda changes: self.update_requested.emit(c.connector_id,
+                                                                           changes))
+        form.finished.connect(lambda _r: self._edit_closed(form))
+        form.open()  # window-modal, no nested event loop
+
+    def _edit_closed(self, form: NewConnectorDialog) -> None:
+        if self.edit_form is form:
+            self.edit_form = None
+        form.deleteLater()
 
     def _test(self) -> None:
         if (c := self.current()) is not None:

@@ -6,18 +6,21 @@ Destination is a download or a connector with an optional sub-path; the sub-path
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
+    QHBoxLayout,
     QLabel,
     QLineEdit,
     QListWidget,
     QListWidgetItem,
+    QPushButton,
     QRadioButton,
     QVBoxLayout,
     QWidget,
@@ -29,6 +32,8 @@ from vvdesk.vocab import normalize_subpath, subpath_problem
 
 
 class CreateExportDialog(QDialog):
+    browse_requested = Signal(str, str)  # connector id, the sub-path typed so far
+
     def __init__(self, parent: QWidget | None, title: str,
                  runs: list[tuple[str, str, bool]] | None, connectors: list[Any],
                  connectors_note: str = "") -> None:
@@ -60,6 +65,9 @@ class CreateExportDialog(QDialog):
         self.subpath = QLineEdit(placeholderText="e.g. reports/2026")
         describe(self.subpath, "Sub-path",
                  "A folder inside the connector's export folder (optional)")
+        self.browse_btn = QPushButton("Browse…")
+        describe(self.browse_btn, None,
+                 "Pick the sub-folder among the folders in the connector's export folder")
         self.hint = QLabel()
         set_tone(self.hint, Tone.ERROR)
         self.hint.setWordWrap(True)
@@ -76,13 +84,17 @@ class CreateExportDialog(QDialog):
         lay.addWidget(self.to_connector)
         form = QFormLayout()
         form.addRow("Connector", self.connector)
-        form.addRow("Sub-path", self.subpath)
+        subpath_row = QHBoxLayout()
+        subpath_row.addWidget(self.subpath, 1)
+        subpath_row.addWidget(self.browse_btn)
+        form.addRow("Sub-path", subpath_row)
         lay.addLayout(form)
         lay.addWidget(self.connector_note)
         lay.addWidget(self.hint)
         lay.addWidget(self.buttons)
         self.to_connector.toggled.connect(self._check)
         self.subpath.textChanged.connect(self._check)
+        self.browse_btn.clicked.connect(self._browse)
         self.runs.itemChanged.connect(self._check)
         self._check()
 
@@ -104,9 +116,19 @@ class CreateExportDialog(QDialog):
         via_connector = self.to_connector.isChecked()
         self.connector.setEnabled(via_connector)
         self.subpath.setEnabled(via_connector)
+        self.browse_btn.setEnabled(via_connector)
         why = self.problem()
         self.hint.setText(why or "")
         self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(why is None)
+
+    def _browse(self) -> None:
+        connector_id = self.connector.currentData()
+        if connector_id:
+            self.browse_requested.emit(connector_id, self.subpath.text().strip())
+
+    def set_subpath(self, folder: str) -> None:
+        """The folder picked in the connector browser (relative to the export folder)."""
+        self.subpath.setText(folder.rstrip("/"))
 
     def answer(self) -> dict[str, Any]:
         via_connector = self.to_connector.isChecked()
@@ -116,6 +138,13 @@ class CreateExportDialog(QDialog):
 
     @classmethod
     def ask(cls, parent: QWidget | None, title: str, runs: list[tuple[str, str, bool]] | None,
-            connectors: list[Any], connectors_note: str = "") -> dict[str, Any] | None:
+            connectors: list[Any], connectors_note: str = "", *,
+            browse: Callable[[CreateExportDialog, str, str], object] | None = None,
+            ) -> dict[str, Any] | None:
+        """The choices, or None when cancelled; `browse(dialog, connector_id, subpath)` opens
+        a connector browser for the sub-path (the Browse button is hidden without it)."""
         dlg = cls(parent, title, runs, connectors, connectors_note)
+        dlg.browse_btn.setVisible(browse is not None)
+        if browse is not None:
+            dlg.browse_requested.connect(lambda cid, sub: browse(dlg, cid, sub))
         return dlg.answer() if dlg.exec() == QDialog.DialogCode.Accepted else None

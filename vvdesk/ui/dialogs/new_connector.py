@@ -1,9 +1,18 @@
-"""Create an S3, GCS or Azure connector. Secrets are typed here, sent once, never kept."""
+"""Create an S3, GCS or Azure connector, or edit one. Secrets are typed here, sent once,
+never kept.
+
+Editing (`existing` given) shows the same form prefilled; only the name, the uses, the import
+mode and the export folder can change (the API's PATCH; the bucket and the credentials stay
+as stored, and the form says so). The edit form stays open while saving: it emits
+`submitted(changes)` and shows the server's answer with `show_save_failed`, or is closed by
+its owner when the save succeeded.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -34,10 +43,15 @@ FIELDS: dict[str, list[tuple[str, str, bool]]] = {  # name, label, secret
 
 
 class NewConnectorDialog(QDialog):
-    def __init__(self, provider: str, parent: QWidget | None = None) -> None:
+    submitted = Signal(dict)  # edit mode: the changed fields (API names), to PATCH
+
+    def __init__(self, provider: str, parent: QWidget | None = None,
+                 existing: Any | None = None) -> None:
         super().__init__(parent)
         self.provider = provider
-        self.setWindowTitle(f"New {PROVIDERS[provider]} connector")
+        self.existing = existing
+        self.setWindowTitle(f"New {PROVIDERS[provider]} connector" if existing is None
+                            else f"Edit “{existing.name}”")
         self.name = QLineEdit()
         self.edits: dict[str, QLineEdit] = {}
         form = QFormLayout()
@@ -76,14 +90,50 @@ class NewConnectorDialog(QDialog):
         self.error.setWordWrap(True)
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Create")
+        self.save_btn = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
+        self.save_btn.setText("Create")
         self.buttons.accepted.connect(self._accept)
         self.buttons.rejected.connect(self.reject)
+        self.kept_note = QLabel()
+        self.kept_note.setWordWrap(True)
         lay = QVBoxLayout(self)
+        lay.addWidget(self.kept_note)
         lay.addLayout(form)
         lay.addWidget(self.error)
         lay.addWidget(self.buttons)
+        self.kept_note.hide()
+        if existing is not None:
+            self._prefill(existing)
 
+    def _prefill(self, c: Any) -> None:
+        """Edit mode: what the server has; what cannot change is shown but locked."""
+        self.save_btn.setText("Save")
+        self.name.setText(c.name or "")
+        for key, _label, secret in FIELDS[self.provider]:
+            edit = self.edits[key]
+            edit.setReadOnly(True)
+            if secret:
+                edit.setEnabled(False)
+                edit.setPlaceholderText("kept: the stored secret stays as it is")
+            else:
+                edit.setText(str(getattr(c, key, None) or ""))
+            edit.setToolTip("Cannot be changed on an existing connector")
+        if self.provider == "gcs":
+            self.cred_label.setText("kept: the stored key stays as it is")
+            for b in self.findChildren(QPushButton):
+                if b.text().startswith("Choose credentials"):
+                    b.setEnabled(False)
+        scopes = c.scopes or []
+        self.scope_import.setChecked("import" in scopes)
+        self.scope_export.setChecked("export" in scopes)
+        self.import_mode.setCurrentIndex(max(0, self.import_mode.findData(c.import_mode)))
+        self.export_base.setText(c.export_base_path or "")
+        where = "bucket" if self.provider != "azure" else "storage account and container"
+        self.kept_note.setText(
+            f"You can change the name, what the connector is used for, the import mode and "
+            f"the export folder. The {where} and the credentials stay as they are stored "
+            "(the server does not let them change); to use other ones, add a new connector.")
+        self.kept_note.show()
     def _pick_credentials(self) -> None:
         path, _ = QFileDialog.getOpenFileName(self, "Service account key", "",
                                               "JSON files (*.json)")
@@ -97,9 +147,9 @@ class NewConnectorDialog(QDialog):
             return "Give the connector a name (1 to 100 characters)."
         missing = [label for key, label, _s in FIELDS[self.provider]
                    if not self.edits[key].text().strip()]
-        if missing:
+        if missing and self.existing is None:
             return f"Fill in: {', '.join(missing)}."
-        if self.provider == "gcs" and not self.credentials_path:
+        if self.provider == "gcs" and not self.credentials_path and self.existing is None:
             return "Choose the service account key (a JSON file)."
         if not (self.scope_import.isChecked() or self.scope_export.isChecked()):
             return "Use the connector for import, export or both."
@@ -120,11 +170,45 @@ class NewConnectorDialog(QDialog):
             fields["credentials_path"] = self.credentials_path
         return fields
 
+    def changes(self) -> dict[str, Any]:
+        """Edit mode: the fields that differ from what the server has (API names)."""
+        c = self.existing
+        if c is None:
+            return {}
+        now = self.values()
+        out: dict[str, Any] = {}
+        if now["name"] != c.name:
+            out["name"] = now["name"]
+        if now["scopes"] != [s for s in ("import", "export") if s in (c.scopes or [])]:
+            out["scopes"] = now["scopes"]
+        if now["import_mode"] != c.import_mode:
+            out["import_mode"] = now["import_mode"]
+        base = now.get("export_base_path")
+        if (base or None) != (c.export_base_path or None):
+            out["export_base_path"] = base  # None clears it
+        return out
+
     def _accept(self) -> None:
         if why := self.problem():
             self.error.setText(why)
             return
-        self.accept()
+        if self.existing is None:
+            self.accept()
+            return
+        changes = self.changes()
+        if not changes:
+            self.accept()  # nothing to save
+            return
+        self.error.setText("")
+        self.save_btn.setEnabled(False)
+        self.save_btn.setText("Saving…")
+        self.submitted.emit(changes)
+
+    def show_save_failed(self, problem: Any) -> None:
+        """The server refused the edit: say why here; the form stays as typed."""
+        self.save_btn.setEnabled(True)
+        self.save_btn.setText("Save")
+        self.error.setText(f"The changes were not saved: {problem}")
 
     @classmethod
     def ask(cls, parent: QWidget | None, provider: str) -> dict[str, Any] | None:

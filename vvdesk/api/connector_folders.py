@@ -1,0 +1,113 @@
+"""One folder of a connector's bucket (its sub-folders and files), and connector edits.
+
+The API's browse answers files only (`CloudFile[]`, no folder entries), and a
+non-recursive browse stops at the next "/", so it never reveals sub-folders. A folder's
+contents are therefore derived from one recursive browse of that folder's prefix: the
+files directly in it, and the first path segment of every deeper key as a sub-folder
+(with its file count, total size and newest change). Rows are validated one by one and
+the grouping runs in a worker thread, so a big bucket does not hold the UI thread.
+
+The SDK has no connector update; `update_connector` sends `PATCH /connectors/{id}` through
+the SDK's own transport (contract gap 3: name, scopes, import_mode, export_base_path;
+credentials cannot be changed).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import fnmatch
+import re
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from vvdesk.api.ids import in_path
+from vvdesk.api.rows import read_rows, unreadable
+
+if TYPE_CHECKING:
+    from videovector import AsyncVideoVector, CloudFile, Connector
+
+PATCHABLE = ("name", "scopes", "import_mode", "export_base_path")
+
+
+@dataclass(frozen=True)
+class SubFolder:
+    """A folder inside the listed one: what lies below it, in total."""
+
+    name: str
+    path: str  # the full key prefix, ending with "/"
+    files: int
+    size_bytes: int
+    last_modified: str  # the newest file below it (ISO text from the server)
+
+
+@dataclass
+class FolderListing:
+    prefix: str  # "" (the bucket's root) or a key prefix ending with "/"
+    folders: list[SubFolder] = field(default_factory=list)
+    files: list[CloudFile] = field(default_factory=list)
+    unreadable: int = 0  # rows the server sent that could not be read
+
+
+def group_folder(answer: Any, prefix: str) -> FolderListing:
+    """A recursive browse answer for `prefix` → the folder's own files and sub-folders."""
+    from videovector import CloudFile
+
+    rows = read_rows(answer, CloudFile, "file", "path")
+    out = FolderListing(prefix, unreadable=len(rows.skipped))
+    below: dict[str, list[Any]] = {}
+    for f in rows.items:
+        rest = f.path[len(prefix):] if f.path.startswith(prefix) else None
+        if not rest:  # outside the folder, or the folder's own marker object
+            continue
+        head, sep, _tail = rest.partition("/")
+        if sep:
+            below.setdefault(head, []).append(f)
+        else:
+            out.files.append(f)
+    for name, files in below.items():
+        out.folders.append(SubFolder(
+            name, f"{prefix}{name}/", len(files), sum(f.size_bytes for f in files),
+            max((f.last_modified for f in files), default="")))
+    out.folders.sort(key=lambda d: d.name.casefold())
+    out.files.sort(key=lambda f: f.name.casefold())
+    return out
+
+
+async def browse_folder(client: AsyncVideoVector, connector_id: str,
+                        prefix: str) -> FolderListing:
+    answer = await client._http.post(f"/connectors/{in_path(connector_id)}/browse",
+                                     json={"prefix": prefix, "pattern": "*", "recursive": True})
+    return await asyncio.to_thread(group_folder, answer, prefix)
+
+
+async def update_connector(client: AsyncVideoVector, connector_id: str,
+                           changes: dict[str, Any]) -> Connector:
+    """PATCH the changed fields (only those in PATCHABLE are sent)."""
+    from videovector import Connector
+
+    body = {k: v for k, v in changes.items() if k in PATCHABLE}
+    answer = await client._http.patch(f"/connectors/{in_path(connector_id)}", json=body)
+    if not isinstance(answer, dict):
+        raise unreadable("a connector")
+    try:
+        return Connector.model_validate(answer)
+    except ValueError as exc:
+        raise unreadable("a connector") from exc
+
+
+# file patterns, matched like the server does: a glob on the file *name*, `{a,b}` alternatives
+def expand_braces(pattern: str) -> list[str]:
+    match = re.search(r"\{([^{}]*)\}", pattern)
+    if match is None:
+        return [pattern]
+    head, tail = pattern[:match.start()], pattern[match.end():]
+    return [p for option in match.group(1).split(",") for p in expand_braces(head + option + tail)]
+
+
+def name_matches(name: str, pattern: str) -> bool:
+    return any(fnmatch.fnmatchcase(name, g) for g in expand_braces(pattern.strip() or "*"))
+
+
+def exact_pattern(name: str) -> str:
+    """A pattern that matches exactly this file name (glob characters made literal)."""
+    return re.sub(r"([*?\[{}])", r"[\1]", name)
