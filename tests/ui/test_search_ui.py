@@ -303,3 +303,30 @@ def test_all_matches_in_a_media_are_selected_in_its_segment_list(
         until(lambda: app.window.tabs.currentWidget() is media and selected() == expected,
               "every match of the media selected in its segments")
         assert f"{len(expected)} matches for “scene segment”" in pane.status.text()
+
+        # …and marked on the player's timeline, N / Shift+N going from one to the next
+        player = media.player
+        moments = sorted((r.start_time, r.end_time) for r in arun(everything())
+                         if r.video_id == clicked.video_id and r.run_id == clicked.run_id)
+        assert player.timeline.marks == moments
+        assert player.next_match.isVisible() and "of" in player.match_label.text()
+        until(lambda: player.is_loaded() and app.controllers.preview._seek_at is None,
+              "the player loaded and started at the first match")
+        frame = player.frame_ms()
+        at = lambda s: abs(player.player.position() - s * 1000) <= frame  # noqa: E731
+        until(lambda: at(moments[0][0]), "the first match")
+        app.window.activateWindow()
+        assert player.hasFocus()  # where “all matches” left the focus: N works at once
+        qtbot.keyClick(player, Qt.Key.Key_N)
+        until(lambda: at(moments[1][0]), "N: the second match")
+        assert player.match_label.text() == f"Match 2 of {len(moments)}"
+        qtbot.keyClick(player, Qt.Key.Key_N, Qt.KeyboardModifier.ShiftModifier)
+        until(lambda: at(moments[0][0]), "Shift+N: back to the first match")
+        colour = player.timeline.colors()["match"]
+        assert colour != player.timeline.colors()["processed"]
+        # another media: its timeline has no marks of this one
+        other = next(v for v in media.model.rows() if v.title == "Interview audio")
+        assert media.select(other.video_id)
+        until(lambda: app.controllers.preview.source is not None
+              and app.controllers.preview.source.video_id == other.video_id, "the other media")
+        assert player.timeline.marks == [] and not player.next_match.isVisible()

@@ -69,6 +69,7 @@ class PreviewController:
 
     def _open(self, video: Video) -> None:
         self.video, self.source = video, None
+        self.player.keep_matches_for(video.video_id)
         self.player.clear()
         self.service.open(video)
 

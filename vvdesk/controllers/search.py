@@ -146,12 +146,16 @@ class SearchController:
             self.pane.show_status("This media has no matches for the search any more.")
             return
         self.open_result(rows[0], rows)
+        player = self.media.pane.player
+        player.set_matches(video_id, [(float(r.start_time or 0),
+                                       float(r.end_time or r.start_time or 0)) for r in rows])
+        player.setFocus()  # N / Shift+N go from match to match at once
         request = self.service.request
         what = request.what() if request is not None else "the search"
         n = len(rows)
         self.pane.show_status(f"{n} match{'es' if n != 1 else ''} for {what} in "
-                              f"“{rows[0].video_name or 'the media'}”: selected in its "
-                              "segment list in the Media tab.")
+                              f"“{rows[0].video_name or 'the media'}”: marked on its timeline "
+                              "in the Media tab (N / Shift+N: next / previous match).")
 
     def open_result(self, result: SearchResult, matches: list[Any] | None = None) -> None:
         """Media tab, that index, that media selected, its segment selected in the details
@@ -168,6 +172,8 @@ class SearchController:
                         result.run_id or result.prompt_run_id or "")
         self._previewed, self._pinned = "", False
         self.matches = list(matches or [])
+        if not self.matches:
+            self.media.pane.player.set_matches("", [])  # one result: no marks of an older one
         pane.reveal(result.video_id)
         self._segments_arrived()
         start = _clock(result.start_time)

@@ -132,6 +132,13 @@ def match_colors(palette: QPalette | None = None,
     return background, readable(pal.color(text_role), background)
 
 
+def match_mark_color(palette: QPalette | None = None) -> QColor:
+    """The search-match marks on a timeline: the marker-pen hue, deepened on a light track
+    until it stands out from it (and from the green of processed segments)."""
+    pal = palette or current_palette()
+    return readable(QColor(MATCH_HUE), pal.color(QPalette.ColorRole.Base), ratio=3.0)
+
+
 def set_tone(widget: QWidget, tone: Tone | None) -> None:
     """Colour a label's text by meaning (None: back to normal); kept right on theme changes."""
     widget.setProperty(_TONE_PROPERTY, tone.value if tone else "")

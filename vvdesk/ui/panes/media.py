@@ -8,7 +8,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QPoint, QSize, QSortFilterProxyModel, Qt, QTimer, Signal
+from PySide6.QtCore import (
+    QItemSelectionModel,
+    QPoint,
+    QSize,
+    QSortFilterProxyModel,
+    Qt,
+    QTimer,
+    Signal,
+)
 from PySide6.QtGui import QAction, QDropEvent, QKeySequence, QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -334,7 +342,9 @@ class MediaPane(QWidget):
         shown = self.proxy.mapFromSource(self.model.index(row, 0)) if row >= 0 else None
         if shown is None or not shown.isValid():
             return False
-        self.table.selectRow(shown.row())
+        flags = (QItemSelectionModel.SelectionFlag.ClearAndSelect  # never extends: a held
+                 | QItemSelectionModel.SelectionFlag.Rows)  # Shift would make it two rows
+        self.table.selectionModel().setCurrentIndex(shown, flags)
         return True
 
     def reveal(self, video_id: str) -> None:

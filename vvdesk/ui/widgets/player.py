@@ -3,7 +3,8 @@ segment timeline under it.
 
 It plays what it is given (`show_media`): a local file or a signed link. QMediaPlayer
 fetches a link itself, so none of the app's headers (the API key) ever go with it.
-Keys: Space / K play-pause, ←/→ one frame, J / L ten seconds back / forward.
+Keys: Space / K play-pause, ←/→ one frame, J / L ten seconds back / forward, N / Shift+N
+the next / previous search match marked on the timeline.
 """
 
 from __future__ import annotations
@@ -182,6 +183,12 @@ class PlayerPanel(QWidget):
         self.zoom_fit = self._button("Fit", "Show the whole picture", self.image.fit_to_window)
         self.timeline = SegmentTimeline()
         self.timeline.seek_requested.connect(self.seek_to)
+        self.matches_of = ""  # the media the marked matches belong to
+        self.prev_match = self._button("◀ Match", "The previous search match (Shift+N)",
+                                       lambda: self.go_to_match(-1))
+        self.next_match = self._button("Match ▶", "The next search match (N)",
+                                       lambda: self.go_to_match(1))
+        self.match_label = QLabel()
 
         controls = QHBoxLayout()
         for w in (self.play_button, self.back_frame, self.next_frame):
@@ -192,20 +199,28 @@ class PlayerPanel(QWidget):
         controls.addWidget(self.volume)
         for w in (self.zoom_out, self.zoom_in, self.zoom_fit):
             controls.addWidget(w)
+        matches = QHBoxLayout()
+        for w in (self.prev_match, self.match_label, self.next_match):
+            matches.addWidget(w)
+        matches.addStretch(1)
         lay = QVBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
         lay.addWidget(self.screen, 1)
         lay.addLayout(controls)
         lay.addWidget(self.timeline)
+        lay.addLayout(matches)
 
         for keys, slot in (("Space", self.toggle), ("K", self.toggle),
                            ("J", lambda: self.jump(-JUMP_MS)), ("L", lambda: self.jump(JUMP_MS)),
-                           ("Left", lambda: self.step(-1)), ("Right", lambda: self.step(1))):
+                           ("Left", lambda: self.step(-1)), ("Right", lambda: self.step(1)),
+                           ("N", lambda: self.go_to_match(1)),
+                           ("Shift+N", lambda: self.go_to_match(-1))):
             sc = QShortcut(QKeySequence(keys), self)
             sc.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
             sc.activated.connect(slot)
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.show_media(None, QUrl())
+        self.set_matches("", [])
 
     @property
     def player(self) -> QMediaPlayer:
@@ -271,6 +286,48 @@ class PlayerPanel(QWidget):
         self.show_media(None, QUrl())
         self.timeline.set_spans([])
 
+    # search matches ----------------------------------------------------------------
+    def set_matches(self, media_key: str, moments: list[tuple[float, float]]) -> None:
+        """Mark these moments (start, end) of the media `media_key` on the timeline; they
+        stay while that media is shown, whatever is reloaded."""
+        self.matches_of = media_key if moments else ""
+        self.timeline.set_marks(moments)
+        for w in (self.prev_match, self.next_match, self.match_label):
+            w.setVisible(bool(moments))
+        self._match_text()
+
+    def keep_matches_for(self, media_key: str) -> None:
+        """Another media is shown: its timeline has no marks of the last one."""
+        if self.matches_of and self.matches_of != media_key:
+            self.set_matches("", [])
+
+    def current_match(self) -> int:
+        """Index of the mark under the playhead (-1: none)."""
+        pos = self.timeline.position
+        return next((i for i, (a, b) in enumerate(self.timeline.marks) if a <= pos + 0.01 < b),
+                    -1)
+
+    def go_to_match(self, step: int) -> None:
+        """Seek to the next (step 1) or previous (-1) marked match, wrapping round."""
+        marks = self.timeline.marks
+        if not marks or not self.playable():
+            return
+        pos = self.timeline.position
+        if step > 0:
+            i = next((i for i, (a, _b) in enumerate(marks) if a > pos + 0.05), 0)
+        else:
+            i = next((i for i in range(len(marks) - 1, -1, -1) if marks[i][0] < pos - 0.5),
+                     len(marks) - 1)
+        self.timeline.set_position(marks[i][0])  # a second press goes on from here at once
+        self.seek_to(marks[i][0])
+        self._match_text()
+
+    def _match_text(self) -> None:
+        n = len(self.timeline.marks)
+        i = self.current_match()
+        self.match_label.setText(f"Match {i + 1} of {n}" if i >= 0 else
+                                 f"{n} search match{'es' if n != 1 else ''}")
+
     # transport ---------------------------------------------------------------------
     def toggle(self) -> None:
         if not self.playable():
@@ -321,6 +378,8 @@ class PlayerPanel(QWidget):
             self.seek.setValue(ms)
         self.time.setText(self._time_text(ms, self.player.duration()))
         self.timeline.set_position(ms / 1000)
+        if self.timeline.marks:
+            self._match_text()
         self.position_changed.emit(ms / 1000)
 
     def _duration(self, ms: int) -> None:

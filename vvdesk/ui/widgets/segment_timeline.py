@@ -1,5 +1,6 @@
 """Every segment of the media drawn over its duration: processed, failed, pending and the
-selected one, the playhead on top. Hover names the segment, a click asks to seek there."""
+selected one, the moments a search matched (marks), the playhead on top. Hover names the
+segment, a click asks to seek there."""
 
 from __future__ import annotations
 
@@ -45,6 +46,7 @@ class SegmentTimeline(QWidget):
         self.duration = 0.0
         self.position = 0.0
         self.selected = ""  # key of the selected segment
+        self.marks: list[tuple[float, float]] = []  # (start, end) of every search match
         self.setMouseTracking(True)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         self.setToolTip("")
@@ -68,6 +70,10 @@ class SegmentTimeline(QWidget):
         if key != self.selected:
             self.selected = key
             self.update()
+
+    def set_marks(self, marks: list[tuple[float, float]]) -> None:
+        self.marks = sorted(marks)
+        self.update()
 
     def span_at_time(self, seconds: float) -> Span | None:
         for s in self.spans:
@@ -94,7 +100,8 @@ class SegmentTimeline(QWidget):
                 "selected": pal.color(QPalette.ColorRole.Highlight),
                 "track": pal.color(QPalette.ColorRole.Base),
                 "edge": pal.color(QPalette.ColorRole.Window),
-                "playhead": pal.color(QPalette.ColorRole.Text)}
+                "playhead": pal.color(QPalette.ColorRole.Text),
+                "match": theme.match_mark_color(pal)}
 
     def paintEvent(self, _e: QPaintEvent) -> None:
         c = self.colors()
@@ -110,6 +117,11 @@ class SegmentTimeline(QWidget):
                 p.drawRect(rect.adjusted(1, -3, -1, 3))
             p.setPen(QPen(c["edge"], 1))  # a gap between neighbours
             p.drawLine(QPointF(rect.left(), 5), QPointF(rect.left(), h - 5))
+        for start, end in self.marks:  # a band above and below the segment, and a notch
+            x0, x1 = self._x(start), max(self._x(start) + 3, self._x(end))
+            p.fillRect(QRectF(x0, 0, x1 - x0, 4), c["match"])
+            p.fillRect(QRectF(x0, h - 4, x1 - x0, 4), c["match"])
+            p.fillRect(QRectF(x0, 0, 3, h), c["match"])
         x = self._x(self.position)
         p.setPen(QPen(c["playhead"], 2))
         p.drawLine(QPointF(x, 0), QPointF(x, h))
@@ -121,6 +133,8 @@ class SegmentTimeline(QWidget):
         s = self.span_at_time(t)
         text = clock(t) if s is None else (
             f"{clock(s.start)}–{clock(s.end)}  {'failed: ' if s.failed else ''}{s.label}")
+        if any(a <= t < b for a, b in self.marks):
+            text = "Search match · " + text
         QToolTip.showText(e.globalPosition().toPoint(), text[:300], self)
 
     def mousePressEvent(self, e: QMouseEvent) -> None:
