@@ -97,6 +97,7 @@ class SearchRequest:
     page_size: int = FILTER_PAGE_SIZE
     image_name: str = ""  # the example picture's file name (image search)
     image_data: str = field(default="", repr=False)  # its base64
+    image_said: str = ""  # how the example is said when it is no file: “a frame of … at 0:12”
 
     @property
     def is_empty(self) -> bool:
@@ -162,7 +163,7 @@ class SearchRequest:
             said = " and ".join(c.words() for c in self.conditions)
             what = f"segments where {said}"
         elif self.kind is SearchKind.IMAGE:
-            what = f"pictures like “{self.image_name or 'the example'}”"
+            what = self.image_said or f"pictures like “{self.image_name or 'the example'}”"
         else:
             what = f"“{self.query.strip()}”"
             if self.fields:

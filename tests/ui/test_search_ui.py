@@ -330,3 +330,42 @@ def test_all_matches_in_a_media_are_selected_in_its_segment_list(
         until(lambda: app.controllers.preview.source is not None
               and app.controllers.preview.source.video_id == other.video_id, "the other media")
         assert player.timeline.marks == [] and not player.next_match.isVisible()
+
+
+def test_find_this_frame_searches_by_the_players_current_frame(
+        qtbot, arun, settings, sandbox, until, archive_segments):
+    from tests.ui.test_media_ui import show_index
+
+    harbor = sorted((s for s in archive_segments if s.video_name == "Harbor timelapse"),
+                    key=lambda s: s.start_time)
+    target = harbor[len(harbor) // 2]  # its thumbnail is the frame at the segment's middle
+    middle = (target.start_time + target.end_time) / 2
+    with open_app(qtbot, arun, settings, sandbox) as app:
+        media = show_index(app, until, ARCHIVE, 4)
+        player = media.player
+        video = next(v for v in media.model.rows() if v.title == "Harbor timelapse")
+        assert media.select(video.video_id)
+        until(lambda: player.is_loaded(), "the clip loaded")
+        player.seek_to(middle)
+        # paused after loading: a seek shows its frame (µs) without playing
+        until(lambda: player.video.frame.isValid() and abs(
+            player.video.frame.startTime() / 1000 - middle * 1000) <= player.frame_ms(),
+            "the frame at the segment's middle on screen")
+        assert player.find.isEnabled()
+        qtbot.mouseClick(player.find, Qt.MouseButton.LeftButton)
+        pane = app.window.tab_panes["Search"]
+        assert app.window.tabs.currentWidget() is pane
+        until(lambda: results(pane) and "Searched by" in pane.status.text(), "frame results")
+        clock = f"{int(middle) // 60}:{int(middle) % 60:02d}"
+        assert pane.status.text().startswith(
+            f"Searched by a frame of “Harbor timelapse” at {clock} in “Demo archive”: ")
+        top = results(pane)[0]
+        assert top.segment_id == target.segment_id or (  # a later run has its twin
+            top.video_id == target.video_id and top.start_time == target.start_time)
+        # an audio file has no frame to search by
+        audio = next(v for v in media.model.rows() if v.title == "Interview audio")
+        app.window.tabs.setCurrentWidget(media)
+        assert media.select(audio.video_id)
+        until(lambda: app.controllers.preview.source is not None
+              and app.controllers.preview.source.video_id == audio.video_id, "the audio")
+        assert not player.find.isEnabled()

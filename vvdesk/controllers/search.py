@@ -7,7 +7,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QItemSelection, QItemSelectionModel, QModelIndex, Qt
-from PySide6.QtGui import QAction, QGuiApplication, QKeySequence
+from PySide6.QtGui import QAction, QGuiApplication, QImage, QKeySequence
 
 from vvdesk.controllers.links import Links
 from vvdesk.controllers.media import MediaController
@@ -54,6 +54,7 @@ class SearchController:
         link(pane.fields_wanted, service.load_fields)
         link(pane.image_chosen, service.load_picture)
         link(service.picture_loaded, self._picture_loaded)
+        link(media.pane.player.find_frame, self.find_frame)
         link(service.page_loaded, self._page_loaded)
         link(service.fields_loaded, self._fields_loaded)
         link(service.failed, self._failed)
@@ -101,8 +102,20 @@ class SearchController:
         self._cursor = page.cursor
         self.pane.show_page(page.request, page.rows, page.thumbs, page.cursor, page.first)
 
-    def _picture_loaded(self, name: str, data: str) -> None:
-        request = self.pane.request(image=(name, data))
+    def find_frame(self, picture: QImage, seconds: float) -> None:
+        """“Find this frame” in the player: an image search by it, shown in the Search tab."""
+        video = self.media.video
+        title = video.title if video is not None and video.title else "the media"
+        said = f"a frame of “{title}” at {_clock(seconds)}"
+        self.window.tabs.setCurrentWidget(self.pane)
+        if not self.pane.request().index_id:
+            self.pane.show_status("Select an index (or All indexes) to search by the frame in.")
+            return
+        self.pane.show_status(f"Searching by {said}…")
+        self.service.encode_frame(picture, said)
+
+    def _picture_loaded(self, name: str, data: str, said: str) -> None:
+        request = self.pane.request(image=(name, data), image_said=said)
         if request.index_id:
             self.pane.show_status(f"Searching {request.what()}…")
             self.search(request)

@@ -16,7 +16,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QObject, Qt, Signal
 from PySide6.QtGui import QImage
 
 from vvdesk.api.errors import UserFacingError
@@ -35,6 +35,7 @@ ONE_OF_MAX = 12  # a string field with at most this many values is offered as on
 PICTURE_MAX_BYTES = 10_000_000
 MATCH_SCAN_MAX = 1000  # filter matches scanned for “all matches in this media”
 SEARCHABLE = ("completed", "completed_with_failures")
+FRAME_MAX_SIDE = 1280  # px: a frame searched by is scaled down to this (a 4K frame is 8 MB)
 
 
 @dataclass(frozen=True)
@@ -132,10 +133,24 @@ def decode_thumbs(rows: list[Any]) -> dict[str, QImage]:
     return out
 
 
+def jpeg(picture: QImage, quality: int = 90) -> bytes:
+    """The picture as JPEG bytes, at most FRAME_MAX_SIDE px a side (runs in a worker)."""
+    if max(picture.width(), picture.height()) > FRAME_MAX_SIDE:
+        picture = picture.scaled(FRAME_MAX_SIDE, FRAME_MAX_SIDE,
+                                 Qt.AspectRatioMode.KeepAspectRatio,
+                                 Qt.TransformationMode.SmoothTransformation)
+    data = QByteArray()
+    buffer = QBuffer(data)
+    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+    picture.convertToFormat(QImage.Format.Format_RGB32).save(buffer, "JPG", quality)
+    buffer.close()
+    return bytes(data.data())
+
+
 class SearchService(QObject):
     page_loaded = Signal(object)  # Page
     fields_loaded = Signal(str, list, list)  # index_id, list[FieldInfo], list[RunInfo]
-    picture_loaded = Signal(str, str)  # file name, base64 of its bytes
+    picture_loaded = Signal(str, str, str)  # file name, base64 of its bytes, how it is said
     media_matches = Signal(str, list)  # video_id, its results for the current search
     failed = Signal(str, object)
 
@@ -237,10 +252,22 @@ class SearchService(QObject):
             return p.name, base64.b64encode(p.read_bytes()).decode("ascii")
 
         def ok(found: tuple[str, str]) -> None:
-            self.picture_loaded.emit(*found)
+            self.picture_loaded.emit(*found, "")
 
         self._s.jobs.run("search.picture", asyncio.to_thread(read), on_ok=ok,
                          on_error=lambda p: self.failed.emit("Reading the picture", p))
+
+    def encode_frame(self, picture: QImage, said: str) -> None:
+        """A frame from the player as a JPEG (in a worker) for an image search."""
+
+        def encode() -> str:
+            return base64.b64encode(jpeg(picture)).decode("ascii")
+
+        def ok(data: str) -> None:
+            self.picture_loaded.emit("frame.jpg", data, said)
+
+        self._s.jobs.run("search.picture", asyncio.to_thread(encode), on_ok=ok,
+                         on_error=lambda p: self.failed.emit("Reading the frame", p))
 
     def load_fields(self, index_id: str) -> None:
         """The metadata keys (and runs) of an index, from a sample of its latest run."""

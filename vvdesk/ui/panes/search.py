@@ -448,7 +448,9 @@ class SearchPane(QWidget):
             self.status.setText(request.no_results())
         else:
             more = " (more to load)" if cursor else ""
-            self.status.setText(f"{n} result{'s' if n != 1 else ''}{more} for {request.what()}.")
+            found = f"{n} result{'s' if n != 1 else ''}{more}"
+            self.status.setText(f"Searched by {request.what()}: {found}." if request.image_said
+                                else f"{found} for {request.what()}.")
 
     def show_status(self, text: str) -> None:
         self.status.setText(text)
@@ -495,7 +497,8 @@ class SearchPane(QWidget):
             return [], f"At most {MAX_CONDITIONS} conditions (a range counts as two)."
         return out, ""
 
-    def request(self, *, image: tuple[str, str] | None = None) -> SearchRequest:
+    def request(self, *, image: tuple[str, str] | None = None,
+                image_said: str = "") -> SearchRequest:
         index_id, ids, scope_label = self.scope_ids()
         fields = tuple(f.strip() for f in self.search_fields.text().split(",") if f.strip())
         common: dict[str, Any] = dict(index_id=index_id, scope_label=scope_label,
@@ -503,7 +506,7 @@ class SearchPane(QWidget):
                                       run_ids=self.chosen_runs())
         if image is not None:
             return SearchRequest(SearchKind.IMAGE, image_name=image[0], image_data=image[1],
-                                 **common)
+                                 image_said=image_said, **common)
         if self.filters.isChecked():
             conditions, _why = self.conditions()
             return SearchRequest(SearchKind.FILTER, conditions=tuple(conditions),

@@ -147,6 +147,7 @@ class PlayerPanel(QWidget):
     dimensions_known = Signal(int, int)  # width, height of the video (or the image)
     problem = Signal(str)  # what went wrong playing, in plain words
     loaded = Signal()  # the media is loaded: a seek now lands
+    find_frame = Signal(QImage, float)  # “Find this frame”: the picture shown, at seconds
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -181,6 +182,9 @@ class PlayerPanel(QWidget):
         self.zoom_in = self._button("+", "Zoom in (Ctrl+wheel)", lambda: self.image.zoom_by(1.25))
         self.zoom_out = self._button("−", "Zoom out", lambda: self.image.zoom_by(0.8))
         self.zoom_fit = self._button("Fit", "Show the whole picture", self.image.fit_to_window)
+        self.find = self._button("Find this frame",
+                                 "Search for segments that look like the picture shown "
+                                 "(Ctrl+Shift+F)", self.find_this_frame)
         self.timeline = SegmentTimeline()
         self.timeline.seek_requested.connect(self.seek_to)
         self.matches_of = ""  # the media the marked matches belong to
@@ -199,6 +203,7 @@ class PlayerPanel(QWidget):
         controls.addWidget(self.volume)
         for w in (self.zoom_out, self.zoom_in, self.zoom_fit):
             controls.addWidget(w)
+        controls.addWidget(self.find)
         matches = QHBoxLayout()
         for w in (self.prev_match, self.match_label, self.next_match):
             matches.addWidget(w)
@@ -214,7 +219,8 @@ class PlayerPanel(QWidget):
                            ("J", lambda: self.jump(-JUMP_MS)), ("L", lambda: self.jump(JUMP_MS)),
                            ("Left", lambda: self.step(-1)), ("Right", lambda: self.step(1)),
                            ("N", lambda: self.go_to_match(1)),
-                           ("Shift+N", lambda: self.go_to_match(-1))):
+                           ("Shift+N", lambda: self.go_to_match(-1)),
+                           ("Ctrl+Shift+F", self.find_this_frame)):
             sc = QShortcut(QKeySequence(keys), self)
             sc.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
             sc.activated.connect(slot)
@@ -250,6 +256,10 @@ class PlayerPanel(QWidget):
 
     def _status(self, status: QMediaPlayer.MediaStatus) -> None:
         if status == QMediaPlayer.MediaStatus.LoadedMedia:
+            player = self.player
+            if (self.kind is MediaKind.VIDEO
+                    and player.playbackState() == QMediaPlayer.PlaybackState.StoppedState):
+                player.pause()  # paused, not stopped: the first frame shows, and every seek's
             self.loaded.emit()
 
     def _button(self, text: str, tip: str, slot: Any) -> QToolButton:
@@ -278,6 +288,7 @@ class PlayerPanel(QWidget):
             w.setEnabled(playable)
         for w in (self.zoom_in, self.zoom_out, self.zoom_fit):
             w.setVisible(kind is MediaKind.IMAGE)
+        self.find.setEnabled(kind in (MediaKind.VIDEO, MediaKind.IMAGE))
         self.timeline.setVisible(kind is not None)
         self.timeline.set_position(0)
         self.time.setText(self._time_text(0, 0))
@@ -285,6 +296,23 @@ class PlayerPanel(QWidget):
     def clear(self) -> None:
         self.show_media(None, QUrl())
         self.timeline.set_spans([])
+
+    def current_picture(self) -> QImage:
+        """The video frame on screen (or the image); a null image when there is none."""
+        if self.kind is MediaKind.IMAGE:
+            return self.image.image
+        if self.kind is MediaKind.VIDEO and self.video.frame.isValid():
+            return self.video.frame.toImage()  # a copy in memory; encoding is the caller's
+        return QImage()
+
+    def find_this_frame(self) -> None:
+        picture = self.current_picture()
+        if picture.isNull():
+            self.problem.emit("There is no frame to search by yet: play or seek the video "
+                              "until a picture shows, then choose Find this frame again.")
+            return
+        seconds = self.player.position() / 1000 if self.playable() else 0.0
+        self.find_frame.emit(picture, seconds)
 
     # search matches ----------------------------------------------------------------
     def set_matches(self, media_key: str, moments: list[tuple[float, float]]) -> None:
