@@ -47,7 +47,7 @@ def test_the_code_names_the_key_variable_never_a_key():
 def test_no_results_says_what_was_searched():
     text = filter_request().no_results()
     assert text.startswith("No results for segments where label is “harbor” and confidence "
-                           "≥ 0.5 and objects is empty in “Archive” (runs run_1).")
+                           "≥ 0.5 and objects is empty in “Archive” (run run_1).")
     words = SearchRequest(SearchKind.TEXT, "idx_a", "all 3 indexes", query=" harbour ")
     assert words.no_results().startswith("No results for “harbour” in all 3 indexes.")
 
@@ -60,3 +60,28 @@ def test_matched_words_are_marked_whole_or_by_their_start():
     cut = "fingerprint 0c9551be…"  # an elided cell keeps the visible start of the word marked
     assert [cut[a:b] for a, b in marked_spans(cut, ["0c9551beb15b0c3d"])] == ["0c9551be"]
     assert [text[a:b] for a, b in marked_spans(text, ["a"])] == ["a"]  # short words: whole
+
+
+def test_multi_run_and_playground_bodies_and_code():
+    from vvdesk.search_query import Aggregation
+
+    multi = SearchRequest(SearchKind.MULTI_RUN, "idx_a", "“Archive”", query=" harbor ",
+                          top_k=80, run_ids=("run_1", "run_2"),
+                          run_labels=("Scenes · 2026-12-01 10:00", "Scenes · 2026-12-01 11:00"),
+                          aggregation=Aggregation.WEIGHTED)
+    assert multi.path() == "/search/multi-run"
+    assert multi.body() == {"query": "harbor", "aggregation": "weighted", "top_k": 50,
+                            "run_ids": ["run_1", "run_2"]}  # top_k is per run, at most 50
+    assert "runs Scenes · 2026-12-01 10:00, Scenes · 2026-12-01 11:00 ranked one by one " \
+           "(recent runs first)" in multi.what()
+    every = SearchRequest(SearchKind.MULTI_RUN, "idx_a", "“Archive”", query="harbor")
+    assert every.body()["index_id"] == "idx_a" and "every run ranked" in every.what()
+    play = SearchRequest(SearchKind.PLAYGROUND, "", "the playground", query="harbor",
+                         run_ids=("run_p",))
+    assert play.has_scope and play.path() == "/playground/search?run_id=run_p"
+    assert play.sdk_kwargs() == {"query": "harbor", "top_k": 30, "run_id": "run_p"}
+    for req in (multi, every, play):
+        sdk = as_sdk(req, BASE)
+        compile(sdk, "<copied>", "exec")
+        assert f"client.search.{req.kind.value}(\n    query=" in sdk  # no index argument
+        assert BASE + req.path() in as_curl(req, BASE)

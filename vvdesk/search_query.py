@@ -19,12 +19,27 @@ DEFAULT_TOP_K = 30
 TOP_K_MAX = 100
 FILTER_PAGE_SIZE = 50
 MAX_CONDITIONS = 4
+MULTI_RUN_TOP_K_MAX = 50  # multi-run's top_k is per run, 1-50
 
 
 class SearchKind(StrEnum):
     TEXT = "text"  # ranked: POST /indexes/{id}/search
     FILTER = "filter"  # metadata conditions, cursor pages: POST /search/filter/{id}
     IMAGE = "image"  # an example picture: POST /indexes/{id}/image-search
+    MULTI_RUN = "multi_run"  # words, each run ranked then merged: POST /search/multi-run
+    PLAYGROUND = "playground"  # words over the playground's runs: POST /playground/search
+
+
+class Aggregation(StrEnum):
+    """How a multi-run search merges the runs' rankings (the SDK's `aggregation`)."""
+
+    BEST = "best"  # the best result per moment
+    ALL = "all"  # every run's results
+    WEIGHTED = "weighted"  # later runs count more
+
+
+AGGREGATION_WORDS = {Aggregation.BEST: "best per moment", Aggregation.ALL: "every run's results",
+                     Aggregation.WEIGHTED: "recent runs first"}
 
 
 class ValueType(StrEnum):
@@ -98,10 +113,18 @@ class SearchRequest:
     image_name: str = ""  # the example picture's file name (image search)
     image_data: str = field(default="", repr=False)  # its base64
     image_said: str = ""  # how the example is said when it is no file: “a frame of … at 0:12”
+    run_labels: tuple[str, ...] = ()  # the chosen runs as people know them (prompt · date)
+    aggregation: Aggregation = Aggregation.BEST  # multi-run only
+    in_playground: bool = False  # a filter over the playground (POST /search/filter/playground)
+
+    @property
+    def has_scope(self) -> bool:
+        """Somewhere to search: an index, or the playground."""
+        return bool(self.index_id) or self.kind is SearchKind.PLAYGROUND or self.in_playground
 
     @property
     def is_empty(self) -> bool:
-        if self.kind is SearchKind.TEXT:
+        if self.kind in (SearchKind.TEXT, SearchKind.MULTI_RUN, SearchKind.PLAYGROUND):
             return not self.query.strip()
         if self.kind is SearchKind.FILTER:
             return not self.conditions
@@ -109,6 +132,13 @@ class SearchRequest:
 
     # the request ------------------------------------------------------------------
     def path(self) -> str:
+        if self.kind is SearchKind.FILTER and self.in_playground:
+            return "/search/filter/playground"
+        if self.kind is SearchKind.MULTI_RUN:
+            return "/search/multi-run"
+        if self.kind is SearchKind.PLAYGROUND:
+            run = self.run_ids[0] if self.run_ids else ""
+            return "/playground/search" + (f"?run_id={run}" if run else "")
         if self.kind is SearchKind.FILTER:
             return f"/search/filter/{self.index_id}"
         if self.kind is SearchKind.IMAGE:
@@ -118,6 +148,16 @@ class SearchRequest:
     def body(self, cursor: str | None = None) -> dict[str, Any]:
         """The JSON the SDK sends for this search (same keys, same omissions)."""
         body: dict[str, Any]
+        if self.kind is SearchKind.MULTI_RUN:
+            body = {"query": self.query.strip(), "aggregation": self.aggregation.value,
+                    "top_k": min(self.top_k, MULTI_RUN_TOP_K_MAX)}
+            if self.run_ids:
+                body["run_ids"] = list(self.run_ids)
+            elif self.index_id:
+                body["index_id"] = self.index_id
+            return body
+        if self.kind is SearchKind.PLAYGROUND:
+            return {"query": self.query.strip(), "top_k": self.top_k}  # run_id: in the URL
         if self.kind is SearchKind.FILTER:
             body = {"conditions": [c.as_api() for c in self.conditions],
                     "page_size": self.page_size}
@@ -137,8 +177,15 @@ class SearchRequest:
         return body
 
     def sdk_kwargs(self) -> dict[str, Any]:
-        """Keyword arguments of `client.search.text/filter/image` for this search."""
+        """Keyword arguments of the `client.search` method for this search (`method()`)."""
         kw: dict[str, Any] = {}
+        if self.kind is SearchKind.MULTI_RUN:
+            return self.body()
+        if self.kind is SearchKind.PLAYGROUND:
+            kw = {"query": self.query.strip(), "top_k": self.top_k}
+            if self.run_ids:
+                kw["run_id"] = self.run_ids[0]
+            return kw
         if self.kind is SearchKind.FILTER:
             kw["conditions"] = [c.as_api() for c in self.conditions]
             kw["page_size"] = self.page_size
@@ -156,6 +203,17 @@ class SearchRequest:
             kw["index_ids"] = list(self.index_ids)
         return kw
 
+    def method(self) -> str:
+        """The `client.search` method that runs this search."""
+        if self.kind is SearchKind.FILTER and self.in_playground:
+            return "filter_playground"
+        return self.kind.value
+
+    def takes_index(self) -> bool:
+        """Is the path's index the method's first (positional) argument?"""
+        return self.kind in (SearchKind.TEXT, SearchKind.IMAGE) or (
+            self.kind is SearchKind.FILTER and not self.in_playground)
+
     # in words ---------------------------------------------------------------------
     def what(self) -> str:
         """What was searched, for “no results” and the status line."""
@@ -169,8 +227,12 @@ class SearchRequest:
             if self.fields:
                 what += f" in the fields {', '.join(self.fields)}"
         where = f" in {self.scope_label}"
-        if self.run_ids:
-            where += f" (runs {', '.join(self.run_ids)})"
+        runs = self.run_labels or self.run_ids
+        if self.kind is SearchKind.MULTI_RUN:
+            each = f"runs {', '.join(runs)}" if runs else "every run"
+            where += f", {each} ranked one by one ({AGGREGATION_WORDS[self.aggregation]})"
+        elif runs:
+            where += f" (run{'s' if len(runs) != 1 else ''} {', '.join(runs)})"
         return what + where
 
     def no_results(self) -> str:
@@ -203,9 +265,8 @@ def as_curl(request: SearchRequest, base_url: str) -> str:
 
 def as_sdk(request: SearchRequest, base_url: str) -> str:
     """Python with the official SDK; the client reads the key from the environment."""
-    method = {SearchKind.TEXT: "text", SearchKind.FILTER: "filter",
-              SearchKind.IMAGE: "image"}[request.kind]
-    args = [repr(request.index_id)]
+    method = request.method()
+    args = [repr(request.index_id)] if request.takes_index() else []
     for name, value in request.sdk_kwargs().items():
         if name == "image_data":
             args.append("image_data=base64.b64encode(open(IMAGE, 'rb').read()).decode()")

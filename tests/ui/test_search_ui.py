@@ -369,3 +369,106 @@ def test_find_this_frame_searches_by_the_players_current_frame(
         until(lambda: app.controllers.preview.source is not None
               and app.controllers.preview.source.video_id == audio.video_id, "the audio")
         assert not player.find.isEnabled()
+
+
+def finished_runs(sandbox: Any, arun: Callable[..., Any], *targets: dict[str, Any]) -> list[Any]:
+    """Start a run of the demo prompt over each target; the runs once finished."""
+    from vvdesk.api.client import make_client
+
+    async def go() -> list[Any]:
+        vv = make_client(sandbox.base_url, sandbox.api_key)
+        try:
+            runs = [await vv.prompt_runs.execute(prompt_id="prm_demo_scenes", target=t)
+                    for t in targets]
+            done = []
+            for run in runs:
+                for _ in range(600):
+                    got = await vv.prompt_runs.retrieve(run.run_id)
+                    if got.status in ("completed", "completed_with_failures"):
+                        done.append(got)
+                        break
+                    await asyncio.sleep(0.1)
+            return done
+        finally:
+            await vv.close()
+
+    done = arun(go(), 90)
+    assert len(done) == len(targets), "the runs finished"
+    return done
+
+
+def sdk_search(sandbox: Any, arun: Callable[..., Any], method: str, **kw: Any) -> list[Any]:
+    from vvdesk.api.client import make_client
+
+    async def go() -> list[Any]:
+        vv = make_client(sandbox.base_url, sandbox.api_key)
+        try:
+            return list(await getattr(vv.search, method)(**kw))
+        finally:
+            await vv.close()
+
+    return arun(go(), 30)
+
+
+def test_multi_run_and_playground_searches_from_the_settings_and_scope(
+        qtbot, arun, settings, sandbox, until, archive_segments):
+    from vvdesk.search_query import Aggregation
+
+    target = next(s for s in archive_segments if s.video_name == "Harbor timelapse")
+    query = f"{target.metadata['label']} {target.metadata['fingerprint']}"
+    finished_runs(sandbox, arun, {"type": "index", "index_id": ARCHIVE},
+                  {"type": "playground"})
+    with open_app(qtbot, arun, settings, sandbox) as app:
+        pane = search_tab(app, until)
+        qtbot.mouseClick(pane.advanced, Qt.MouseButton.LeftButton)
+        assert pane.across.isVisible()
+        until(lambda: len([a for a in pane.runs_menu.actions() if a.data()]) >= 2,
+              "the index's runs in the settings")
+        runs = [a for a in pane.runs_menu.actions() if a.data()][:2]
+        for act in runs:  # two runs, by prompt name and date
+            assert "Scene summary · 20" in act.text()
+            act.setChecked(True)
+        assert pane.runs.text() == "2 runs"
+        pane.across.setCurrentIndex(pane.across.findData(Aggregation.BEST))
+        type_query(qtbot, pane, query)
+        expected = sdk_search(sandbox, arun, "multi_run", query=query, aggregation="best",
+                              run_ids=[a.data() for a in runs], top_k=30)
+        until(lambda: results(pane) and "ranked one by one" in pane.status.text(),
+              "multi-run results")
+        assert [r.result_id for r in results(pane)] == [r.result_id for r in expected]
+        assert results(pane)[0].metadata["fingerprint"] == target.metadata["fingerprint"]
+        moments = [(r.video_id, r.start_time) for r in results(pane)]
+        assert len(moments) == len(set(moments))  # best per moment: each moment once
+        assert runs[0].text() in pane.status.text() and "(best per moment)" in pane.status.text()
+        assert float(cell(pane, 0, SearchColumn.SCORE)) > 0  # they look like text results
+        assert pane.proxy.index(0, SearchColumn.PICTURE).data(
+            Qt.ItemDataRole.DecorationRole) is not None
+        out = run_copied(app.controllers.search, CopyAs.SDK, sandbox.api_key)
+        assert expected[0].segment_id in out
+
+        # the playground: its own runs, one at a time
+        pane.scope.setCurrentIndex(pane.scope.findData(Scope.PLAYGROUND))
+        assert not pane.image.isEnabled() and not pane.across.isEnabled()
+        type_query(qtbot, pane, "scene")
+        until(lambda: results(pane) and "for “scene” in the playground." in pane.status.text(),
+              "playground results")
+        assert {r.video_name for r in results(pane)} == {"Playground clip"}
+        assert [r.result_id for r in results(pane)] == [r.result_id for r in sdk_search(
+            sandbox, arun, "playground", query="scene", top_k=30)]
+        until(lambda: any(a.data() for a in pane.runs_menu.actions()), "the playground's runs")
+        play_runs = [a for a in pane.runs_menu.actions() if a.data()]
+        play_runs[0].setChecked(True)
+        if len(play_runs) > 1:
+            play_runs[1].setChecked(True)
+            assert not play_runs[0].isChecked()  # its search takes one run
+        chosen = next(a for a in play_runs if a.isChecked())
+        until(lambda: chosen.text() in pane.status.text(), "searched in the chosen run")
+        assert {r.run_id for r in results(pane)} == {chosen.data()}
+        # a playground result opens in the Media tab's playground
+        pane.table.selectRow(0)
+        first = results(pane)[0]
+        pane.act_open.trigger()
+        media = app.window.tab_panes["Media"]
+        assert media.playground.isChecked()
+        until(lambda: (v := media.current_video()) is not None
+              and v.video_id == first.video_id, "the playground clip selected")

@@ -12,7 +12,7 @@ from PySide6.QtGui import QAction, QGuiApplication, QImage, QKeySequence
 from vvdesk.controllers.links import Links
 from vvdesk.controllers.media import MediaController
 from vvdesk.models.search import SearchResultModel
-from vvdesk.search_query import SearchRequest, as_curl, as_sdk
+from vvdesk.search_query import SearchKind, SearchRequest, as_curl, as_sdk
 from vvdesk.services.search import FieldInfo, Page, RunInfo, SearchService
 from vvdesk.services.session import ApiSession
 from vvdesk.ui.main_window import MainWindow
@@ -52,6 +52,9 @@ class SearchController:
         link(service.media_matches, self._media_matches)
         link(pane.copy_requested, self.copy)
         link(pane.fields_wanted, service.load_fields)
+        link(pane.playground_runs_wanted, service.load_playground_runs)
+        link(service.playground_runs_loaded,
+             lambda runs: pane.set_playground_runs([(r.run_id, r.label) for r in runs]))
         link(pane.image_chosen, service.load_picture)
         link(service.picture_loaded, self._picture_loaded)
         link(media.pane.player.find_frame, self.find_frame)
@@ -108,15 +111,17 @@ class SearchController:
         title = video.title if video is not None and video.title else "the media"
         said = f"a frame of “{title}” at {_clock(seconds)}"
         self.window.tabs.setCurrentWidget(self.pane)
-        if not self.pane.request().index_id:
-            self.pane.show_status("Select an index (or All indexes) to search by the frame in.")
+        if not self.pane.scope_ids()[0]:
+            self.pane.show_status("Searching by a picture works in indexes, not in the "
+                                  "playground: choose an index in “Search in”, then Find this "
+                                  "frame again.")
             return
         self.pane.show_status(f"Searching by {said}…")
         self.service.encode_frame(picture, said)
 
     def _picture_loaded(self, name: str, data: str, said: str) -> None:
         request = self.pane.request(image=(name, data), image_said=said)
-        if request.index_id:
+        if request.has_scope:
             self.pane.show_status(f"Searching {request.what()}…")
             self.search(request)
 
@@ -178,8 +183,11 @@ class SearchController:
         if index_id and (current is None or current.index_id != index_id):
             self.window.indexes.select(index_id)
         pane = self.media.pane
-        if pane.playground.isChecked():
-            pane.playground.setChecked(False)
+        request = self.service.request
+        playground = request is not None and (request.kind is SearchKind.PLAYGROUND
+                                              or request.in_playground)
+        if pane.playground.isChecked() != playground:
+            pane.playground.setChecked(playground)  # where the media is listed
         self.window.tabs.setCurrentWidget(pane)
         self.opening = (result.video_id, result.segment_id or "", float(result.start_time or 0),
                         result.run_id or result.prompt_run_id or "")

@@ -147,9 +147,46 @@ def jpeg(picture: QImage, quality: int = 90) -> bytes:
     return bytes(data.data())
 
 
+def run_label(run: Any) -> str:
+    """Prompt name and when, to the second (two runs of a prompt in one minute differ)."""
+    return f"{run.prompt_name} · {str(run.executed_at)[:19].replace('T', ' ')}"
+
+
+def is_playground_run(run: Any) -> bool:
+    context = run.run_context or {}
+    return context.get("type") == "playground" or bool(context.get("is_playground"))
+
+
+async def ask(client: Any, request: SearchRequest, cursor: str | None = None,
+              kw: dict[str, Any] | None = None) -> tuple[list[Any], str | None]:
+    """One page of this search: (rows, next cursor or None)."""
+    kw = request.sdk_kwargs() if kw is None else kw
+    search = client.search
+    if request.kind is SearchKind.FILTER:
+        if request.in_playground:
+            answer = await search.filter_playground(cursor=cursor, **kw)
+        else:
+            answer = await search.filter(in_path(request.index_id), cursor=cursor, **kw)
+        pag = answer.pagination
+        more = None
+        if pag is not None and pag.has_more and pag.next_cursor:
+            more = pag.next_cursor
+        elif answer.next_page_token:
+            more = answer.next_page_token
+        return list(answer.data or answer.results), more
+    if request.kind is SearchKind.IMAGE:
+        return list(await search.image(in_path(request.index_id), **kw)), None
+    if request.kind is SearchKind.MULTI_RUN:
+        return list(await search.multi_run(**kw)), None
+    if request.kind is SearchKind.PLAYGROUND:
+        return list(await search.playground(**kw)), None
+    return list(await search.text(in_path(request.index_id), **kw)), None
+
+
 class SearchService(QObject):
     page_loaded = Signal(object)  # Page
     fields_loaded = Signal(str, list, list)  # index_id, list[FieldInfo], list[RunInfo]
+    playground_runs_loaded = Signal(list)  # list[RunInfo]
     picture_loaded = Signal(str, str, str)  # file name, base64 of its bytes, how it is said
     media_matches = Signal(str, list)  # video_id, its results for the current search
     failed = Signal(str, object)
@@ -170,24 +207,9 @@ class SearchService(QObject):
             self.request = request
         generation = self.generation
         client = self._s.client
-        kw = request.sdk_kwargs()
-        index = in_path(request.index_id)
 
         async def fetch() -> Page:
-            rows: list[Any]
-            more: str | None = None
-            if request.kind is SearchKind.FILTER:
-                answer = await client.search.filter(index, cursor=cursor, **kw)
-                rows = list(answer.data or answer.results)
-                pag = answer.pagination
-                if pag is not None and pag.has_more and pag.next_cursor:
-                    more = pag.next_cursor
-                elif answer.next_page_token:
-                    more = answer.next_page_token
-            elif request.kind is SearchKind.IMAGE:
-                rows = list(await client.search.image(index, **kw))
-            else:
-                rows = list(await client.search.text(index, **kw))
+            rows, more = await ask(client, request, cursor)
             thumbs = await asyncio.to_thread(decode_thumbs, rows)
             return Page(generation, request, rows, more, cursor is None, thumbs)
 
@@ -206,23 +228,15 @@ class SearchService(QObject):
         client = self._s.client
         wide = replace(request, top_k=TOP_K_MAX, page_size=TOP_K_MAX)
         kw = wide.sdk_kwargs()
-        index = in_path(request.index_id)
 
         async def fetch() -> list[Any]:
             rows: list[Any] = []
-            if wide.kind is SearchKind.FILTER:
-                cursor: str | None = None
-                while len(rows) < MATCH_SCAN_MAX:
-                    answer = await client.search.filter(index, cursor=cursor, **kw)
-                    rows += list(answer.data or answer.results)
-                    pag = answer.pagination
-                    cursor = pag.next_cursor if pag is not None and pag.has_more else None
-                    if not cursor:
-                        break
-            elif wide.kind is SearchKind.IMAGE:
-                rows = list(await client.search.image(index, **kw))
-            else:
-                rows = list(await client.search.text(index, **kw))
+            cursor: str | None = None
+            while len(rows) < MATCH_SCAN_MAX:
+                page, cursor = await ask(client, wide, cursor, kw)
+                rows += page
+                if not cursor:
+                    break
             mine = [r for r in rows if r.video_id == video_id]
             return sorted(mine, key=lambda r: float(r.start_time or 0))
 
@@ -269,6 +283,23 @@ class SearchService(QObject):
         self._s.jobs.run("search.picture", asyncio.to_thread(encode), on_ok=ok,
                          on_error=lambda p: self.failed.emit("Reading the frame", p))
 
+    def load_playground_runs(self) -> None:
+        """The finished runs over the playground's media (newest first)."""
+        client = self._s.client
+
+        async def fetch() -> list[RunInfo]:
+            runs = await client.prompt_runs.list(limit=200)
+            done = [r for r in runs if is_playground_run(r) and str(r.status) in SEARCHABLE]
+            done.sort(key=lambda r: str(r.executed_at), reverse=True)
+            return [RunInfo(r.run_id, run_label(r)) for r in done]
+
+        def ok(runs: list[RunInfo]) -> None:
+            self._s.mark_ok()
+            self.playground_runs_loaded.emit(runs)
+
+        self._s.jobs.run("search.playground-runs", fetch(), on_ok=ok,
+                         on_error=self._fail("Reading the playground's runs"))
+
     def load_fields(self, index_id: str) -> None:
         """The metadata keys (and runs) of an index, from a sample of its latest run."""
         client = self._s.client
@@ -277,8 +308,7 @@ class SearchService(QObject):
         async def fetch() -> tuple[list[FieldInfo], list[RunInfo]]:
             runs = list((await client.indexes.list_prompt_runs(index, limit=50)).data)
             done = [r for r in runs if str(r.status) in SEARCHABLE]
-            infos = [RunInfo(r.run_id, f"{r.prompt_name} · {str(r.executed_at)[:16]}")
-                     for r in done]
+            infos = [RunInfo(r.run_id, run_label(r)) for r in done]
             if not done:
                 return [], infos
             page = await client.indexes.list_videos(index, limit=FIELD_SAMPLE_VIDEOS)

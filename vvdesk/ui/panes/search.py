@@ -13,7 +13,7 @@ from enum import Enum
 from typing import Any
 
 from PySide6.QtCore import QSize, QSortFilterProxyModel, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QKeyEvent
+from PySide6.QtGui import QAction, QActionGroup, QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QButtonGroup,
@@ -44,6 +44,7 @@ from vvdesk.search_query import (
     OPERATORS,
     TOP_K_MAX,
     VALUELESS,
+    Aggregation,
     Condition,
     SearchKind,
     SearchRequest,
@@ -64,6 +65,7 @@ class Scope(Enum):
     INDEX = "index"
     ALL = "all"
     CHOSEN = "chosen"
+    PLAYGROUND = "playground"  # the runs over media uploaded without an index
 
 
 class CopyAs(Enum):
@@ -231,6 +233,7 @@ class SearchPane(QWidget):
     copy_requested = Signal(object)  # CopyAs
     image_chosen = Signal(str)  # a picture file to search by
     fields_wanted = Signal(str)  # index id
+    playground_runs_wanted = Signal()
 
     def __init__(self, model: SearchResultModel, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -239,6 +242,8 @@ class SearchPane(QWidget):
         self._indexes: list[tuple[str, str]] = []  # (id, name) of every index
         self._fields: list[Field] = []
         self._runs: list[tuple[str, str]] = []
+        self._playground_runs: list[tuple[str, str]] | None = None  # None: not read yet
+        self._run_group: QActionGroup | None = None
         self.page_size = FILTER_PAGE_SIZE  # matches per filter page
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
@@ -326,9 +331,17 @@ class SearchPane(QWidget):
         self.runs.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         self.runs_menu = QMenu(self.runs)
         self.runs.setMenu(self.runs_menu)
+        self.across = QComboBox()
+        self.across.addItem("One ranking of all their results", None)
+        self.across.addItem("Each run ranked, the best per moment", Aggregation.BEST)
+        self.across.addItem("Each run ranked, every run's results", Aggregation.ALL)
+        self.across.addItem("Each run ranked, recent runs first", Aggregation.WEIGHTED)
+        describe(self.across, None, "Compare runs: rank each run's results on its own and "
+                 "merge them (at most 50 results per run)")
         form.addRow("Results", self.top_k)
         form.addRow("Fields", self.search_fields)
         form.addRow("Runs", self.runs)
+        form.addRow("Across runs", self.across)
         self.settings_box.hide()
 
         self.table = ResultsTable()
@@ -392,6 +405,7 @@ class SearchPane(QWidget):
         self.mode.buttonToggled.connect(self._mode_changed)
         self.top_k.valueChanged.connect(lambda _v: self._changed())
         self.search_fields.textChanged.connect(lambda _t: self._changed())
+        self.across.currentIndexChanged.connect(lambda _i: self._changed())
         self.advanced.toggled.connect(self.settings_box.setVisible)
         self.image.clicked.connect(self._choose_image)
         self._fill_scope()
@@ -434,6 +448,15 @@ class SearchPane(QWidget):
         else:
             self.filter_hint.setText("No run of this index has results yet: type a field name.")
 
+    def set_playground_runs(self, runs: list[tuple[str, str]]) -> None:
+        """The runs over the playground's media (id, prompt · date)."""
+        self._playground_runs = runs
+        if self.in_playground():
+            self._fill_runs()
+
+    def in_playground(self) -> bool:
+        return self.scope.currentData() is Scope.PLAYGROUND
+
     def show_page(self, request: SearchRequest, rows: list[Any], thumbs: dict[str, Any],
                   cursor: str | None, first: bool) -> None:
         words = (query_words(request.query) if request.kind is SearchKind.TEXT
@@ -465,6 +488,8 @@ class SearchPane(QWidget):
     def scope_ids(self) -> tuple[str, list[str], str]:
         """(path index, index_ids, how the scope is said); ('', …) when nothing to search."""
         how = self.scope.currentData()
+        if how is Scope.PLAYGROUND:
+            return "", [], "the playground"
         own = (self.index.index_id, self.index.name) if self.index is not None else None
         if how is Scope.ALL and self._indexes:
             ids = [i for i, _n in self._indexes]
@@ -486,6 +511,9 @@ class SearchPane(QWidget):
     def chosen_runs(self) -> tuple[str, ...]:
         return tuple(a.data() for a in self.runs_menu.actions() if a.isChecked())
 
+    def chosen_run_labels(self) -> tuple[str, ...]:
+        return tuple(a.text() for a in self.runs_menu.actions() if a.isChecked())
+
     def conditions(self) -> tuple[list[Condition], str]:
         out: list[Condition] = []
         for row in self.rows:
@@ -503,20 +531,29 @@ class SearchPane(QWidget):
         fields = tuple(f.strip() for f in self.search_fields.text().split(",") if f.strip())
         common: dict[str, Any] = dict(index_id=index_id, scope_label=scope_label,
                                       index_ids=tuple(ids), top_k=self.top_k.value(),
-                                      run_ids=self.chosen_runs())
+                                      run_ids=self.chosen_runs(),
+                                      run_labels=self.chosen_run_labels())
         if image is not None:
             return SearchRequest(SearchKind.IMAGE, image_name=image[0], image_data=image[1],
                                  image_said=image_said, **common)
         if self.filters.isChecked():
             conditions, _why = self.conditions()
             return SearchRequest(SearchKind.FILTER, conditions=tuple(conditions),
-                                 page_size=self.page_size, **common)
+                                 page_size=self.page_size, in_playground=self.in_playground(),
+                                 **common)
+        if self.in_playground():
+            return SearchRequest(SearchKind.PLAYGROUND, query=self.query.text(), **common)
+        raw = self.across.currentData()  # (a StrEnum comes back from Qt as its str)
+        if raw:
+            aggregation = Aggregation(raw)
+            return SearchRequest(SearchKind.MULTI_RUN, query=self.query.text(),
+                                 aggregation=aggregation, **common)
         return SearchRequest(SearchKind.TEXT, query=self.query.text(), fields=fields, **common)
 
     def search_now(self) -> None:
         self._timer.stop()
         req = self.request()
-        if not req.index_id:
+        if not req.has_scope:
             self.status.setText("Select an index on the left, or choose All indexes.")
             return
         if self.filters.isChecked():
@@ -544,7 +581,10 @@ class SearchPane(QWidget):
         _i, _ids, label = self.scope_ids()
         self.title.setText(f"Search {label}" if label else "Select an index to search it.")
         self.pick.setEnabled(self.scope.currentData() is Scope.CHOSEN)
-        self.image.setEnabled(bool(_i))
+        self.image.setEnabled(bool(_i))  # the playground has no picture search
+        playground = self.in_playground()
+        self.across.setEnabled(not playground and not self.filters.isChecked())
+        self.search_fields.setEnabled(not playground and not self.filters.isChecked())
 
     def _fill_scope(self) -> None:
         current = self.scope.currentData()
@@ -554,20 +594,35 @@ class SearchPane(QWidget):
         self.scope.addItem(f"“{name}”", Scope.INDEX)
         self.scope.addItem("All indexes", Scope.ALL)
         self.scope.addItem("Chosen indexes", Scope.CHOSEN)
+        self.scope.addItem("Playground runs", Scope.PLAYGROUND)
         self.scope.setCurrentIndex(max(0, self.scope.findData(current or Scope.INDEX)))
         self.scope.blockSignals(False)
 
     def _fill_runs(self) -> None:
+        """The index's runs (several may be chosen), or the playground's (one at most: its
+        search takes one run)."""
         chosen = set(self.chosen_runs())
         self.runs_menu.clear()
-        for run_id, label in self._runs:
+        playground = self.in_playground()
+        runs = (self._playground_runs or []) if playground else self._runs
+        if self._run_group is not None:
+            self._run_group.deleteLater()
+        self._run_group = group = QActionGroup(self.runs_menu)
+        group.setExclusionPolicy(QActionGroup.ExclusionPolicy.ExclusiveOptional if playground
+                                 else QActionGroup.ExclusionPolicy.None_)
+        for run_id, label in runs:
             act = self.runs_menu.addAction(label)
             act.setCheckable(True)
             act.setData(run_id)
             act.setChecked(run_id in chosen)
+            group.addAction(act)
             act.toggled.connect(lambda _on: self._runs_picked())
-        if not self._runs:
-            self.runs_menu.addAction("No finished runs in this index").setEnabled(False)
+        if not runs:
+            empty = ("Reading the playground's runs…" if playground
+                     and self._playground_runs is None else
+                     "No finished runs in the playground" if playground else
+                     "No finished runs in this index")
+            self.runs_menu.addAction(empty).setEnabled(False)
         self._runs_picked(search=False)
 
     def _runs_picked(self, search: bool = True) -> None:
@@ -577,6 +632,9 @@ class SearchPane(QWidget):
             self._changed()
 
     def _scope_changed(self, *_: object) -> None:
+        self._fill_runs()  # the playground has runs of its own
+        if self.in_playground() and self._playground_runs is None:
+            self.playground_runs_wanted.emit()
         self._update()
         self._changed()
 
@@ -589,7 +647,7 @@ class SearchPane(QWidget):
         self.filter_box.setVisible(filters)
         self.query.setEnabled(not filters)
         self.top_k.setEnabled(not filters)
-        self.search_fields.setEnabled(not filters)
+        self._update()
         if filters and not self.rows:
             self.add_row()
         self._changed()
