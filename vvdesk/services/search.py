@@ -142,7 +142,8 @@ def jpeg(picture: QImage, quality: int = 90) -> bytes:
     data = QByteArray()
     buffer = QBuffer(data)
     buffer.open(QIODevice.OpenModeFlag.WriteOnly)
-    picture.convertToFormat(QImage.Format.Format_RGB32).save(buffer, "JPG", quality)
+    rgb: Any = picture.convertToFormat(QImage.Format.Format_RGB32)  # (the stub wants bytes,
+    rgb.save(buffer, "JPG", quality)  # PySide6 a str)
     buffer.close()
     return bytes(data.data())
 
