@@ -54,6 +54,7 @@ ICONS: dict[str, tuple[str, QStyle.StandardPixmap]] = {
     "act_retry": ("view-refresh", SP.SP_BrowserReload),
     "act_retry_all": ("media-seek-forward", SP.SP_MediaSeekForward),
     "act_clear": ("edit-clear", SP.SP_DialogResetButton),
+    "act_grid": ("view-grid", SP.SP_FileDialogListView),  # four squares
 }
 
 Role = QDialogButtonBox.ButtonRole

@@ -13,7 +13,6 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QTableView,
-    QToolBar,
     QVBoxLayout,
     QWidget,
 )
@@ -25,6 +24,7 @@ from vvdesk.ui.keyboard import describe
 from vvdesk.ui.theme import Tone, status_color
 from vvdesk.ui.widgets.elided import ElidedLabel
 from vvdesk.ui.widgets.empty_state import EmptyState
+from vvdesk.ui.widgets.fitting_toolbar import FittingToolBar
 from vvdesk.vocab import EXPORT_RECREATABLE, export_is_completed, status_text, words
 
 
@@ -69,11 +69,17 @@ class ExportsPane(QWidget):
                                       "export folder without asking")
         self.notify = QCheckBox("Notify when exports finish")
         self.notify.setToolTip("A desktop notification when a tracked export completes or fails")
-        self.toolbar = QToolBar()
+        self.toolbar = FittingToolBar()
         self.act_create = self.toolbar.addAction("Export index…", self._create)
         self.act_download = self.toolbar.addAction("Download…", self._download)
         self.act_again = self.toolbar.addAction("Export again", self._again)
         self.act_refresh = self.toolbar.addAction("Refresh", self.refresh_requested.emit)
+        for act, tip in ((self.act_create, "Export the metadata of the index shown"),
+                         (self.act_download, "Download the selected export"),
+                         (self.act_again, "Create the selected export again"),
+                         (self.act_refresh, "Reload the export list")):
+            act.setToolTip(tip)  # also the name of a button shown without its text
+        self.toolbar.text_order([self.act_refresh, self.act_again])  # short of room: icons alone
         self.view = QTableView()
         describe(self.view, "Exports", "Exports of the index shown and its runs (or all of them)")
         self.view.setModel(self.proxy)

@@ -28,7 +28,6 @@ from PySide6.QtWidgets import (
     QSplitter,
     QStackedWidget,
     QTableView,
-    QToolBar,
     QVBoxLayout,
     QWidget,
 )
@@ -43,6 +42,7 @@ from vvdesk.ui.widgets.actions import pane_action
 from vvdesk.ui.widgets.drops import FileDropTarget, accept_files
 from vvdesk.ui.widgets.elided import ElidedLabel
 from vvdesk.ui.widgets.empty_state import EmptyState
+from vvdesk.ui.widgets.fitting_toolbar import FittingToolBar
 from vvdesk.ui.widgets.media_details import MediaDetails
 from vvdesk.ui.widgets.player import PlayerPanel
 
@@ -133,7 +133,7 @@ class MediaPane(QWidget):
         self.proxy.modelReset.connect(self._rows_arrived)
         self.title = ElidedLabel(bold=True)
         self.label = self.title  # same attribute as the placeholder tab it replaces
-        self.toolbar = QToolBar()
+        self.toolbar = FittingToolBar()
         self.act_refresh = self._action("Refresh", QKeySequence(Qt.Key.Key_F5),
                                         self.refresh_requested.emit, "Reload (F5)")
         self.act_upload = self._action("Upload…", QKeySequence("Ctrl+U"),
@@ -185,6 +185,8 @@ class MediaPane(QWidget):
         self.act_grid = self._action("Grid", QKeySequence("Ctrl+G"), self._grid_toggled,
                                      "Show thumbnails in a grid (Ctrl+G)")
         self.act_grid.setCheckable(True)
+        # short of room (the preview beside the list), the icons everyone knows go first
+        self.toolbar.text_order([self.act_refresh, self.act_grid, self.act_register])
         # which rows are on screen, asked again shortly after the view scrolls or changes
         self._visible_timer = QTimer(self, singleShot=True, interval=40)
         self._visible_timer.timeout.connect(self._emit_visible)
@@ -219,7 +221,7 @@ class MediaPane(QWidget):
         self.splitter.addWidget(self.details)
         self.splitter.setStretchFactor(0, 1)
         self.splitter.setStretchFactor(1, 1)
-        self.splitter.setSizes([300, 300])  # first start: the list and the segments share
+        self.splitter.setSizes([360, 240])  # first start: the list gets the larger share
         lay = QVBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
         lay.addWidget(self.splitter)

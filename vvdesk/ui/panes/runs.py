@@ -12,7 +12,6 @@ from PySide6.QtWidgets import (
     QPlainTextEdit,
     QSplitter,
     QTableView,
-    QToolBar,
     QVBoxLayout,
     QWidget,
 )
@@ -25,6 +24,7 @@ from vvdesk.models.runs import segments as segments_text
 from vvdesk.ui.keyboard import describe
 from vvdesk.ui.widgets.elided import ElidedLabel
 from vvdesk.ui.widgets.empty_state import EmptyState
+from vvdesk.ui.widgets.fitting_toolbar import FittingToolBar
 from vvdesk.vocab import run_is_exportable, run_is_terminal, words
 
 
@@ -90,14 +90,24 @@ class RunsPane(QWidget):
         self.proxy.setSourceModel(model)
         self.proxy.setSortRole(SORT_ROLE)
         self.title = ElidedLabel(bold=True)
-        self.toolbar = QToolBar()
+        self.toolbar = FittingToolBar()
         self.act_start = self.toolbar.addAction("Start run…", self.start_requested.emit)
         self.act_prompt = self.toolbar.addAction("New prompt…", self.new_prompt_requested.emit)
         self.act_cancel = self.toolbar.addAction("Cancel run", self._cancel)
         self.act_export = self.toolbar.addAction("Export this run…", self._export)
-        self.act_export_all = self.toolbar.addAction("Export with other runs of this index…",
+        self.act_export_all = self.toolbar.addAction("Export with other runs…",
                                                      self._export_all)
         self.act_refresh = self.toolbar.addAction("Refresh", self.refresh_requested.emit)
+        for act, tip in ((self.act_start, "Run a prompt on the index or the selected media"),
+                         (self.act_prompt, "Create a prompt to run"),
+                         (self.act_cancel, "Stop the selected run"),
+                         (self.act_export, "Export the results of the selected run"),
+                         (self.act_export_all, "Export the results of the selected run "
+                          "together with other runs of this index"),
+                         (self.act_refresh, "Reload the run list")):
+            act.setToolTip(tip)  # also the name of a button shown without its text
+        # short of room: icons alone, the least used first
+        self.toolbar.text_order([self.act_refresh, self.act_prompt, self.act_export_all])
         self.view = QTableView()
         describe(self.view, "Prompt runs", "The prompt runs of the index or of the selected media")
         self.view.setModel(self.proxy)

@@ -11,12 +11,14 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
     QFormLayout,
+    QFrame,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QListWidget,
     QListWidgetItem,
     QPushButton,
+    QScrollArea,
     QSizePolicy,
     QTableView,
     QVBoxLayout,
@@ -77,7 +79,15 @@ class MediaDetails(QWidget):
         top = QHBoxLayout()
         form = QWidget()
         form.setLayout(self.fields)
-        top.addWidget(form, 2)
+        # scrolls when the window is short (1024x640): the media list above keeps its rows
+        facts = QScrollArea()
+        facts.setWidget(form)
+        facts.setWidgetResizable(True)
+        facts.setFrameShape(QFrame.Shape.NoFrame)
+        facts.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        facts.setMinimumHeight(3 * self.fontMetrics().lineSpacing())
+        facts.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Ignored)
+        top.addWidget(facts, 2)
         runs_box = QVBoxLayout()
         runs_box.addWidget(QLabel("Prompt runs:"))
         runs_box.addWidget(self.runs, 1)  # the heading stays on top
@@ -89,9 +99,9 @@ class MediaDetails(QWidget):
         self.content = QWidget()  # everything but the empty-state line
         body = QVBoxLayout(self.content)
         body.setContentsMargins(0, 0, 0, 0)
-        body.addLayout(top)
+        body.addLayout(top, 2)  # the facts and the segments share what room there is
         body.addLayout(bar)
-        body.addWidget(self.segments, 1)
+        body.addWidget(self.segments, 3)
         lay = QVBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
         lay.addWidget(self.empty, 0, Qt.AlignmentFlag.AlignTop)
