@@ -24,6 +24,7 @@ from PySide6.QtWidgets import QDialog, QTreeWidgetItem
 
 from tests.ui.helpers import add_profile, running_app, select_index, shoot
 from vvdesk.app import Options
+from vvdesk.ui import keyboard
 from vvdesk.ui.dialogs.browse_connector import BrowseConnectorDialog
 from vvdesk.ui.dialogs.create_export import CreateExportDialog
 
@@ -120,6 +121,8 @@ def test_lazy_folder_tree_with_sizes_local_dates_filter_and_import_requests(
             assert notes.text(2) == datetime.fromtimestamp(OLD).strftime("%Y-%m-%d %H:%M")
             assert child(root, "incoming").text(1) == "302.0 KB"  # everything below it
             assert "Footage" in browser.windowTitle() and conn.bucket in browser.where.text()
+            keyboard.tidy(browser)
+            assert keyboard.unlabelled(browser) == []
             # nothing chosen: nothing to use or import
             assert not browser.use_btn.isEnabled() and not browser.import_btn.isEnabled()
 
@@ -139,7 +142,6 @@ def test_lazy_folder_tree_with_sizes_local_dates_filter_and_import_requests(
             browser.pattern.setText("*.{mp4,mov}")
             assert kids(incoming, shown_only=True) == ["deep", "a.mp4", "b.mov"]
             assert seen() == 2
-            shoot(browser, "connector-browser.png")
 
             # a file: its folder is the one to use; one file is imported exactly
             browser.tree.setCurrentItem(child(incoming, "a.mp4"))
@@ -350,12 +352,16 @@ def test_connectors_dialog_edit_patches_close_and_browse_copies(
         form = dlg.edit_form
         assert form is not None and form.isVisible() and form.windowTitle() == "Edit “Old name”"
         assert form.name.text() == "Old name" and form.edits["bucket"].text() == conn.bucket
-        assert form.edits["bucket"].isReadOnly()
+        assert form.edits["bucket"].isReadOnly() and not form.edits["bucket"].isEnabled()
+        assert "kept" in form.edits["aws_access_key_id"].placeholderText()
         secret = form.edits["aws_secret_access_key"]
         assert not secret.isEnabled() and "kept" in secret.placeholderText()
         assert "credentials stay as they are stored" in form.kept_note.text()
         assert form.export_base.text() == "exp" and form.scope_import.isChecked()
         shoot(form, "connector-edit.png")
+        keyboard.tidy(form)
+        keyboard.tidy(dlg)
+        assert keyboard.unlabelled(dlg) == []  # the form is inside: its fields too
 
         # a change the server refuses: said by the field's label, the form stays open
         form.export_base.setText("a//b")
@@ -410,3 +416,116 @@ def test_connectors_dialog_edit_patches_close_and_browse_copies(
         assert dlg.isVisible()
         qtbot.keyClick(dlg, Qt.Key.Key_Escape)
         assert not dlg.isVisible()
+
+
+@pytest.fixture
+def restore_theme(qapp: Any) -> Any:
+    yield
+    from vvdesk.settings import ColorSchemeChoice
+    from vvdesk.ui import theme
+
+    theme.apply(ColorSchemeChoice.SYSTEM)
+
+
+@pytest.mark.parametrize(("width", "height"), [(1440, 900), (1024, 640)])
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_the_browser_fits_and_reads_on_small_screens_in_light_and_dark(
+        qtbot, arun, until, settings, sandbox, restore_theme, scheme, width, height):
+    """Every column readable (dates not cut), the dialog inside the window, and the
+    chosen/status lines in the palette's colours; saved as screenshots for a look."""
+    from PySide6.QtGui import QPainter, QPalette
+
+    from vvdesk.settings import ColorSchemeChoice
+    from vvdesk.ui import theme
+
+    conn = s3(sandbox, arun, name="Studio archive")
+    bucket = sandbox.data_dir / "buckets" / conn.bucket
+    for key, size in [("footage/2026-11 harbor/dawn timelapse.mp4", 1_284_000_000),
+                      ("footage/2026-11 harbor/crane cam B.mov", 742_500_000),
+                      ("footage/2026-11 harbor/notes.txt", 2_400),
+                      ("footage/2026-11 harbor/raw/cam-a-0001.mp4", 96_000_000),
+                      ("footage/2026-10 festival/stage.mp4", 2_100_000_000),
+                      ("interviews/mayor.wav", 58_000_000), ("stills/poster.png", 3_400_000),
+                      ("README.txt", 1_800)]:
+        path = bucket / key
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with path.open("wb") as f:
+            f.truncate(size)  # sparse: the size is what is listed
+        os.utime(path, (OLD, OLD))
+    add_profile(arun, settings, "local", sandbox.base_url, sandbox.api_key)
+    with running_app(qtbot, arun, settings, Options(profile="local")) as app:
+        w = app.window
+        theme.apply(ColorSchemeChoice.DARK if scheme == "dark" else ColorSchemeChoice.LIGHT)
+        arun(__import__("asyncio").sleep(0.1))
+        assert theme.is_dark(w.palette()) == (scheme == "dark")
+        w.resize(width, height)
+        select_index(w, until, "idx_demo_archive", "the demo index")
+        ctl = app.controllers.connectors
+        until(lambda: ctl.connector(conn.connector_id) is not None, "the connectors")
+        browser = ctl.pick_folder(conn.connector_id, lambda _f: None, parent=w,
+                                  start="footage/2026-11 harbor/")
+        until(lambda: browser.chosen_folder() == "footage/2026-11 harbor/", "the start folder")
+        harbor = browser.tree.currentItem()
+        until(lambda: loaded(harbor), "the folder's files")
+        harbor.setExpanded(True)
+        browser.pattern.setText("*.{mp4,mov}")
+        browser.tree.setCurrentItem(child(harbor, "dawn timelapse.mp4"))
+        arun(__import__("asyncio").sleep(0.2))
+
+        assert browser.width() <= width and browser.height() <= height
+        header = browser.tree.header()
+        view = browser.tree.viewport().width()
+        assert header.sectionPosition(2) + header.sectionSize(2) <= view  # no column cut
+        dates = child(harbor, "dawn timelapse.mp4").text(2)
+        metrics = browser.tree.fontMetrics()
+        assert header.sectionSize(2) >= metrics.horizontalAdvance(dates)
+        assert child(harbor, "dawn timelapse.mp4").text(1) == "1.3 GB"
+        assert browser.import_btn.isEnabled() and browser.use_btn.isEnabled()
+        text = browser.chosen.palette().color(QPalette.ColorRole.WindowText)
+        ground = browser.palette().color(QPalette.ColorRole.Window)
+        assert theme.contrast(text, ground) >= theme.AA
+
+        # the window with the dialog over it, as a screen shows them
+        shot = w.grab()
+        painter = QPainter(shot)
+        painter.drawPixmap((shot.width() - browser.width()) // 2,
+                           (shot.height() - browser.height()) // 2, browser.grab())
+        painter.end()
+        if os.environ.get("VVDESK_SCREENSHOTS") and width == 1024:  # the small screen
+            out = Path(__file__).resolve().parents[2] / "screenshots"
+            suffix = "-dark" if scheme == "dark" else ""
+            shot.save(str(out / f"connector-browser{suffix}.png"))
+        browser.reject()
+
+
+def test_the_edit_form_sends_only_what_changed_and_keeps_the_gcs_key(qtbot):
+    from videovector import Connector
+
+    from vvdesk.ui.dialogs.new_connector import NewConnectorDialog
+
+    c = Connector(connector_id="con_1", name="Cloud", provider="gcs", status="active",
+                  scopes=["import"], import_mode="all", bucket="b-1", gcp_project_id="p-1",
+                  export_base_path="out/x")
+    form = NewConnectorDialog("gcs", existing=c)
+    qtbot.addWidget(form)
+    assert not form.cred_pick.isEnabled() and "kept" in form.cred_label.text()
+    assert form.edits["gcp_project_id"].text() == "p-1"
+    assert form.problem() is None and form.changes() == {}
+    sent: list[dict] = []
+    form.submitted.connect(sent.append)
+    closed: list[int] = []
+    form.finished.connect(closed.append)
+    form.save_btn.click()  # nothing changed: nothing sent, the form closes
+    assert sent == [] and closed
+    form = NewConnectorDialog("gcs", existing=c)
+    qtbot.addWidget(form)
+    form.submitted.connect(sent.append)
+    form.import_mode.setCurrentIndex(form.import_mode.findData("new_only"))
+    form.export_base.setText("")
+    form.save_btn.click()
+    assert sent == [{"import_mode": "new_only", "export_base_path": None}]
+    assert not form.save_btn.isEnabled() and form.save_btn.text() == "Saving…"
+    form.name.setText("")
+    form.show_save_failed("“Name” is required")
+    assert form.save_btn.isEnabled()
+    assert form.error.text() == "The changes were not saved: “Name” is required"

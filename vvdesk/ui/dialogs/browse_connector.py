@@ -85,6 +85,7 @@ class BrowseConnectorDialog(QDialog):
         self.root = root if not root or root.endswith("/") else root + "/"
         self._reveal = start if not start or start.endswith("/") else folder_of(start)
         self._waiting: dict[str, QTreeWidgetItem] = {}  # relative prefix → its tree item
+        self._last: tuple[str, Any] | None = None  # the folder listed last, for the status
         self.where = QLabel(where)
         self.where.setWordWrap(True)
         self.pattern = QLineEdit(placeholderText="all files; e.g. *.mp4 or *.{mp4,mov}")
@@ -205,6 +206,7 @@ class BrowseConnectorDialog(QDialog):
         if listing.unreadable:
             note = (f" The server sent {listing.unreadable} entries vvdesk cannot read; "
                     "they are not shown.")
+        self._last = (rel, listing)
         set_tone(self.status, None)
         self.status.setText(self._summary(rel, listing) + note)
         self._continue_reveal(parent)
@@ -262,6 +264,8 @@ class BrowseConnectorDialog(QDialog):
                 if isinstance(node, FileNode):
                     child.setHidden(not name_matches(node.name, pattern))
                 stack.append(child)
+        if self._last is not None and not self._waiting:
+            self.status.setText(self._summary(*self._last))
         self._update_choice()
 
     def chosen_nodes(self) -> list[FolderNode | FileNode]:
@@ -339,18 +343,17 @@ class BrowseConnectorDialog(QDialog):
         return super().eventFilter(watched, event)
 
     def _continue_reveal(self, parent: QTreeWidgetItem) -> None:
-        """Open the folders down to the one the caller started from, then choose it."""
+        """Open the folders down to the one the caller started from, choose and open it."""
         if not self._reveal:
             return
         for i in range(parent.childCount()):
             child = parent.child(i)
             node = child.data(0, NODE_ROLE)
             if isinstance(node, FolderNode) and self._reveal.startswith(node.path):
-                if node.path == self._reveal:
+                if node.path == self._reveal:  # there: choose it and show what is in it
                     self._reveal = ""
                     self.tree.setCurrentItem(child)
                     self.tree.scrollToItem(child)
-                else:
-                    child.setExpanded(True)
+                child.setExpanded(True)
                 return
         self._reveal = ""  # the folder is not there (any more): stop looking

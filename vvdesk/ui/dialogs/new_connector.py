@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from vvdesk.ui.keyboard import describe
 from vvdesk.ui.theme import Tone, set_tone
 
 PROVIDERS = {"s3": "Amazon S3", "gcs": "Google Cloud Storage", "azure": "Azure Blob Storage"}
@@ -53,11 +54,15 @@ class NewConnectorDialog(QDialog):
         self.setWindowTitle(f"New {PROVIDERS[provider]} connector" if existing is None
                             else f"Edit “{existing.name}”")
         self.name = QLineEdit()
+        describe(self.name, "Name", "The name vvdesk shows for this connector (1 to 100 "
+                 "characters)")
         self.edits: dict[str, QLineEdit] = {}
         form = QFormLayout()
         form.addRow("Name", self.name)
         for key, label, secret in FIELDS[provider]:
             edit = QLineEdit()
+            describe(edit, label, f"{label} of the {PROVIDERS[provider]} account"
+                     + (" (sent once, never stored or shown again)" if secret else ""))
             if secret:
                 edit.setEchoMode(QLineEdit.EchoMode.Password)
                 edit.setPlaceholderText("sent once, never stored or shown again")
@@ -66,15 +71,19 @@ class NewConnectorDialog(QDialog):
         self.credentials_path = ""
         if provider == "gcs":
             self.cred_label = QLabel("No file chosen")
-            pick = QPushButton("Choose credentials JSON…")
-            pick.clicked.connect(self._pick_credentials)
+            self.cred_pick = QPushButton("Choose credentials JSON…")
+            self.cred_pick.clicked.connect(self._pick_credentials)
+            describe(self.cred_pick, None, "Choose the service account key (a JSON file "
+                     "downloaded from Google Cloud); it is sent once, never stored")
             row = QHBoxLayout()
             row.addWidget(self.cred_label, 1)
-            row.addWidget(pick)
+            row.addWidget(self.cred_pick)
             form.addRow("Service account key", row)
         self.scope_import = QCheckBox("Import")
         self.scope_import.setChecked(True)
         self.scope_export = QCheckBox("Export")
+        describe(self.scope_import, "Use for import", "Media can be imported from the bucket")
+        describe(self.scope_export, "Use for export", "Exports can be delivered into the bucket")
         scopes = QHBoxLayout()
         scopes.addWidget(self.scope_import)
         scopes.addWidget(self.scope_export)
@@ -83,8 +92,11 @@ class NewConnectorDialog(QDialog):
         self.import_mode.addItem("All files, including those already there", "all")
         self.import_mode.addItem("Only files added from now on", "new_only")
         form.addRow("Import", self.import_mode)
+        describe(self.import_mode, "Import", "Which files an import automation brings in")
         self.export_base = QLineEdit(placeholderText="vvdesk-exports (folder for exports)")
         form.addRow("Export folder", self.export_base)
+        describe(self.export_base, "Export folder",
+                 "The folder in the bucket that exports are delivered into")
         self.error = QLabel()
         set_tone(self.error, Tone.ERROR)
         self.error.setWordWrap(True)
@@ -112,17 +124,16 @@ class NewConnectorDialog(QDialog):
         for key, _label, secret in FIELDS[self.provider]:
             edit = self.edits[key]
             edit.setReadOnly(True)
-            if secret:
-                edit.setEnabled(False)
-                edit.setPlaceholderText("kept: the stored secret stays as it is")
-            else:
-                edit.setText(str(getattr(c, key, None) or ""))
+            edit.setEnabled(False)  # shown locked
+            value = None if secret else getattr(c, key, None)
+            if value:
+                edit.setText(str(value))
+            else:  # secrets, and ids the server does not send back
+                edit.setPlaceholderText("kept: the stored value stays as it is")
             edit.setToolTip("Cannot be changed on an existing connector")
         if self.provider == "gcs":
             self.cred_label.setText("kept: the stored key stays as it is")
-            for b in self.findChildren(QPushButton):
-                if b.text().startswith("Choose credentials"):
-                    b.setEnabled(False)
+            self.cred_pick.setEnabled(False)
         scopes = c.scopes or []
         self.scope_import.setChecked("import" in scopes)
         self.scope_export.setChecked("export" in scopes)
