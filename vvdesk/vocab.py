@@ -225,25 +225,36 @@ def path_text_problem(value: str, what: str = "The sub-path") -> str | None:
     return None
 
 
-def subpath_problem(value: str) -> str | None:
-    """Why `value` is not an acceptable destination sub-path, or None (empty is allowed)."""
+def relative_folder_problem(value: str, what: str, inside: str) -> str | None:
+    """Why `value` is not an acceptable folder relative to `inside` (a connector's export
+    folder, a bucket), or None (empty is allowed). `what` names the field in the message."""
     if value == "":
         return None
-    if why := path_text_problem(value):
+    if why := path_text_problem(value, what):
         return why
     if value.startswith("/"):
-        return "The sub-path must be relative: remove the leading “/”."
+        return f"{what} must be relative to {inside}: remove the leading “/”."
     if "\\" in value:
         return "Use “/” between folders, not a backslash."
     segments = value.rstrip("/").split("/")
     if any(s == "" for s in segments):
-        return "The sub-path has an empty folder name (“//”)."
+        return f"{what} has an empty folder name (“//”)."
     if any(s in ("..", ".") for s in segments):
-        return "The sub-path may not contain “..” or “.” folders: it must stay inside " \
-               "the connector's export folder."
+        return f"{what} may not contain “..” or “.” folders: it must stay inside {inside}."
     if value != value.strip():
-        return "The sub-path may not start or end with spaces."
+        return f"{what} may not start or end with spaces."
     return None
+
+
+def subpath_problem(value: str) -> str | None:
+    """Why `value` is not an acceptable destination sub-path, or None (empty is allowed)."""
+    return relative_folder_problem(value, "The sub-path", "the connector's export folder")
+
+
+def import_folder_problem(value: str) -> str | None:
+    """Why `value` is not an acceptable folder to watch in a bucket, or None (empty watches
+    the whole bucket). The same rules as an export sub-path."""
+    return relative_folder_problem(value, "The folder", "the bucket")
 
 
 def normalize_subpath(value: str) -> str | None:
@@ -265,10 +276,7 @@ def import_problems(cfg: dict[str, Any]) -> dict[str, str]:
     problems: dict[str, str] = {}
     if not cfg.get("connector_id"):
         problems["connector_id"] = "Choose the connector to watch."
-    prefix = str(cfg.get("source_prefix", "") or "")
-    if prefix.startswith("/"):
-        problems["source_prefix"] = "The folder is relative to the bucket: remove the leading “/”."
-    elif why := path_text_problem(prefix, "The folder"):
+    if why := import_folder_problem(str(cfg.get("source_prefix", "") or "")):
         problems["source_prefix"] = why
     pattern = str(cfg.get("file_pattern", "") or "")
     if not pattern.strip():

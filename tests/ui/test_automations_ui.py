@@ -252,3 +252,74 @@ def test_invalid_fields_get_inline_errors_and_server_422_lands_on_its_field(
         monkeypatch.setattr(ask, "unsaved_changes", lambda *a: "discard")
         w.indexes.select(other.index_id)
         assert w.indexes.current_index().index_id == other.index_id
+
+
+def test_folders_are_checked_as_typed_and_fixed_errors_clear_at_once(
+        qtbot, arun, until, settings, fast_sandbox):
+    """Issue 13: the import folder is checked inline like the export sub-folder (same
+    rules), an error goes as soon as its field is right, and a server error under a field
+    goes when that field is edited."""
+    sb = fast_sandbox
+    with automations_tab(qtbot, arun, until, settings, sb, "Inline", name="Inline bucket",
+                         bucket="inline", scopes=["import", "export"]) as (
+            _app, _index, conn, pane):
+        imp, exp = pane.forms["import"], pane.forms["export"]
+        until(lambda: imp.isEnabled() and imp.connector.findData(conn.connector_id) > 0,
+              "the forms")
+
+        def error(form, field: str) -> str:
+            label = form.errors[field]
+            return label.text() if label.isVisibleTo(form) else ""
+
+        # typed, not saved: each folder says at once what is wrong with it
+        for form, edit, field in ((imp, imp.prefix, "source_prefix"),
+                                  (exp, exp.subpath, "destination_subpath")):
+            for bad, says in (("/incoming", "leading “/”"), ("in//coming", "“//”"),
+                              ("incoming/../up", "“..”"), ("a\\b", "backslash"),
+                              ("in\x00coming", "control character"),
+                              ("x" * 300, "255 bytes")):
+                edit.setText(bad)
+                assert says in error(form, field), (field, bad, error(form, field))
+            edit.setText("incoming/today/")
+            assert error(form, field) == "", field
+        imp.prefix.setText("/incoming")  # the words say where the folder is
+        assert "relative to the bucket" in error(imp, "source_prefix")
+        exp.subpath.setText("/out")
+        assert "relative to the connector's export folder" in error(exp, "destination_subpath")
+        exp.subpath.setText("")
+
+        # Save finds the rest; each error goes the moment its field is right
+        imp.prefix.setText("incoming/")
+        imp.debounce.addItem("2m (not supported)", "2m")
+        imp.debounce.setCurrentIndex(imp.debounce.count() - 1)
+        assert pane.save() is False
+        assert error(imp, "connector_id") == "Choose the connector to watch."
+        assert "5m, 10m, 1h or 1d" in error(imp, "debounce_interval")
+        assert "Choose the prompt" in error(imp, "prompt_preset")
+        imp.connector.setCurrentIndex(imp.connector.findData(conn.connector_id))
+        assert error(imp, "connector_id") == ""
+        assert error(imp, "prompt_preset")  # the others stay until they are right
+        imp.debounce.setCurrentIndex(imp.debounce.findData("1h"))
+        assert error(imp, "debounce_interval") == ""
+        imp.prompt.setCurrentIndex(imp.prompt.findData("prm_demo_scenes"))
+        assert error(imp, "prompt_preset") == ""
+        imp.pattern.setText("")
+        pane.save()
+        assert "Enter a file pattern" in error(imp, "file_pattern")
+        imp.pattern.setText("*.mp4")
+        assert error(imp, "file_pattern") == ""
+
+        # the server's verdict lands under its field, and goes when the field is edited
+        sdk(sb, arun, lambda vv: vv.connectors.delete(conn.connector_id))
+        exp.subpath.setText("")  # the export form stays as it was: only the import is sent
+        assert pane.save() is True
+        until(lambda: error(imp, "connector_id"), "the server's verdict")
+        assert "does not exist" in error(imp, "connector_id")
+        imp.connector.setCurrentIndex(0)  # "— choose —": what Save would say now
+        assert error(imp, "connector_id") == "Choose the connector to watch."
+        imp.connector.setCurrentIndex(imp.connector.findData(conn.connector_id))
+        assert error(imp, "connector_id") == ""
+        # a server that names a field differently still finds it by its label
+        assert exp.field_for("connector_id") == "destination_connector_id"
+        assert imp.field_for("prompt_preset.prompt_id") == "prompt_preset"
+        assert exp.field_for("no_such_field") is None

@@ -140,10 +140,7 @@ class AutomationsPane(QWidget):
         if form is None:
             self.dirty_label.setText(f"{action} failed: {problem}")
             return
-        field = (getattr(problem, "field", None) or "").split(".")[0]
-        if field in form.errors:
-            form.show_errors({field: str(problem.message)})
-        else:
+        if not form.show_server_error(getattr(problem, "field", None), str(problem.message)):
             form.show_errors({}, f"{action} failed: {problem}")
         self._update_dirty()
 

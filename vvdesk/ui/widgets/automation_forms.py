@@ -1,11 +1,15 @@
 """The two automation forms. Each knows its fields, shows an error under the field that
-has one, and reports its values as the dict the API takes."""
+has one, and reports its values as the dict the API takes.
+
+Errors follow the edits: the folder fields are checked as they are typed (the same Qt-free
+rules as on Save, vvdesk.vocab), any other field's error goes as soon as the field is right,
+and an error the server gave for a field goes when that field is edited."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Signal, SignalInstance
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -22,7 +26,7 @@ from PySide6.QtWidgets import (
 from vvdesk.format import when
 from vvdesk.ui.keyboard import describe
 from vvdesk.ui.theme import Tone, set_tone
-from vvdesk.vocab import DEBOUNCE_CHOICES
+from vvdesk.vocab import DEBOUNCE_CHOICES, AutomationKind, automation_problems, field_label
 
 DEBOUNCE_LABELS = {"5m": "5 minutes", "10m": "10 minutes", "1h": "1 hour", "1d": "1 day"}
 
@@ -51,6 +55,8 @@ class AutomationForm(QGroupBox):
     browse_clicked = Signal()
 
     FIELDS: tuple[str, ...] = ()
+    KIND: ClassVar[AutomationKind]
+    INLINE: ClassVar[frozenset[str]] = frozenset()  # checked while typed, not only on Save
 
     def __init__(self, title: str, parent: QWidget | None = None) -> None:
         super().__init__(title, parent)
@@ -58,6 +64,7 @@ class AutomationForm(QGroupBox):
         self.enabled = QCheckBox("Enabled")
         describe(self.enabled, None, "Turn this automation on or off")
         self.errors: dict[str, QLabel] = {}
+        self.labels: dict[str, str] = {}  # field → the label of its row
         self.general_error = QLabel()
         set_tone(self.general_error, Tone.ERROR)
         self.general_error.setWordWrap(True)
@@ -108,6 +115,27 @@ class AutomationForm(QGroupBox):
         box.addWidget(err)
         self.form.addRow(label, box)
         self.errors[name] = err
+        self.labels[name] = label
+
+    def watch(self, name: str, *signals: SignalInstance) -> None:
+        """These signals mean the user edited field `name`."""
+        for sig in signals:
+            sig.connect(lambda *_a, n=name: self.field_edited(n))
+
+    def field_edited(self, name: str) -> None:
+        """Recheck a field after an edit: a folder field says what is wrong as it is
+        typed; any other shown error (the server's too) goes once the field passes the
+        checks Save makes, or says what those checks find now."""
+        err = self.errors.get(name)
+        if err is None or not (name in self.INLINE or err.isVisibleTo(self)):
+            return
+        why = self.problem(name)
+        err.setText(why)
+        err.setVisible(bool(why))
+
+    def problem(self, name: str) -> str:
+        """What the Save check would say about this field now ('' when it is right)."""
+        return automation_problems(self.KIND, self.values()).get(name, "")
 
     def show_errors(self, problems: dict[str, str], general: str = "") -> None:
         for name, label in self.errors.items():
@@ -115,6 +143,25 @@ class AutomationForm(QGroupBox):
             label.setVisible(name in problems)
         self.general_error.setText(general)
         self.general_error.setVisible(bool(general))
+
+    def field_for(self, server_field: str | None) -> str | None:
+        """The field of this form a server error names ("prompt_preset.prompt_id",
+        ["body", "source_prefix"]…): by name, else by the label a person knows it by."""
+        if not server_field:
+            return None
+        name = server_field.split(".")[0]
+        if name in self.errors:
+            return name
+        label = field_label(server_field)
+        return next((n for n, lab in self.labels.items() if lab and lab == label), None)
+
+    def show_server_error(self, server_field: str | None, message: str) -> bool:
+        """Put the server's verdict under the field it names; False if none matches."""
+        name = self.field_for(server_field)
+        if name is None:
+            return False
+        self.show_errors({name: message})
+        return True
 
     def show_saved(self, cfg: dict[str, Any] | None) -> None:
         """Load a saved configuration (None: nothing saved yet) and show its state."""
@@ -149,6 +196,8 @@ class AutomationForm(QGroupBox):
 class ImportForm(AutomationForm):
     FIELDS = ("enabled", "paused", "connector_id", "source_prefix", "file_pattern",
               "recursive", "debounce_interval", "prompt_preset")
+    KIND = "import"
+    INLINE = frozenset({"source_prefix"})
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__("Import automation — watch a connector folder", parent)
@@ -177,6 +226,11 @@ class ImportForm(AutomationForm):
                     self.pattern.textChanged, self.recursive.toggled,
                     self.debounce.currentIndexChanged, self.prompt.currentIndexChanged):
             sig.connect(self._changed)
+        self.watch("connector_id", self.connector.currentIndexChanged)
+        self.watch("source_prefix", self.prefix.textChanged)
+        self.watch("file_pattern", self.pattern.textChanged)
+        self.watch("debounce_interval", self.debounce.currentIndexChanged)
+        self.watch("prompt_preset", self.prompt.currentIndexChanged)
 
     def defaults(self) -> dict[str, Any]:
         return {"enabled": True, "paused": False, "connector_id": "", "source_prefix": "",
@@ -220,6 +274,8 @@ class ImportForm(AutomationForm):
 
 class ExportForm(AutomationForm):
     FIELDS = ("enabled", "paused", "destination_connector_id", "destination_subpath")
+    KIND = "export"
+    INLINE = frozenset({"destination_subpath"})
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__("Export automation — deliver this index's exports", parent)
@@ -231,6 +287,8 @@ class ExportForm(AutomationForm):
         self.add_field("destination_subpath", "Sub-folder", row)
         self.connector.currentIndexChanged.connect(self._changed)
         self.subpath.textChanged.connect(self._changed)
+        self.watch("destination_connector_id", self.connector.currentIndexChanged)
+        self.watch("destination_subpath", self.subpath.textChanged)
         self._items: list[tuple[str, str]] = []
 
     def defaults(self) -> dict[str, Any]:
