@@ -28,6 +28,7 @@ from vvdesk.ui.main_window import SANDBOX_DOWN_TOPIC, MainWindow
 if TYPE_CHECKING:
     from vvdesk.controllers.automations import AutomationsController
     from vvdesk.controllers.connection import ConnectionController
+    from vvdesk.controllers.connector_import import ConnectorImportController
     from vvdesk.controllers.connectors import ConnectorsController
     from vvdesk.controllers.exports import ExportsController
     from vvdesk.controllers.indexes import IndexesController
@@ -72,9 +73,11 @@ class SessionControllers:
     exports: ExportsController
     connectors: ConnectorsController
     automations: AutomationsController
+    connector_import: ConnectorImportController
 
     async def close(self) -> None:
         """Undo every link, newest feature first; wait for what must finish (uploads)."""
+        self.connector_import.close()
         self.automations.close()
         self.connectors.close()
         self.exports.close()
@@ -95,6 +98,7 @@ def build_session(session: ApiSession, window: MainWindow, settings: Settings,
     from vvdesk.controllers import transfers as transfer_options
     from vvdesk.controllers.automations import AutomationsController
     from vvdesk.controllers.connection import ConnectionController
+    from vvdesk.controllers.connector_import import ConnectorImportController
     from vvdesk.controllers.connectors import ConnectorsController
     from vvdesk.controllers.exports import ExportsController
     from vvdesk.controllers.indexes import IndexesController
@@ -167,8 +171,10 @@ def build_session(session: ApiSession, window: MainWindow, settings: Settings,
 
     automations = AutomationsController(window, AutomationService(s, s), AutomationsPane(),
                                         connectors, runs)
+    connector_import = ConnectorImportController(s, window, settings, uploads, transfers.dock,
+                                                 connectors, runs.service, media, notifier)
     return SessionControllers(connection, indexes, media, preview, search, runs, transfers,
-                              exports, connectors, automations)
+                              exports, connectors, automations, connector_import)
 
 
 class VvdeskApp(QObject):

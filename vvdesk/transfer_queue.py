@@ -11,6 +11,10 @@ timer); models and widgets read the counts from here, so there is one source of 
        ▲                 │            │                 │
        └──── retry ── FAILED ◀── fail ┴─────────────────┘      any unfinished ─cancel─▶ CANCELLED
        └──── retry ── INTERRUPTED ◀── restored after a restart mid-upload
+
+A one-time import from a storage connector is a row too (`Transfer.source` set): it enters
+IMPORTING once the server has the job, ends DONE, FAILED (some files could not be imported:
+a retry takes up the same job again, IMPORTING) or CANCELLED, and never holds an upload slot.
 """
 
 from __future__ import annotations
@@ -24,6 +28,7 @@ from itertools import islice
 from pathlib import Path
 from typing import Any
 
+from vvdesk.connector_import import FileCounts, ImportSource
 from vvdesk.format import human_eta, human_size
 from vvdesk.fsnames import readable
 
@@ -80,13 +85,24 @@ class Transfer:
     error: str = ""
     created_at: float = field(default_factory=time.time)
     mtime_ns: int | None = None  # the file's mtime as uploaded: is it still the same file?
+    source: ImportSource | None = None  # set: a one-time import from a connector
+    files: FileCounts | None = None  # an import's files so far
+    run_id: str | None = None  # the prompt run started on what an import brought in
+
+    @property
+    def is_import(self) -> bool:
+        return self.source is not None
 
     @property
     def name(self) -> str:
+        if self.source is not None:
+            return f"Import from {self.source.connector_name}: {self.source.folder}"
         return readable(Path(self.path).name)
 
     @property
     def shown_path(self) -> str:
+        if self.source is not None:
+            return self.source.describe()
         return readable(self.path)
 
     def with_(self, **changes: Any) -> Transfer:
@@ -99,11 +115,21 @@ class Transfer:
         return cls(tid, profile, path, size, index_id, index_name,
                    title=readable(Path(path).name)[:255], idem_key=f"vvdesk-upload:{tid}")
 
+    @classmethod
+    def new_import(cls, profile: str, source: ImportSource, index_id: str, index_name: str,
+                   job_id: str) -> Transfer:
+        """The row of a connector import the server has accepted as job `job_id`."""
+        tid = uuid.uuid4().hex
+        return cls(tid, profile, source.prefix, 0, index_id, index_name,
+                   title=f"Import from {source.connector_name}: {source.folder}"[:255],
+                   idem_key=f"vvdesk-import:{tid}", state=TState.IMPORTING, job_id=job_id,
+                   source=source, files=FileCounts())
+
 
 def _journal_fields(t: Transfer) -> tuple[object, ...]:
     """What changes make the journal write a row (progress and rates alone do not; the
     bytes sent are written with the row, as they are when its state changes)."""
-    return t.state, t.job_id, t.video_ids, t.error, t.size
+    return t.state, t.job_id, t.video_ids, t.error, t.size, t.files, t.run_id
 
 
 @dataclass(frozen=True)
@@ -195,7 +221,7 @@ class TransferQueue:
     def pending_paths(self, index_id: str | None) -> list[str]:
         """Paths already waiting for this index (a second drop of them is skipped)."""
         return [t.path for t in self._rows.values()
-                if t.index_id == index_id and t.state not in FINISHED]
+                if t.index_id == index_id and t.state not in FINISHED and t.source is None]
 
     # the one place rows change -----------------------------------------------------
     def _put(self, new: Transfer, *, write: bool = True) -> Transfer:
@@ -204,7 +230,7 @@ class TransferQueue:
         if old is None or old.state is not new.state:
             if old is not None:
                 del self._ids[old.state][new.transfer_id]
-                if new.state in self._settled:
+                if new.state in self._settled and new.source is None:  # uploads only
                     self._settled[new.state] += 1
             self._ids[new.state][new.transfer_id] = None
         if write and (old is None or _journal_fields(old) != _journal_fields(new)):
@@ -243,6 +269,23 @@ class TransferQueue:
         return [self._put(t if t.state is TState.QUEUED else t.with_(state=TState.QUEUED))
                 for t in transfers if t.transfer_id not in self._rows]
 
+    def add_import(self, transfer: Transfer) -> Transfer | None:
+        """A connector import the server accepted: IMPORTING from the start."""
+        if transfer.transfer_id in self._rows or transfer.source is None:
+            return None
+        return self._put(transfer.with_(state=TState.IMPORTING))
+
+    def import_progress(self, transfer_id: str, files: FileCounts) -> Transfer | None:
+        """An import's per-file counts as the server last said (None: nothing new)."""
+        t = self._rows.get(transfer_id)
+        if t is None or t.source is None or t.files == files:
+            return None
+        return self._put(t.with_(files=files, sent=files.bytes, size=files.bytes))
+
+    def prompt_started(self, transfer_id: str, run_id: str) -> Transfer | None:
+        """The prompt chosen for an import now runs on what it brought in."""
+        return self._change(transfer_id, frozenset(TState), run_id=run_id)
+
     def start_next(self) -> list[Transfer]:
         """Move the oldest QUEUED rows to UPLOADING, as many as free slots allow."""
         n = self.free_slots
@@ -279,6 +322,13 @@ class TransferQueue:
         return self._change(transfer_id, {TState.IMPORTING}, state=TState.DONE,
                             video_ids=tuple(video_ids), error="")
 
+    def import_failed(self, transfer_id: str, error: str, video_ids: Iterable[str]
+                      ) -> Transfer | None:
+        """A connector import ended with files it could not import: FAILED, keeping its
+        job (a retry takes up the failed files) and the media it did make."""
+        return self._change(transfer_id, {TState.IMPORTING}, state=TState.FAILED, rate=0.0,
+                            eta=None, error=error, video_ids=tuple(video_ids))
+
     def import_cancelled(self, transfer_id: str) -> Transfer | None:
         return self._change(transfer_id, {TState.IMPORTING}, state=TState.CANCELLED,
                             error=IMPORT_CANCELLED_TEXT)
@@ -304,11 +354,16 @@ class TransferQueue:
         return out
 
     def retry(self, transfer_ids: Iterable[str]) -> list[Transfer]:
-        """Queue these again, at the back, with the same Idempotency-Key each."""
+        """Queue these again, at the back, with the same Idempotency-Key each; a connector
+        import with a job goes back to IMPORTING (the server retries that same job)."""
         out = []
         for tid in dict.fromkeys(transfer_ids):
-            t = self._change(tid, RETRYABLE, state=TState.QUEUED, sent=0, rate=0.0, eta=None,
-                             error="")
+            was = self._rows.get(tid)
+            if was is not None and was.source is not None and was.job_id:
+                t = self._change(tid, RETRYABLE, state=TState.IMPORTING, error="")
+            else:
+                t = self._change(tid, RETRYABLE, state=TState.QUEUED, sent=0, rate=0.0,
+                                 eta=None, error="")
             if t is not None:
                 out.append(t)
         return out

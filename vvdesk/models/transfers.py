@@ -18,13 +18,37 @@ PROGRESS_COLUMN = 2
 
 
 def _progress(t: Transfer) -> str:
+    if t.files is not None:  # a connector import: files settled of all, bytes read
+        f = t.files
+        text = (f"{f.settled} of {f.total} files" if f.total else
+                "finding the files…" if t.state is TState.IMPORTING else "no files")
+        return text + (f" · {human_size(f.bytes)}" if f.bytes else "")
     return f"{human_size(t.sent)} / {human_size(t.size)}"
+
+
+def _import_state(t: Transfer) -> str:
+    """A connector import's state in words, with its counts and the prompt run."""
+    counts = t.files.words() if t.files is not None and t.files.total else ""
+    if t.state is TState.IMPORTING:
+        text = "importing" + (f" · {counts}" if counts else "")
+    elif t.state is TState.DONE:
+        text = "done" + (f" · {counts}" if counts else " · no matching files")
+    elif t.state is TState.FAILED:
+        text = "failed" + (f" · {counts}" if counts else "") + (f": {t.error}" if t.error
+                                                                 else "")
+    else:
+        text = t.state.value + (f" · {counts}" if counts else "")
+    if t.run_id and t.source is not None:
+        text += f" · “{t.source.prompt_name or 'the prompt'}” runs on them (Runs tab)"
+    return text
 
 
 WAITING = "uploading · all sent, waiting for the server"
 
 
 def _state(t: Transfer) -> str:
+    if t.is_import:
+        return _import_state(t)
     state = t.state
     if state is TState.UPLOADING and t.size and t.sent >= t.size:
         return WAITING  # 100 % and still "uploading" would look frozen
@@ -36,6 +60,10 @@ def _state(t: Transfer) -> str:
 
 
 def fraction(t: Transfer) -> float:
+    if t.files is not None:
+        if t.state is TState.DONE:
+            return 1.0
+        return min(t.files.settled / t.files.total, 1.0) if t.files.total else 0.0
     if t.state in (TState.IMPORTING, TState.DONE):
         return 1.0
     return min(t.sent / t.size, 1.0) if t.size else 0.0

@@ -66,6 +66,13 @@ class ConnectorService(QObject):
         self._s.jobs.run("connectors.refresh", self._s.client.connectors.list(), on_ok=ok,
                          on_error=self._fail("Loading the connectors"))
 
+    async def listed(self) -> list[Connector]:
+        """The connectors as the server lists them now (for a form that needs them)."""
+        items = list(await self._s.client.connectors.list())
+        self.connectors = items
+        self.loaded.emit(self.connectors)
+        return items
+
     def with_scope(self, scope: str) -> list[Connector]:
         return [c for c in self.connectors if scope in (c.scopes or [])]
 

@@ -9,7 +9,9 @@ keep their totals.
 from __future__ import annotations
 
 import json
+from typing import Any
 
+from vvdesk.connector_import import FileCounts, ImportSource
 from vvdesk.fsnames import from_journal, readable, to_journal
 from vvdesk.services.journal import Journal
 from vvdesk.transfer_queue import Transfer, TState
@@ -29,7 +31,10 @@ CREATE TABLE IF NOT EXISTS transfers (
     video_ids TEXT NOT NULL DEFAULT '[]',
     error TEXT NOT NULL DEFAULT '',
     created_at REAL NOT NULL,
-    sent INTEGER
+    sent INTEGER,
+    import_source TEXT,
+    import_files TEXT,
+    run_id TEXT
 );
 CREATE INDEX IF NOT EXISTS transfers_profile ON transfers(profile, created_at);
 CREATE TABLE IF NOT EXISTS local_originals (
@@ -42,9 +47,21 @@ CREATE TABLE IF NOT EXISTS local_originals (
 );
 """
 COLS = ("transfer_id", "profile", "path", "size", "index_id", "index_name", "title",
-        "idem_key", "state", "job_id", "video_ids", "error", "created_at", "sent")
+        "idem_key", "state", "job_id", "video_ids", "error", "created_at", "sent",
+        "import_source", "import_files", "run_id")
 # columns added after journals were first written: (name, type), added when missing
-ADDED_COLUMNS = (("sent", "INTEGER"),)
+ADDED_COLUMNS = (("sent", "INTEGER"), ("import_source", "TEXT"), ("import_files", "TEXT"),
+                 ("run_id", "TEXT"))
+
+
+def _json_or_none(value: str | None) -> dict[str, Any] | None:
+    if not value:
+        return None
+    try:
+        data = json.loads(value)
+    except ValueError:
+        return None
+    return data if isinstance(data, dict) else None
 
 
 class TransferStore:
@@ -79,14 +96,21 @@ class TransferStore:
                 r["index_id"], r["index_name"], r["title"], r["idem_key"], state,
                 job_id=r["job_id"],
                 video_ids=tuple(json.loads(r["video_ids"] or "[]")), error=r["error"],
-                created_at=r["created_at"], sent=r["sent"] or 0))
+                created_at=r["created_at"], sent=r["sent"] or 0,
+                source=ImportSource.from_json(src) if (src := _json_or_none(
+                    r["import_source"])) else None,
+                files=FileCounts.from_json(counts) if (counts := _json_or_none(
+                    r["import_files"])) else None,
+                run_id=r["run_id"]))
         return out
 
     async def save(self, transfers: list[Transfer]) -> None:
         await self._ensure()
         rows = [(t.transfer_id, t.profile, to_journal(t.path), t.size, t.index_id,
                  readable(t.index_name), readable(t.title), t.idem_key, t.state.value, t.job_id,
-                 json.dumps(list(t.video_ids)), readable(t.error), t.created_at, t.sent)
+                 json.dumps(list(t.video_ids)), readable(t.error), t.created_at, t.sent,
+                 json.dumps(t.source.to_json()) if t.source else None,
+                 json.dumps(t.files.to_json()) if t.files else None, t.run_id)
                 for t in transfers]
         marks = ",".join("?" * len(COLS))
         await self._j.execute_many(

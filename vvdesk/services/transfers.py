@@ -23,6 +23,12 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from vvdesk.api.errors import ApiProblem, ProblemKind
+from vvdesk.connector_import import (
+    FileCounts,
+    FileOutcome,
+    ImportRequest,
+    failed_text,
+)
 from vvdesk.services.rate import RateMeter
 from vvdesk.services.session import ApiSession
 from vvdesk.services.transfer_store import TransferStore
@@ -88,6 +94,7 @@ class TransferService(QObject):
     scanned = Signal(str, int, list)  # target name, files queued, list[scan.Skipped]
     failed = Signal(str, object)  # action, ApiProblem
     drained = Signal(int, int)  # the queue went idle: uploads done, failed since it last was
+    import_ended = Signal(object)  # a connector import's Transfer: DONE, FAILED or CANCELLED
 
     def __init__(self, session: ApiSession, store: TransferStore,
                  pump: LoopPump | ThreadPump, *, limit: int = 2,
@@ -186,9 +193,47 @@ class TransferService(QObject):
                              on_error=lambda _p: None)
 
     def retry(self, *transfer_ids: str) -> None:
-        """Queue these again (same Idempotency-Key each); then start what the limit allows."""
-        self._changed(self.queue.retry(transfer_ids))
+        """Queue these again (same Idempotency-Key each); then start what the limit allows.
+        A connector import asks the server to retry its job (the failed files) and is
+        followed again."""
+        rows = self.queue.retry(transfer_ids)
+        self._changed(rows)
+        for t in rows:
+            if t.is_import:
+                self._run_job(t.transfer_id, partial(self._retry_import, t.transfer_id))
         self._start_next()
+
+    async def import_from_connector(self, request: ImportRequest) -> Transfer:
+        """Ask the server for the import job; its row is followed until it ends."""
+        from vvdesk.api.ids import in_path
+
+        src = request.source
+        job = await self._s.client.import_jobs.create(
+            connector_id=in_path(src.connector_id), index_id=request.index_id,
+            source_prefix=src.prefix, file_pattern=src.pattern or "*",
+            recursive=src.recursive)
+        row = Transfer.new_import(self._s.profile_name, src, request.index_id,
+                                  request.index_name, job.job_id)
+        added = self.queue.add_import(row)
+        self._changed(added)
+        if added is not None:
+            self._run_job(added.transfer_id, partial(self._poll, added.transfer_id, job))
+        return added or row
+
+    async def import_files(self, job_id: str) -> list[FileOutcome]:
+        """Every source file of an import job and what became of it, in words."""
+        from vvdesk.api.ids import in_path
+        from vvdesk.api.rows import all_pages
+
+        jobs_api, jid = self._s.client.import_jobs, in_path(job_id)
+
+        async def page(cursor: str | None) -> tuple[list[FileOutcome], str | None]:
+            got = await jobs_api.files(jid, cursor=cursor)
+            return [FileOutcome.from_record(f.file_name, f.status, f.failure, f.skip_reason)
+                    for f in got.items], got.next_cursor
+
+        files, _cut_short = await all_pages(page, "imported file")
+        return files
 
     def retry_all(self, states: frozenset[TState] = RETRY_ALL) -> None:
         self.retry(*self.queue.ids_in(states))
@@ -312,6 +357,9 @@ class TransferService(QObject):
         t = self.queue.get(transfer_id)
         if t is None or t.state is not TState.IMPORTING:
             return
+        if t.is_import:
+            await self._poll_import(transfer_id, job)
+            return
         if not t.job_id:
             raise LocalFailure("The server gave no import job for this upload. Retry it.")
         jobs_api, job_id = self._s.client.import_jobs, in_path(t.job_id)
@@ -339,6 +387,95 @@ class TransferService(QObject):
         self._changed(done)
         if done is not None:
             self.finished.emit(done)
+
+    # connector imports ---------------------------------------------------------------
+    async def _video_ids(self, job_id: str) -> list[str]:
+        """The media an import job has made so far (its completed outputs)."""
+        from vvdesk.api.rows import all_pages
+
+        jobs_api = self._s.client.import_jobs
+
+        async def outputs(cursor: str | None) -> tuple[list[str], str | None]:
+            page = await jobs_api.outputs(job_id, cursor=cursor)
+            return [o.video_id for o in page.items
+                    if o.video_id and (o.status or "").lower() in ("completed", "ready")
+                    ], page.next_cursor
+
+        ids, _cut_short = await all_pages(outputs, "import output")
+        return ids
+
+    async def _poll_import(self, transfer_id: str, job: ImportJob | None) -> None:
+        """Follow a connector import: its per-file counts as they move, then its end."""
+        from vvdesk.api.ids import in_path
+
+        t = self.queue.get(transfer_id)
+        assert t is not None and t.job_id
+        jobs_api, job_id = self._s.client.import_jobs, in_path(t.job_id)
+        wait = POLL_FIRST_S
+        while True:
+            if job is None:
+                job = await jobs_api.retrieve(job_id)
+            p = job.progress
+            self._changed(self.queue.import_progress(transfer_id, FileCounts(
+                p.total_files, p.imported, p.failed, p.skipped, p.bytes_transferred)))
+            if import_job_is_terminal(job.status):
+                break
+            await asyncio.sleep(wait)
+            wait = min(wait * 1.5, POLL_MAX_S)
+            job = None
+        status = (job.status or "").lower()
+        if status == "cancelled":
+            ended = self.queue.import_cancelled(transfer_id)
+            self._changed(ended)
+        else:
+            ids = await self._video_ids(job_id) if job.progress.imported else []
+            before = set(t.video_ids)
+            if status == "failed" or job.progress.failed:
+                p = job.progress
+                ended = self.queue.import_failed(transfer_id, failed_text(
+                    FileCounts(p.total_files, p.imported, p.failed, p.skipped),
+                    job.error_message), ids)
+            else:
+                ended = self.queue.imported(transfer_id, ids)
+            self._changed(ended)
+            if ended is not None and ids:
+                await self._run_prompt(ended, [i for i in ids if i not in before])
+                ended = self.queue.get(transfer_id) or ended
+        if ended is not None:
+            self.import_ended.emit(ended)
+
+    async def _run_prompt(self, t: Transfer, new_ids: list[str]) -> None:
+        """Run the import's prompt on what it brought in (once; after a retry, on the media
+        the retry added). A failure is said and leaves the import as it is."""
+        from vvdesk.api.errors import describe
+        from vvdesk.api.ids import in_path
+
+        src = t.source
+        if src is None or not src.prompt_id or not new_ids:
+            return
+        try:
+            if t.run_id is None:
+                answer = await self._s.client.workflow.process(
+                    prompt_id=src.prompt_id, import_job_id=in_path(t.job_id or ""))
+            else:
+                answer = await self._s.client.workflow.process(
+                    prompt_id=src.prompt_id, video_ids=new_ids)
+        except Exception as exc:  # said in words; the import itself went well
+            problem = describe(exc)
+            self._s.note_problem(problem)
+            self.failed.emit(f"Running “{src.prompt_name}” on the imported files", problem)
+            return
+        self._changed(self.queue.prompt_started(t.transfer_id, answer.run.run_id))
+
+    async def _retry_import(self, transfer_id: str) -> None:
+        """The server takes up the failed files (and what a cancel left) of the same job."""
+        from vvdesk.api.ids import in_path
+
+        t = self.queue.get(transfer_id)
+        if t is None or not t.job_id:
+            return
+        job = await self._s.client.import_jobs.retry(in_path(t.job_id))
+        await self._poll(transfer_id, job)
 
     def _failed(self, transfer_id: str, problem: ApiProblem) -> None:
         self._s.note_problem(problem)

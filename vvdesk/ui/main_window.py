@@ -76,6 +76,7 @@ class MainWindow(QMainWindow):
     profiles_requested = Signal()
     connect_requested = Signal(object)  # a profile name, or None for the local sandbox
     connectors_requested = Signal()
+    connector_import_requested = Signal()  # File → Import from connector…
     closing = Signal()
     # The index every pane and action works on, once the panes agreed to leave the last
     # one (unsaved edits): listen to this, never to the list's own current_changed.
@@ -178,6 +179,10 @@ class MainWindow(QMainWindow):
                                       shortcut=QKeySequence("Ctrl+Shift+K"))
         self.act_connectors.triggered.connect(self.connectors_requested.emit)
         file_menu.addAction(self.act_connectors)
+        self.act_import = QAction("&Import from connector…", self)
+        self.act_import.setToolTip("Import the files of a connector's folder into an index once")
+        self.act_import.triggered.connect(self.connector_import_requested.emit)
+        file_menu.addAction(self.act_import)
         self.act_preferences = QAction("P&references…", self)
         self.act_preferences.setMenuRole(QAction.MenuRole.PreferencesRole)
         self.act_preferences.setToolTip("Light or dark look")

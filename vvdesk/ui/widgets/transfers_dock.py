@@ -64,6 +64,7 @@ class TransfersDock(FileDropTarget, QDockWidget):
     cancel_requested = Signal(list)  # transfer ids (the selection)
     retry_requested = Signal(list)
     show_requested = Signal(object)  # a done Transfer: show its media in the Media tab
+    details_requested = Signal(object)  # a connector import's Transfer: its files and why
     retry_all_requested = Signal()
     clear_requested = Signal()
     limit_changed = Signal(int)
@@ -92,10 +93,11 @@ class TransfersDock(FileDropTarget, QDockWidget):
         body = QWidget()
         self.act_cancel = pane_action(body, self.toolbar, "Cancel", QKeySequence.StandardKey.Delete,
                                       lambda: self._each(self.cancel_requested),
-                                      "Cancel the selected uploads (Del)")
+                                      "Cancel the selected uploads or imports (Del)")
         self.act_retry = pane_action(body, self.toolbar, "Retry", QKeySequence("Ctrl+R"),
                                      lambda: self._each(self.retry_requested),
-                                     "Upload the selected failed or cancelled files again (Ctrl+R)")
+                                     "Upload the selected failed or cancelled files again; "
+                                     "an import takes up its failed files again (Ctrl+R)")
         self.act_retry_all = pane_action(body, self.toolbar, "Retry/resume all",
                                          QKeySequence("Ctrl+Shift+R"),
                                          self.retry_all_requested.emit,
@@ -103,12 +105,16 @@ class TransfersDock(FileDropTarget, QDockWidget):
         self.act_clear = pane_action(body, self.toolbar, "Clear finished", None,
                                      self.clear_requested.emit,
                                      "Remove done and cancelled uploads from the list")
+        self.act_details = pane_action(body, self.toolbar, "Details…", None,
+                                       self._details_current,
+                                       "The files of the selected import from a connector: "
+                                       "imported, failed or skipped, and why (double-click)")
         self.act_show = QAction("Show in Media", self)
         self.act_show.setToolTip("Select the uploaded media in the Media tab (double-click)")
         self.act_show.triggered.connect(self._show_current)
-        self.view.doubleClicked.connect(lambda _i: self._show_current())
+        self.view.doubleClicked.connect(lambda _i: self._open_current())
         self.view.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
-        self.view.addActions([self.act_show, self.act_cancel, self.act_retry,
+        self.view.addActions([self.act_show, self.act_cancel, self.act_retry, self.act_details,
                               self.act_retry_all, self.act_clear])
         self.empty = EmptyState(self.view, lambda: (
             "No uploads. Drop files here or on the Media tab, or press Upload… (Ctrl+U)."))
@@ -155,6 +161,27 @@ class TransfersDock(FileDropTarget, QDockWidget):
     def selected(self) -> list[Any]:
         return [r.data(OBJECT_ROLE) for r in self.view.selectionModel().selectedRows()]
 
+    def select(self, transfer_id: str) -> None:
+        """Make this row the current one (and show it)."""
+        row = self.model.row_of(transfer_id)
+        if row >= 0:
+            self.view.selectRow(row)
+            self.view.scrollTo(self.model.index(row, 0))
+
+    def _open_current(self) -> None:
+        """Double-click: an import's files; an upload's media."""
+        t = self.view.currentIndex().data(OBJECT_ROLE)
+        if t is not None and t.is_import:
+            self._details_current()
+        else:
+            self._show_current()
+
+    def _details_current(self) -> None:
+        rows = self.selected()
+        t = rows[0] if len(rows) == 1 else self.view.currentIndex().data(OBJECT_ROLE)
+        if t is not None and t.is_import and t.job_id:
+            self.details_requested.emit(t)
+
     def _show_current(self) -> None:
         t = self.view.currentIndex().data(OBJECT_ROLE)
         if t is not None and t.state is TState.DONE and t.video_ids:
@@ -171,7 +198,9 @@ class TransfersDock(FileDropTarget, QDockWidget):
 
     def _update(self, *_: object) -> None:
         """Runs on every row change: reads the model's per-state counts, not every row."""
-        sel = {t.state for t in self.selected()}
+        rows = self.selected()
+        sel = {t.state for t in rows}
+        self.act_details.setEnabled(len(rows) == 1 and rows[0].is_import)
         self.act_cancel.setEnabled(bool(sel - FINISHED))
         self.act_retry.setEnabled(bool(sel & RETRYABLE))
         self.act_show.setEnabled(sel == {TState.DONE})
