@@ -221,3 +221,75 @@ def test_cancel_an_import_then_a_restart_resumes_following_one(
         dock.act_retry.trigger()
         until(lambda: {t.transfer_id: t.state for t in import_rows(app)}.get(
             first.transfer_id) is TState.DONE, "the cancelled import retried", 30)
+
+
+def test_the_browser_starts_an_import_and_browse_fills_the_folder(
+        qtbot, arun, until, settings, sandbox, monkeypatch):
+    from PySide6.QtWidgets import QTreeWidgetItem
+
+    from vvdesk.ui.dialogs.import_from_connector import ImportDefaults
+
+    cid, index_id, _drop, _ = bucket_with_files(sandbox, arun, "Harbour cams")
+    forms: list[dict[str, Any]] = []
+    prefilled: list[tuple[str, str, bool]] = []
+
+    def exec_(self: ImportFromConnectorDialog) -> int:
+        prefilled.append((self.folder.text(), self.pattern.text(), self.recursive.isChecked()))
+        forms.append({"connector": self.connector.currentText()})
+        return QDialog.DialogCode.Accepted
+
+    monkeypatch.setattr(ImportFromConnectorDialog, "exec", exec_)
+    add_profile(arun, settings, "local", sandbox.base_url, sandbox.api_key)
+
+    def child(item: QTreeWidgetItem, name: str) -> QTreeWidgetItem | None:
+        return next((item.child(i) for i in range(item.childCount())
+                     if item.child(i).text(0) == name), None)
+
+    with running_app(qtbot, arun, settings, Options(profile="local")) as app:
+        select_index(app.window, until, index_id)
+        ctl = app.controllers.connectors
+        until(lambda: ctl.connector(cid) is not None, "the connectors")
+        browser = ctl.browser(cid)
+        browser.show()
+        root = browser.tree.invisibleRootItem()
+        until(lambda: child(root, "drop") is not None, "the bucket's top folder")
+        drop = child(root, "drop")
+        assert drop is not None
+        drop.setExpanded(True)
+        until(lambda: child(drop, "harbour.mp4") is not None, "the folder's files")
+        browser.tree.setCurrentItem(child(drop, "harbour.mp4"))  # one file
+        browser.import_btn.click()
+        until(lambda: len(import_rows(app)) == 1, "the import from the browser", 15)
+        assert prefilled == [("drop/harbour.mp4", "harbour.mp4", False)]
+        assert forms[0]["connector"].startswith("Harbour cams")
+        until(lambda: import_rows(app)[0].state is TState.DONE, "one file imported", 30)
+        assert import_rows(app)[0].files.words() == "1 imported"
+        browser.close()
+
+        # Browse… in the form opens the browser over it; the folder picked fills the field
+        indexes = [ix for ix in app.window.index_model.rows() if not ix.is_default]
+        opened: list[Any] = []
+        form = ImportFromConnectorDialog(app.window, ctl.service.connectors, indexes, [],
+                                         ImportDefaults(connector_id=cid), browse=(
+                                             lambda *a: opened.append(
+                                                 app.controllers.connector_import.browse(*a))))
+        qtbot.addWidget(form)
+        assert form.browse_button.isEnabled()
+        form.browse_button.click()
+        picker = opened[0]
+        top = picker.tree.invisibleRootItem()
+        until(lambda: child(top, "drop") is not None, "the browser over the form")
+        picker.tree.setCurrentItem(child(top, "drop"))
+        picker.use_btn.click()
+        assert form.folder.text() == "drop/"
+        form.folder.setText("/drop")
+        assert form.problem() == ("Folder: The folder is inside the bucket: remove the "
+                                  "leading “/”.")
+        assert not form.ok.isEnabled() and form.hint.text() == form.problem()
+        form.folder.setText("drop")
+        form.pattern.setText("clip/*.mp4")
+        assert form.problem().startswith("File pattern: ")
+        form.pattern.setText("*.mp4")
+        assert form.problem() is None and form.answer().source.prefix == "drop/"
+        shoot(form, "import-from-connector.png")
+        form.close()

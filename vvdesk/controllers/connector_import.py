@@ -8,8 +8,11 @@ prompts → the form (last choices remembered, never a key) → the job → its 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import partial
 from typing import Any
+
+from PySide6.QtWidgets import QWidget
 
 from vvdesk.connector_import import ImportRequest
 from vvdesk.controllers.connectors import ConnectorsController
@@ -41,6 +44,7 @@ class ConnectorImportController:
         self._links = Links()
         link = self._links.connect
         link(window.connector_import_requested, lambda: self.start())
+        link(connectors.import_requested, self.start)  # "Import into an index…" in a browser
         link(dock.details_requested, self.show_details)
         link(transfers.import_ended, self._ended)
 
@@ -85,7 +89,7 @@ class ConnectorImportController:
         defaults = self._defaults(connector_id, folder, pattern, recursive)
         request = await answer(partial(
             ImportFromConnectorDialog.ask, self.window, connectors, indexes, prompts,
-            defaults, self._browse))
+            defaults, self.browse))
         if request is None:
             return
         self._remember(request)
@@ -99,8 +103,11 @@ class ConnectorImportController:
     async def _connectors(self) -> list[Any]:
         return await self.connectors.service.listed()
 
-    def _browse(self, connector_id: str, folder: str) -> str | None:
-        return self.connectors.browse(connector_id, folder)
+    def browse(self, parent: QWidget, connector_id: str, folder: str,
+               on_chosen: Callable[[str], None]) -> Any:
+        """The form's Browse…: the connector browser over it, starting at `folder`."""
+        return self.connectors.pick_folder(connector_id, on_chosen, start=folder,
+                                           parent=parent)
 
     # following ---------------------------------------------------------------------
     def show_details(self, transfer: Transfer) -> None:

@@ -2,8 +2,9 @@
 the index it goes into and, optionally, a prompt to run on what comes in.
 
 Everything is chosen by name; problems are shown inline by field label and keep "Import"
-disabled. `browse(connector_id, folder)` is given by the controller (the connector
-browser) and answers the folder picked, or None.
+disabled. `browse(parent, connector_id, folder, on_chosen)` is given by the controller:
+it opens the connector browser over this form, which calls `on_chosen(folder)` when a
+folder is picked.
 """
 
 from __future__ import annotations
@@ -37,7 +38,7 @@ from vvdesk.connector_import import (
 from vvdesk.ui.keyboard import describe
 from vvdesk.ui.theme import Tone, set_tone
 
-Browse = Callable[[str, str], "str | None"]
+Browse = Callable[[QWidget, str, str, Callable[[str], None]], object]
 NAME_ROLE = int(Qt.ItemDataRole.UserRole) + 1  # a connector's own name beside its id
 NO_CONNECTORS = ("No connector can import yet: add one under File → Connectors… with the "
                  "Import scope, then come back here.")
@@ -130,6 +131,7 @@ class ImportFromConnectorDialog(QDialog):
             if at >= 0:
                 combo.setCurrentIndex(at)
         self.folder.setText(d.folder)
+        self._given = d.folder  # sent as it is while unchanged (it may be one file's key)
         self.pattern.setText("" if d.pattern in ("", "*") else d.pattern)
         self.recursive.setChecked(d.recursive)
 
@@ -137,9 +139,8 @@ class ImportFromConnectorDialog(QDialog):
         cid = self.connector.currentData()
         if self._browse is None or not cid:
             return
-        chosen = self._browse(cid, self.folder.text().strip())
-        if chosen is not None:
-            self.folder.setText(chosen)
+        self._browse(self, cid, self.folder.text().strip().rstrip("/"),
+                     lambda folder: self.folder.setText(as_prefix(folder)))
 
     def problem(self) -> str | None:
         """The first thing to fix, named by its field label; None when all is well."""
@@ -166,12 +167,18 @@ class ImportFromConnectorDialog(QDialog):
             ImportSource(
                 connector_id=self.connector.currentData(),
                 connector_name=self._name(self.connector),
-                prefix=as_prefix(self.folder.text()),
+                prefix=self._prefix(),
                 pattern=self.pattern.text().strip() or "*",
                 recursive=self.recursive.isChecked(),
                 prompt_id=self.prompt.currentData(),
                 prompt_name=self.prompt.currentText() if self.prompt.currentData() else ""),
             index_id=self.index.currentData(), index_name=self.index.currentText())
+
+    def _prefix(self) -> str:
+        """The key prefix to send: a typed folder ends with "/" (so "clips" does not also
+        take "clips-old/"); a prefilled one (a file picked in the browser) is kept."""
+        text = self.folder.text().strip()
+        return text if text == self._given else as_prefix(text)
 
     def _name(self, combo: QComboBox) -> str:
         """The connector's own name (the item reads "name (bucket)")."""
