@@ -9,16 +9,21 @@ does it take, and how soon does a selected index show its first pictures?
    them), every one with a thumbnail in the disk cache (JPEGs written before the run; the
    rows are synthetic, so no request reaches the server for them), the grid scrolled end
    to end a page every 30 ms, then the last screen's pictures awaited. A 5 ms heartbeat
-   records the longest GUI stall, beside the idle loop's own stall floor in the same run;
+   records the longest GUI stall, beside the idle loop's own stall floor in the same run
+   (idle 1 s before, and idle as long as the scroll took after it), the GUI thread's CPU
+   time inside that longest stall and the most CPU it used between two ticks;
    peak RSS growth is the high-water mark minus RSS before the rows were added.
-Prints ``name=value`` lines. Targets: stall <= 2x the floor, RSS growth <= 150 MiB,
+Prints ``name=value`` lines (BENCH_PROFILE=1: a cProfile of the scroll on stderr).
+Targets: stall <= 2x the floor, RSS growth <= 150 MiB,
 first thumbnails <= 300 ms.
 """
 
 from __future__ import annotations
 
 import asyncio
+import cProfile
 import os
+import pstats
 import resource
 import shutil
 import sys
@@ -33,7 +38,34 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from upload import KEY, Heartbeat, app_loop  # bench/upload.py: key, heartbeat, loop
 
+
+class CpuHeartbeat(Heartbeat):
+    """The heartbeat, also noting the GUI thread's own CPU time inside each gap: a gap
+    with little CPU in it is the machine's scheduler (other processes on 2 busy cores),
+    not work of ours."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.cpu_last = 0.0
+        self.max_cpu = 0.0
+        self.max_gap_cpu = 0.0  # the CPU inside the longest gap
+
+    def _tick(self) -> None:
+        now, cpu = time.perf_counter(), time.thread_time()
+        if self.last:
+            used = cpu - self.cpu_last
+            self.max_cpu = max(self.max_cpu, used)
+            if now - self.last > self.max_gap:
+                self.max_gap_cpu = used
+        super()._tick()
+        self.cpu_last = cpu
+
+    def start(self) -> None:
+        self.max_cpu = self.max_gap_cpu = 0.0
+        super().start()
+
 MEDIA = int(os.environ.get("BENCH_GRID_MEDIA", 10000))
+PROFILE = os.environ.get("BENCH_PROFILE")  # set: a cProfile of the scroll on stderr
 
 
 def rss_mib() -> float:
@@ -160,7 +192,7 @@ async def bench(base_url: str, work: Path) -> dict[str, float]:
     model, pane, service, thumbs = build(grid_cache)
     gc_guard.settle()
     await asyncio.sleep(0.5)
-    beat = Heartbeat()
+    beat = CpuHeartbeat()
     beat.start()
     await asyncio.sleep(1.0)
     await asyncio.sleep(0.05)
@@ -177,6 +209,9 @@ async def bench(base_url: str, work: Path) -> dict[str, float]:
     out["rows_stall_ms"] = beat.stop()
     beat.start()
     steps = 0
+    prof = cProfile.Profile() if PROFILE else None
+    if prof:
+        prof.enable()
     while bar.value() < bar.maximum():
         bar.setValue(bar.value() + bar.pageStep())
         steps += 1
@@ -184,8 +219,18 @@ async def bench(base_url: str, work: Path) -> dict[str, float]:
     await until(lambda: pane.visible_ids() and all(
         model.has_picture(i) for i in pane.visible_ids()))
     out["scroll_s"] = time.perf_counter() - t0
+    if prof:
+        prof.disable()
+        pstats.Stats(prof, stream=sys.stderr).sort_stats("tottime").print_stats(25)
     await asyncio.sleep(0.05)
     out["scroll_stall_ms"] = beat.stop()
+    out["scroll_stall_cpu_ms"] = beat.max_gap_cpu * 1000
+    out["scroll_max_cpu_ms"] = beat.max_cpu * 1000
+    # the floor again, idle for as long as the scroll took: one second of idling before
+    # it saw fewer of this machine's own hiccups than the 20-30 s of scrolling did
+    beat.start()
+    await asyncio.sleep(out["scroll_s"])
+    out["long_idle_floor_stall_ms"] = beat.stop()
     out["steps"] = steps
     out["rss_growth_mib"] = peak_mib() - rss0
     out["pictures_fetched"] = thumbs.fetched
@@ -212,6 +257,10 @@ def main() -> None:
         print(f"grid_idle_floor_max_stall_ms={r['idle_floor_stall_ms']:.0f}")
         print(f"grid_add_rows_max_stall_ms={r['rows_stall_ms']:.0f}")
         print(f"grid_scroll_max_stall_ms={r['scroll_stall_ms']:.0f}")
+        print(f"grid_idle_floor_as_long_as_scroll_max_stall_ms="
+              f"{r['long_idle_floor_stall_ms']:.0f}")
+        print(f"grid_scroll_max_stall_gui_cpu_ms={r['scroll_stall_cpu_ms']:.1f}")
+        print(f"grid_scroll_max_gui_cpu_between_ticks_ms={r['scroll_max_cpu_ms']:.1f}")
         print(f"grid_peak_rss_growth_mib={r['rss_growth_mib']:.1f}")
         print(f"grid_pictures_from_server={r['pictures_fetched']:.0f}")
     finally:

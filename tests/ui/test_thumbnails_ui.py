@@ -28,6 +28,17 @@ def picture_of(pane: Any, title: str) -> Any:
     return None
 
 
+def grid_cell(pane: Any, title: str) -> Any:
+    """What the grid shows in the cell of this title, as an image."""
+    p = pane.proxy
+    rows = [r for r in range(p.rowCount()) if p.index(r, MediaColumn.TITLE).data() == title]
+    index = p.index(rows[0], MediaColumn.TITLE)
+    pane.grid.scrollTo(index)
+    rect = pane.grid.visualRect(index)
+    assert pane.grid.viewport().rect().contains(rect), "the cell is not wholly on screen"
+    return pane.grid.viewport().grab(rect).toImage()
+
+
 def test_demo_media_show_their_thumbnails_in_the_list_and_the_grid(
         qtbot, arun, until, settings, sandbox):
     add_profile(arun, settings, "local", sandbox.base_url, sandbox.api_key)
@@ -50,6 +61,12 @@ def test_demo_media_show_their_thumbnails_in_the_list_and_the_grid(
         assert pane.views.currentWidget() is pane.grid
         assert settings.value("media/grid") in (True, "true")
         qtbot.wait(100)
+        # the cell paints the picture (the clip's gradient) and the title below it
+        cell = grid_cell(pane, "Harbor timelapse")
+        assert len({cell.pixel(x, 4 + 60) for x in range(8, 168, 8)}) > 5
+        text_row = [cell.pixel(x, y) for x in range(cell.width())
+                    for y in range(4 + 120 + 4, cell.height() - 4)]
+        assert len(set(text_row)) > 2, "no title drawn under the picture"
         shoot(w, "media-grid.png")
     assert len(list(default_cache_dir().glob("*.jpg"))) >= 4
     # the next start shows the grid again, with pictures from the disk cache

@@ -41,6 +41,17 @@ class MediaFacts:
     height: int | None = None
 
 
+def _spans(rows: list[int]) -> list[tuple[int, int]]:
+    """Sorted row numbers as (first, last) runs of consecutive rows."""
+    spans: list[tuple[int, int]] = []
+    for r in rows:
+        if spans and spans[-1][1] == r - 1:
+            spans[-1] = (spans[-1][0], r)
+        else:
+            spans.append((r, r))
+    return spans
+
+
 class MediaColumn(IntEnum):
     TITLE = 0
     TYPE = 1
@@ -54,6 +65,7 @@ class MediaColumn(IntEnum):
 FACT_COLUMNS = (MediaColumn.DURATION, MediaColumn.SIZE, MediaColumn.DIMENSIONS)
 PICTURE_W, PICTURE_H = 160, 120  # the grid's picture box (services/thumbnails.PICTURE_SIZE)
 PICTURES_IN_MEMORY = 600  # pixmaps kept (LRU); the rest come back from the disk cache
+PIXMAP_ROLE = Qt.ItemDataRole.UserRole + 10  # the title cell's picture as a QPixmap (or None)
 
 
 class MediaModel(CursorPagedModel):
@@ -74,18 +86,26 @@ class MediaModel(CursorPagedModel):
         super().__init__(key=lambda v: v.video_id, parent=parent)
         self._deleting: dict[str, str] = {}
         self._facts: dict[str, MediaFacts] = {}
-        self._pictures: OrderedDict[str, QIcon] = OrderedDict()  # icons: views scale them
+        self._pictures: OrderedDict[str, QIcon] = OrderedDict()  # icons: the list scales them
+        self._pixmaps: dict[str, QPixmap] = {}  # the same pictures unscaled, for the grid
         self._blank_icon: QIcon | None = None
 
     # pictures and facts ------------------------------------------------------------
     def set_pictures(self, images: dict[str, QImage]) -> None:
         """Thumbnails (decoded off the GUI thread) become pixmaps here, on it."""
+        rows = []
         for video_id, image in images.items():
-            self._pictures[video_id] = QIcon(QPixmap.fromImage(image))
+            pixmap = QPixmap.fromImage(image)
+            self._pictures[video_id] = QIcon(pixmap)
+            self._pixmaps[video_id] = pixmap
             self._pictures.move_to_end(video_id)
-            self._changed(video_id, MediaColumn.TITLE)
+            rows.append(self.row_of(video_id))
         while len(self._pictures) > PICTURES_IN_MEMORY:
-            self._pictures.popitem(last=False)
+            self._pixmaps.pop(self._pictures.popitem(last=False)[0], None)
+        for first, last in _spans(sorted(r for r in rows if r >= 0)):  # one signal per span
+            self.dataChanged.emit(self.index(first, MediaColumn.TITLE),
+                                  self.index(last, MediaColumn.TITLE),
+                                  [Qt.ItemDataRole.DecorationRole])
 
     def _blank(self) -> QIcon:
         """Room for a picture not loaded yet, so rows and grid cells keep their size."""
@@ -156,6 +176,8 @@ class MediaModel(CursorPagedModel):
         if index.isValid() and index.column() in FACT_COLUMNS and role in (
                 Qt.ItemDataRole.DisplayRole, SORT_ROLE):
             return self._fact(super().data(index, KEY_ROLE), index.column(), role)
+        if role == PIXMAP_ROLE and index.isValid():
+            return self._pixmaps.get(super().data(index, KEY_ROLE))
         if (role == Qt.ItemDataRole.DecorationRole and index.isValid()
                 and index.column() == MediaColumn.TITLE):
             found = self._pictures.get(super().data(index, KEY_ROLE))

@@ -33,7 +33,7 @@ from PySide6.QtWidgets import (
 )
 
 from vvdesk.models.keyed import OBJECT_ROLE, SORT_ROLE
-from vvdesk.models.media import MediaColumn, MediaModel
+from vvdesk.models.media import PICTURE_H, PICTURE_W, PIXMAP_ROLE, MediaColumn, MediaModel
 from vvdesk.models.segments import SegmentModel
 from vvdesk.ui.dialogs import ask
 from vvdesk.ui.dialogs.register_uri import RegisterUriDialog
@@ -43,6 +43,7 @@ from vvdesk.ui.widgets.drops import FileDropTarget, accept_files
 from vvdesk.ui.widgets.elided import ElidedLabel
 from vvdesk.ui.widgets.empty_state import EmptyState
 from vvdesk.ui.widgets.fitting_toolbar import FittingToolBar
+from vvdesk.ui.widgets.grid_cell import GridCellDelegate
 from vvdesk.ui.widgets.media_details import MediaDetails
 from vvdesk.ui.widgets.player import PlayerPanel
 
@@ -93,6 +94,7 @@ class MediaGrid(FileDropTarget, QListView):
         self.setIconSize(QSize(160, 120))
         lines = self.fontMetrics().height()
         self.setGridSize(QSize(176, 120 + lines + 18))  # picture, one line of title, spacing
+        self.setItemDelegate(GridCellDelegate(self, PIXMAP_ROLE, QSize(PICTURE_W, PICTURE_H)))
         self.setTextElideMode(Qt.TextElideMode.ElideRight)
         self.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.setAcceptDrops(True)
