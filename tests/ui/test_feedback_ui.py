@@ -3,12 +3,13 @@ created this session is offered at once in the automations form."""
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 import pytest
 
 from tests.sdk_calls import new_index
-from tests.ui.helpers import add_profile, running_app, select_index
+from tests.ui.helpers import add_profile, running_app, select_index, shoot
 from vvdesk.app import Options
 from vvdesk.ui.dialogs import ask
 from vvdesk.ui.dialogs.start_run import StartRunDialog
@@ -78,3 +79,37 @@ def test_open_and_show_in_folder_say_when_the_desktop_opened_nothing(qtbot, tmp_
     dlg.folder_btn.click()
     assert opened[-1] == str(tmp_path)
     assert "could not open its folder" in dlg.state.text()
+
+
+def test_a_storm_of_server_errors_shows_in_the_status_bar_until_answers_are_good(
+        qtbot, arun, until, settings, sandbox):
+    """Issue 13: while the server keeps failing the status bar said "connected"."""
+    add_profile(arun, settings, "local", sandbox.base_url, sandbox.api_key)
+    try:
+        with running_app(qtbot, arun, settings, Options(profile="local")) as app:
+            w = app.window
+            until(lambda: w.conn_label.text().endswith("connected"), "connected")
+            assert not w.conn_trouble.isVisibleTo(w)
+            sandbox.add_fault(path=r"^/api/v2/", status=503, times=10_000)
+            w.indexes.act_refresh.trigger()  # the SDK tries 4 times: 503 each time
+            until(lambda: w.conn_trouble.text(), "the trouble in the status bar", 30)
+            assert w.conn_trouble.text().startswith(
+                "The server is having problems (errors for less than a minute).")
+            assert "retrying" in w.conn_trouble.text()
+            assert not w.conn_label.text().endswith("connected")
+            assert w.conn_label.text() == "local — server errors"
+            w.statusBar().clearMessage()  # the failed refresh said so for 10 s: it has gone
+            assert w.conn_trouble.isVisibleTo(w)
+            w.statusBar().showMessage("Something else happened.")  # passes over it
+            assert not w.conn_trouble.isVisibleTo(w)
+            w.statusBar().clearMessage()
+            assert w.conn_trouble.isVisibleTo(w)
+            w.resize(1024, 640)
+            arun(asyncio.sleep(0.2))
+            shoot(w, "server-errors-1024x640.png")
+            sandbox.clear_faults()
+            w.indexes.act_refresh.trigger()
+            until(lambda: w.conn_label.text().endswith("connected"), "connected again", 20)
+            assert not w.conn_trouble.isVisibleTo(w)
+    finally:
+        sandbox.clear_faults()

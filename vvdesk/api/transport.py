@@ -11,6 +11,7 @@ TLS settings) and adds:
   they have their own progress and stall handling.
 - a notice at the moment a 429 arrives (`on_rate_limited(RateNotice)`), with when the
   server said to try again, before the SDK starts waiting.
+- every answer's status to `on_answer(status)` (api/health.py counts 5xx storms).
 - waits the SDK should not sit out silently: a 429 whose Retry-After is longer than
   SDK_WAIT_MAX_S, or not a number, is handed to the SDK as a terminal answer (HTTP 400
   with the code RETRY_LATER_CODE and the wait in details), so the call ends at once and
@@ -21,6 +22,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 import time
 from collections.abc import AsyncIterator, Callable
 from typing import TYPE_CHECKING, Any
@@ -37,6 +39,8 @@ from vvdesk.api.waits import (
 
 if TYPE_CHECKING:
     from videovector import AsyncVideoVector
+
+log = logging.getLogger(__name__)
 
 REQUEST_DEADLINE_S = 120.0  # an API answer, headers and body, never takes longer
 
@@ -81,6 +85,7 @@ class RequestGuard(httpx.AsyncBaseTransport):
         self.inner: httpx.AsyncBaseTransport | None = None
         self.deadline = deadline
         self.on_rate_limited: Callable[[RateNotice], None] | None = None
+        self.on_answer: Callable[[int], None] | None = None
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         assert self.inner is not None
@@ -98,6 +103,11 @@ class RequestGuard(httpx.AsyncBaseTransport):
         return await self._after(response, request)
 
     async def _after(self, response: httpx.Response, request: httpx.Request) -> httpx.Response:
+        if self.on_answer is not None:
+            try:
+                self.on_answer(response.status_code)
+            except Exception:  # a listener's bug must not fail the request
+                log.exception("on_answer failed")
         if response.status_code != 429:
             return response
         parsed = parse_retry_after(response.headers.get("retry-after"))

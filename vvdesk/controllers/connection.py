@@ -1,5 +1,6 @@
 """The connection of one session as the window shows it: status bar, busy bar, the
-refused-key banner (said once, cleared once a call succeeds again)."""
+refused-key banner (said once, cleared once a call succeeds again), a run of server
+errors said in the status bar for as long as it lasts."""
 
 from __future__ import annotations
 
@@ -28,6 +29,8 @@ class ConnectionController:
 
     def _state_changed(self, state: str, detail: str) -> None:
         self.window.set_connection(self.session.profile_name, state, detail)
+        self.window.show_connection_trouble(
+            detail if state == ConnState.SERVER_TROUBLE.value else "")
         if state == ConnState.CONNECTED.value:
             self.window.banner.clear(AUTH_TOPIC)
 
@@ -41,3 +44,4 @@ class ConnectionController:
 
     def close(self) -> None:
         self._links.close()
+        self.window.show_connection_trouble("")

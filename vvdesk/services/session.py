@@ -26,6 +26,7 @@ class ConnState(StrEnum):
     CONNECTED = "connected"
     OFFLINE = "offline"
     AUTH_FAILED = "key rejected"
+    SERVER_TROUBLE = "server errors"  # answers, but errors over and over (api/health.py)
     CLOSED = "closed"
 
 
@@ -58,11 +59,24 @@ class ApiSession(QObject):
         self._opened = time.monotonic()
         self._answered = False
         self.last_rate_notice: RateNotice | None = None
+        from vvdesk.api.health import ServerHealth
         from vvdesk.api.transport import guard_of
 
+        self.health = ServerHealth()
         for sdk_client in (client, self.poll_client):
             if (guard := guard_of(sdk_client)) is not None:
                 guard.on_rate_limited = self._rate_limited
+                guard.on_answer = self._on_answer
+
+    def _on_answer(self, status: int) -> None:
+        """Every HTTP answer: a run of server errors is "server errors" in the status bar
+        (with how long they have lasted); the first good answer ends it."""
+        if self.state is ConnState.CLOSED:
+            return
+        if self.health.answer(status):
+            self._set_state(ConnState.SERVER_TROUBLE, self.health.describe())
+        elif self.state is ConnState.SERVER_TROUBLE and status != 401:
+            self._set_state(ConnState.CONNECTED)
 
     def _rate_limited(self, notice: RateNotice) -> None:
         log.info("connection %s: rate limited: %s", self.profile_name, notice.message)

@@ -98,6 +98,11 @@ class MainWindow(QMainWindow):
         self.conn_label = ElidedLabel("Starting…", min_chars=16, max_chars=48,
                                       mode=Qt.TextElideMode.ElideMiddle)
         self._connection: tuple[str, str] = ("", "")
+        # what is wrong with the connection, in a sentence, while something is (a run of
+        # server errors): a normal status bar widget, so passing messages cover it, not end it
+        self.conn_trouble = ElidedLabel(min_chars=16, takes_rest=True)
+        self.conn_trouble.hide()
+        self.statusBar().addWidget(self.conn_trouble, 1)
         self.busy = QProgressBar()
         self.busy.setRange(0, 0)
         self.busy.setMaximumWidth(90)
@@ -364,6 +369,21 @@ class MainWindow(QMainWindow):
         self.conn_label.setToolTip(detail)
         self.setWindowTitle(f"vvdesk — {profile}")
 
+    def show_connection_trouble(self, text: str) -> None:
+        """A sentence in the status bar about the connection ('' takes it away). While a
+        passing message is shown it waits under it, hidden the way QStatusBar hides its
+        widgets for a message, so it comes back when the message goes."""
+        label = self.conn_trouble
+        label.setText(text)
+        label.setToolTip(text)
+        if not text:
+            label.hide()  # an explicit hide: a message going does not bring it back
+        elif self.statusBar().currentMessage():
+            label.hide()
+            label.setAttribute(Qt.WidgetAttribute.WA_WState_ExplicitShowHide, False)
+        else:
+            label.show()
+
     def changeEvent(self, event: QEvent) -> None:
         super().changeEvent(event)
         if event.type() == QEvent.Type.PaletteChange:  # light/dark switched
@@ -379,7 +399,7 @@ class MainWindow(QMainWindow):
         if not state:
             return
         tone = {"connected": Tone.SUCCESS, "connecting": Tone.WARNING,
-                "starting": Tone.WARNING}.get(state, Tone.ERROR)
+                "starting": Tone.WARNING, "server errors": Tone.WARNING}.get(state, Tone.ERROR)
         self.conn_dot.setText(f"<span style='color:{status_color(tone).name()}'>●</span>")
 
     def set_busy(self, busy: bool) -> None:
