@@ -472,3 +472,44 @@ def test_multi_run_and_playground_searches_from_the_settings_and_scope(
         assert media.playground.isChecked()
         until(lambda: (v := media.current_video()) is not None
               and v.video_id == first.video_id, "the playground clip selected")
+
+
+def test_snippet_cells_paint_their_marked_words_and_follow_the_selection(qtbot):
+    """The matched word is painted on the match colour (the selection's own tint when the
+    row is selected); the same rows painted again look the same (drawn snippets reused)."""
+    from types import SimpleNamespace
+
+    from vvdesk.models.search import SearchResultModel
+    from vvdesk.search_query import SearchKind, SearchRequest
+    from vvdesk.ui.panes.search import SearchPane
+
+    model = SearchResultModel()
+    pane = SearchPane(model)
+    qtbot.addWidget(pane)
+    pane.resize(900, 500)
+    pane.show()
+    rows = [SimpleNamespace(
+        result_id=f"r{i}", video_id="vid_1", video_name=f"Clip {i}", start_time=float(i),
+        end_time=i + 1.0, similarity_score=0.5, reranked_score=None, fused_score=None,
+        text_score=None, image_score=None, metadata_text=None, text_content=None,
+        thumbnail_data=None,
+        content_preview=f"street scene {i}: harbor lights and boats") for i in range(3)]
+    request = SearchRequest(kind=SearchKind.TEXT, index_id="idx_1", scope_label="x",
+                            query="harbor")
+    pane.show_page(request, rows, {}, None, True)  # selects the first row
+
+    def snippet_colours(row: int) -> set[Any]:
+        rect = pane.table.visualRect(pane.proxy.index(row, SearchColumn.SNIPPET))
+        image = pane.table.viewport().grab(rect).toImage()
+        return {image.pixelColor(x, y).rgb() for x in range(image.width())
+                for y in range(image.height())}
+
+    palette = pane.table.palette()
+    plain, chosen = theme.match_colors(palette, False)[0], theme.match_colors(palette, True)[0]
+    assert plain.rgb() in snippet_colours(1) and chosen.rgb() not in snippet_colours(1)
+    assert chosen.rgb() in snippet_colours(0) and plain.rgb() not in snippet_colours(0)
+    first = snippet_colours(1)
+    pane.table.selectRow(1)
+    assert chosen.rgb() in snippet_colours(1) and plain.rgb() in snippet_colours(0)
+    pane.table.selectRow(0)
+    assert snippet_colours(1) == first
