@@ -7,6 +7,7 @@ import asyncio
 from typing import Any
 
 import pytest
+from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import QToolBar, QToolButton
 
 from tests.ui.helpers import add_profile, running_app, shoot
@@ -40,6 +41,14 @@ def hidden_actions(bar: QToolBar) -> list[str]:
     return out
 
 
+def glyph_lightness(act: Any) -> int:
+    """Mean lightness of the drawn pixels of an action's icon."""
+    img = act.icon().pixmap(24, 24).toImage()
+    seen = [img.pixelColor(x, y) for x in range(img.width()) for y in range(img.height())]
+    drawn = [c.lightness() for c in seen if c.alpha() > 200]
+    return sum(drawn) // max(1, len(drawn))
+
+
 def test_at_1024x640_every_toolbar_action_is_on_its_toolbar_with_the_preview_open(
         qtbot, arun, until, settings, sandbox, restore_theme):
     add_profile(arun, settings, "local", sandbox.base_url, sandbox.api_key)
@@ -63,6 +72,9 @@ def test_at_1024x640_every_toolbar_action_is_on_its_toolbar_with_the_preview_ope
             for act in pane.toolbar.actions():  # a button without text still says what it is
                 button = pane.toolbar.widgetForAction(act)
                 assert not act.icon().isNull() and button.accessibleName() and act.toolTip()
+            # a glyph icon stands out from the toolbar in either scheme (was black on dark)
+            back = pane.toolbar.palette().color(QPalette.ColorRole.Window).lightness()
+            assert abs(glyph_lightness(pane.act_upload) - back) > 100, scheme
             shoot(w, f"main-1024x640-{scheme.value}.png")
         for title in ("Runs", "Exports"):  # the other panes' toolbars fit as they are
             w.tabs.setCurrentWidget(w.tab_panes[title])

@@ -13,7 +13,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QAction, QIcon
+from PySide6.QtGui import QAction, QColor, QIcon, QPainter, QPalette
 from PySide6.QtWidgets import (
     QAbstractButton,
     QAbstractItemView,
@@ -77,13 +77,37 @@ def describe(widget: QWidget, name: str | None, tip: str) -> None:
     widget.setToolTip(tip)
 
 
+# Qt's fallbacks for these are black glyphs (arrows, play), invisible on a dark toolbar:
+# they are drawn in the palette's button text colour instead, again when the scheme changes
+GLYPHS = frozenset({"act_upload", "act_download", "act_start", "act_retry_all"})
+TINTED = "vvdesk_glyph"  # dynamic property of an action whose icon is a tinted glyph
+
+
+def _tinted(icon: QIcon, color: QColor) -> QIcon:
+    out = QIcon()
+    for size in (16, 22, 24, 32):
+        pm = icon.pixmap(size, size)
+        if pm.isNull():
+            continue
+        painter = QPainter(pm)
+        painter.setCompositionMode(QPainter.CompositionMode.CompositionMode_SourceIn)
+        painter.fillRect(pm.rect(), color)
+        painter.end()
+        out.addPixmap(pm)
+    return out
+
+
 def themed_icon(attr: str) -> QIcon | None:
     spec = ICONS.get(attr)
     if spec is None:
         return None
     name, fallback = spec
-    style = QApplication.style()
-    return QIcon.fromTheme(name, style.standardIcon(fallback))
+    if QIcon.hasThemeIcon(name):
+        return QIcon.fromTheme(name)
+    icon = QApplication.style().standardIcon(fallback)
+    if attr in GLYPHS:
+        return _tinted(icon, QApplication.palette().color(QPalette.ColorRole.ButtonText))
+    return icon
 
 
 def icon_actions(owner: object) -> None:
@@ -92,6 +116,16 @@ def icon_actions(owner: object) -> None:
         if isinstance(value, QAction) and value.icon().isNull() and \
                 (icon := themed_icon(attr)) is not None:
             value.setIcon(icon)
+            if attr in GLYPHS and not QIcon.hasThemeIcon(ICONS[attr][0]):
+                value.setProperty(TINTED, attr)
+
+
+def retint(root: QWidget) -> None:
+    """Redraw the tinted glyphs under `root` in the current palette (light/dark switched)."""
+    for act in root.findChildren(QAction):
+        attr = act.property(TINTED)
+        if isinstance(attr, str) and (icon := themed_icon(attr)) is not None:
+            act.setIcon(icon)
 
 
 def _form_label(widget: QWidget) -> str:

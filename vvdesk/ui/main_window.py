@@ -389,7 +389,10 @@ class MainWindow(QMainWindow):
         if event.type() == QEvent.Type.PaletteChange:  # light/dark switched
             self._recolor()
             if getattr(self, "content_built", False):  # (also sent while __init__ runs)
+                from vvdesk.ui import keyboard
+
                 self.banner.recolor()
+                keyboard.retint(self)
 
     def _recolor(self) -> None:
         """Colours drawn as rich text follow the light/dark scheme."""

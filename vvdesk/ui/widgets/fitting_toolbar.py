@@ -61,6 +61,7 @@ class FittingToolBar(QToolBar):
         self._fitting = True
         try:
             buttons = self._buttons()
+            before = [b.toolButtonStyle() for _a, b in buttons]
             for _act, button in buttons:
                 button.setToolButtonStyle(BESIDE)
             room = self.width()
@@ -68,6 +69,9 @@ class FittingToolBar(QToolBar):
                 if self._needed() <= room:
                     break
                 button.setToolButtonStyle(ICON)
+            layout = self.layout()
+            if layout is not None and before != [b.toolButtonStyle() for _a, b in buttons]:
+                layout.activate()  # placed now, not at the next event-loop turn
         finally:
             self._fitting = False
 
