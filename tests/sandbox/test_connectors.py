@@ -175,3 +175,33 @@ def test_connector_export_delivery(sandbox: Any, run: Any) -> None:
     resp = raw(sandbox, "POST", "/exports/index/idx_demo_archive",
                json={"destination_connector_id": import_only["connector_id"]})
     assert resp.status_code == 422
+
+
+def test_patch_changes_only_the_common_fields_and_says_which_field_is_wrong(
+        sandbox: Any) -> None:
+    """Contract gap 3: name, scopes, import_mode, export_base_path; credentials and the
+    bucket cannot change; null clears the export folder; the rest is kept."""
+    made = raw(sandbox, "POST", "/connectors/s3",
+               json=s3_body("Patchable", "sbx-patch", export_base_path="exp/a"))
+    assert made.status_code == 201
+    cid = made.json()["connector_id"]
+    path = f"/connectors/{cid}"
+    for body, field in [({"aws_secret_access_key": "new"}, "aws_secret_access_key"),
+                        ({"bucket": "sbx-other"}, "bucket"),
+                        ({"export_base_path": "a//b"}, "export_base_path"),
+                        ({"scopes": []}, "scopes"), ({"name": ""}, "name")]:
+        refused = raw(sandbox, "PATCH", path, json=body)
+        assert refused.status_code == 422, body
+        assert refused.json()["error"]["details"]["field"] == field
+    assert raw(sandbox, "GET", path).json()["name"] == "Patchable"  # nothing half-applied
+    patched = raw(sandbox, "PATCH", path, json={"import_mode": "new_only",
+                                                "export_base_path": None})
+    assert patched.status_code == 200
+    doc = patched.json()
+    assert (doc["name"], doc["import_mode"], doc["export_base_path"], doc["bucket"]) == (
+        "Patchable", "new_only", None, "sbx-patch")
+    assert doc["updated_at"] >= made.json()["updated_at"]
+    assert raw(sandbox, "GET", path).json() == doc
+    assert SECRET not in patched.text
+    gone = raw(sandbox, "PATCH", "/connectors/con_missing", json={"name": "x"})
+    assert gone.status_code == 404
