@@ -303,6 +303,7 @@ def test_use_this_folder_from_the_automation_forms(qtbot, arun, until, settings,
         pane.forms["import"].browse.click()
         browser = pane.findChild(BrowseConnectorDialog)
         assert browser.isVisible() and browser.windowModality() == Qt.WindowModality.WindowModal
+        assert not browser.import_btn.isVisible()  # a folder picker for the form
         root = top(browser)
         until(lambda: loaded(root), "the bucket")
         assert kids(root) == ["in", "out"]
@@ -401,7 +402,7 @@ def test_connectors_dialog_edit_patches_close_and_browse_copies(
         dlg.select(other.connector_id)
         dlg.browse_btn.click()
         browser = dlg.findChild(BrowseConnectorDialog)
-        assert browser.use_btn.text() == "Copy folder path"
+        assert browser.use_btn.text() == "Copy folder path" and browser.import_btn.isVisible()
         until(lambda: loaded(top(browser)), "the bucket")
         browser.tree.setCurrentItem(child(top(browser), "clips"))
         browser.use_btn.click()
@@ -463,7 +464,7 @@ def test_the_browser_fits_and_reads_on_small_screens_in_light_and_dark(
         ctl = app.controllers.connectors
         until(lambda: ctl.connector(conn.connector_id) is not None, "the connectors")
         browser = ctl.pick_folder(conn.connector_id, lambda _f: None, parent=w,
-                                  start="footage/2026-11 harbor/")
+                                  start="footage/2026-11 harbor/", offer_import=True)
         until(lambda: browser.chosen_folder() == "footage/2026-11 harbor/", "the start folder")
         harbor = browser.tree.currentItem()
         until(lambda: loaded(harbor), "the folder's files")

@@ -72,7 +72,8 @@ class ConnectorsController:
                     None)
 
     def browser(self, connector_id: str, start: str = "", parent: QWidget | None = None, *,
-                root: str = "", accept_text: str = "Use this folder") -> BrowseConnectorDialog:
+                root: str = "", accept_text: str = "Use this folder",
+                offer_import: bool = True) -> BrowseConnectorDialog:
         """A browser wired to the service; it lists the top folder as soon as it is made
         and goes down to `start` (a folder relative to `root`)."""
         c = self.connector(connector_id)
@@ -83,6 +84,7 @@ class ConnectorsController:
         dlg = BrowseConnectorDialog(connector_id, f"Browse {name}", root=root, start=start,
                                     accept_text=accept_text, where=where + ".",
                                     parent=parent or self.window)
+        dlg.import_btn.setVisible(offer_import)
         dlg.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         links = Links()
         links.connect(self.service.folder_listed, dlg.show_folder)
@@ -96,9 +98,12 @@ class ConnectorsController:
 
     def pick_folder(self, connector_id: str, on_chosen: Callable[[str], object], *,
                     start: str = "", root: str = "", parent: QWidget | None = None,
-                    accept_text: str = "Use this folder") -> BrowseConnectorDialog:
-        """Open the browser window-modal (no nested loop); `on_chosen(folder)` on accept."""
-        dlg = self.browser(connector_id, start, parent, root=root, accept_text=accept_text)
+                    accept_text: str = "Use this folder",
+                    offer_import: bool = False) -> BrowseConnectorDialog:
+        """Open the browser window-modal (no nested loop); `on_chosen(folder)` on accept.
+        A browser that picks a folder for a form offers no import unless asked to."""
+        dlg = self.browser(connector_id, start, parent, root=root, accept_text=accept_text,
+                           offer_import=offer_import)
         dlg.folder_chosen.connect(on_chosen)
         dlg.setWindowModality(Qt.WindowModality.WindowModal)
         dlg.open()
@@ -116,7 +121,8 @@ class ConnectorsController:
             if self.dialog is not None:
                 self.dialog.show_folder_copied(connector_id, folder)
 
-        self.pick_folder(connector_id, copied, parent=dlg, accept_text="Copy folder path")
+        self.pick_folder(connector_id, copied, parent=dlg, accept_text="Copy folder path",
+                         offer_import=True)
 
     def close(self) -> None:
         self._links.close()
