@@ -121,8 +121,8 @@ def test_unknown_status_is_shown_as_it_comes(qapp):
     assert model.index(0, 2).data() == "Another new one"  # in words, even unknown
     details = MediaDetails(SegmentModel())
     details.show_video(model.row_for("vid_x"), [])
-    assert details.labels["Status"].text() == "another_new_one"
-    assert details.labels["Type"].text() == "hologram"
+    assert details.labels["Status"].text() == "Another new one"
+    assert details.labels["Type"].text() == "Hologram"
 
 
 def test_archive_media_filter_refresh_details_segments_and_copy(
@@ -161,8 +161,8 @@ def test_archive_media_filter_refresh_details_segments_and_copy(
         until(lambda: d.video is not None and d.video.video_id == DRONE, "the details")
         assert d.labels["Title"].text() == "Drone footage (fail sample)"
         assert d.labels["Id"].text() == DRONE
-        assert d.labels["Type"].text() == "video"
-        assert d.labels["Status"].text() == "processed"
+        assert d.labels["Type"].text() == "Video"
+        assert d.labels["Status"].text() == "Processed"
         assert d.labels["URI"].text().endswith("/vid_demo_drone.mov")
         assert d.labels["Created"].text()
         assert not d.empty.isVisible() and d.segments.isVisible()
@@ -170,7 +170,7 @@ def test_archive_media_filter_refresh_details_segments_and_copy(
         assert d.segments.viewport().height() >= 2.5 * row_h  # room for segments, not 1½ rows
         runs = {d.runs.item(i).data(Qt.ItemDataRole.UserRole): d.runs.item(i).text()
                 for i in range(d.runs.count())}
-        assert runs["run_demo_archive"] == "Scene summary — completed_with_failures"
+        assert runs["run_demo_archive"] == "Scene summary — Completed with failures"
         assert d.run_selector.itemData(0) == "" and d.run_selector.itemText(0) == "Latest run"
         seg = d.segment_model
 
@@ -181,8 +181,8 @@ def test_archive_media_filter_refresh_details_segments_and_copy(
         until(lambda: seg.rowCount() == 2, "the two segments of the latest run")
         latest = seg_rows()
         assert [r[:2] for r in latest] == [("0:00.00", "0:30.00"), ("0:30.00", "1:00.00")]
-        assert sorted(r[2] for r in latest) == ["completed", "failed"]
-        ok_row = next(r for r in range(2) if seg.index(r, 2).data() == "completed")
+        assert sorted(r[2] for r in latest) == ["Completed", "Failed"]  # in words
+        ok_row = next(r for r in range(2) if seg.index(r, 2).data() == "Completed")
         failed_row = 1 - ok_row
         assert seg.index(ok_row, 3).data()  # metadata_text shown
         assert seg.index(failed_row, 3).data() == (

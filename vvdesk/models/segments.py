@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QObject
 
 from vvdesk.models.keyed import Column, CursorPagedModel, in_order
+from vvdesk.vocab import words
 
 if TYPE_CHECKING:
     from videovector import Segment
@@ -39,7 +40,8 @@ class SegmentModel(CursorPagedModel):
                                     sort=lambda s: float(s.start_time)),
         SegmentColumn.END: Column("End", lambda s: _t(s.end_time),
                                   sort=lambda s: float(s.end_time)),
-        SegmentColumn.STATUS: Column("Status", lambda s: s.segment_status),
+        SegmentColumn.STATUS: Column("Status", lambda s: words(s.segment_status),
+                                     tooltip=lambda s: str(s.segment_status or "") or None),
         SegmentColumn.METADATA: Column("Metadata", lambda s: _meta(s),
                                        tooltip=lambda s: _meta(s) or None),
     })

@@ -26,9 +26,10 @@ from PySide6.QtWidgets import (
 )
 
 from vvdesk.format import when
-from vvdesk.models.keyed import OBJECT_ROLE, text
+from vvdesk.models.keyed import OBJECT_ROLE
 from vvdesk.models.segments import SegmentColumn, SegmentModel
 from vvdesk.ui.keyboard import describe
+from vvdesk.vocab import words
 
 LATEST = ""  # run selector value for "latest run"
 
@@ -121,7 +122,8 @@ class MediaDetails(QWidget):
             self.segment_model.clear()
             return
         values = {"Title": video.title, "Id": video.video_id,
-                  "Type": getattr(video, "media_type", "video"), "Status": text(video.status),
+                  "Type": words(getattr(video, "media_type", None) or "video"),
+                  "Status": words(video.status),
                   "Created": when(video.created_at), "URI": video.video_uri,
                   "Metadata keys": ", ".join(getattr(video, "metadata_keys", None) or [])}
         for name, value in values.items():
@@ -129,9 +131,9 @@ class MediaDetails(QWidget):
             self.labels[name].setToolTip(str(value))
         for run in runs:
             name = getattr(run, "prompt_name", "") or run.run_id
-            item = QListWidgetItem(f"{name} — {text(run.status)}")
+            item = QListWidgetItem(f"{name} — {words(run.status)}")
             item.setData(Qt.ItemDataRole.UserRole, run.run_id)
-            item.setToolTip(f"{run.run_id}\nexecuted {text(getattr(run, 'executed_at', ''))}")
+            item.setToolTip(f"{run.run_id}\nrun {when(getattr(run, 'executed_at', None))}")
             self.runs.addItem(item)
             self.run_selector.addItem(f"{name} ({run.run_id})", run.run_id)
         self.segments_requested.emit(video.video_id, LATEST)
