@@ -143,6 +143,7 @@ def test_without_keyring_offers_session_only_key(qtbot, arun, until, settings, s
     assert dlg.banner.isVisible()
     assert "No system keyring" in dlg.banner.text()
     assert not dlg.remember.isEnabled() and not dlg.remember.isChecked()
+    assert dlg.remember.isHidden() and "session only" in dlg.banner.text()
     fill(dlg, "Temp", sandbox.base_url, sandbox.api_key)
     dlg.save_btn.click()
     until(lambda: settings.profile("Temp") is not None, "the profile")

@@ -64,8 +64,9 @@ class ProfileDialog(QDialog):
         self.remember = QCheckBox("Save the key in the system keyring")
         self.remember.setChecked(can_persist)
         self.remember.setEnabled(can_persist)
-        if not can_persist:
-            self.remember.setText("Key for this session only (no system keyring)")
+        # without a keyring the banner above says keys last this session only; an unchecked,
+        # greyed "for this session only" box read as the opposite of what happens
+        self.remember.setVisible(can_persist)
         self.result = QLabel()
         self.result.setWordWrap(True)
         self.result.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
