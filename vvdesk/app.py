@@ -122,6 +122,7 @@ def build_session(session: ApiSession, window: MainWindow, settings: Settings,
     from vvdesk.services.media import MediaService
     from vvdesk.services.picture_cache import PictureCache, default_cache_dir
     from vvdesk.services.preview import PreviewService
+    from vvdesk.services.result_strips import StripService
     from vvdesk.services.runs import RunService
     from vvdesk.services.search import SearchService
     from vvdesk.services.thumbnails import ThumbnailService
@@ -139,7 +140,8 @@ def build_session(session: ApiSession, window: MainWindow, settings: Settings,
     indexes = IndexesController(s, window, settings, IndexService(s, s))
 
     media_model, segment_model = MediaModel(s), SegmentModel(s)
-    thumbnails = ThumbnailService(s, PictureCache(default_cache_dir()), s)
+    pictures = PictureCache(default_cache_dir())  # one cache (and lock) for every picture
+    thumbnails = ThumbnailService(s, pictures, s)
     media = MediaController(window, settings, MediaService(s, s), thumbnails, media_model,
                             segment_model, MediaPane(media_model, segment_model))
     transfer_store = TransferStore(journal, s.profile_name)
@@ -147,7 +149,8 @@ def build_session(session: ApiSession, window: MainWindow, settings: Settings,
 
     search_model = SearchResultModel(s)
     search = SearchController(s, window, SearchService(s, s), search_model,
-                              SearchPane(search_model), media, open_preview=preview.open_at)
+                              SearchPane(search_model), media, StripService(s, pictures, s),
+                              open_preview=preview.open_at)
 
     run_model = RunListModel(s)
     runs = RunsController(s, window, RunService(s, s), run_model, RunsPane(run_model), media,

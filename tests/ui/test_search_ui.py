@@ -100,6 +100,24 @@ def run_copied(controller: Any, kind: CopyAs, key: str, cwd: Any = None) -> str:
     return out.stdout
 
 
+def shoot_sizes(app: Any, arun: Callable[..., Any], name: str) -> None:
+    """Screenshots at 1440x900 and 1024x640, light and dark (when VVDESK_SCREENSHOTS is set)."""
+    if not os.environ.get("VVDESK_SCREENSHOTS"):
+        return
+    w = app.window
+    size = w.size()
+    try:
+        for width, height in ((1440, 900), (1024, 640)):
+            w.resize(width, height)
+            for scheme in (ColorSchemeChoice.LIGHT, ColorSchemeChoice.DARK):
+                theme.apply(scheme)
+                pause(arun, 0.2)
+                shoot(w, f"{name}-{width}x{height}-{scheme.value}.png")
+    finally:
+        theme.apply(ColorSchemeChoice.SYSTEM)
+        w.resize(size)
+
+
 def type_query(qtbot: Any, pane: Any, text: str) -> None:
     pane.query.clear()
     qtbot.keyClicks(pane.query, text)
@@ -309,6 +327,7 @@ def test_all_matches_in_a_media_are_selected_in_its_segment_list(
         moments = sorted((r.start_time, r.end_time) for r in arun(everything())
                          if r.video_id == clicked.video_id and r.run_id == clicked.run_id)
         assert player.timeline.marks == moments
+        shoot_sizes(app, arun, "player-matches")
         assert player.next_match.isVisible() and "of" in player.match_label.text()
         until(lambda: player.is_loaded() and app.controllers.preview._seek_at is None,
               "the player loaded and started at the first match")
@@ -513,3 +532,81 @@ def test_snippet_cells_paint_their_marked_words_and_follow_the_selection(qtbot):
     assert chosen.rgb() in snippet_colours(1) and plain.rgb() in snippet_colours(0)
     pane.table.selectRow(0)
     assert snippet_colours(1) == first
+
+
+def test_each_result_has_a_thumbnail_strip_that_scrubs_under_the_pointer(
+        qtbot, arun, settings, sandbox, until, archive_segments):
+    from PySide6.QtCore import QPoint
+
+    from vvdesk.services.picture_cache import cache_key
+
+    harbor = sorted((s for s in archive_segments if s.video_name == "Harbor timelapse"),
+                    key=lambda s: s.start_time)
+    target = harbor[len(harbor) // 2]
+    with open_app(qtbot, arun, settings, sandbox) as app:
+        pane = search_tab(app, until)
+        type_query(qtbot, pane, f"{target.metadata['label']} {target.metadata['fingerprint']}")
+        until(lambda: results(pane), "results")
+        first = results(pane)[0]
+        strip = pane.strip
+        until(lambda: strip.strip is not None and strip.strip.result_id == first.result_id,
+              "the first result's strip")
+        frames = strip.strip.frames
+        of_run = [s for s in archive_segments
+                  if s.video_id == first.video_id and s.run_id == first.run_id]
+        assert len(frames) == min(len(of_run), 13) >= 3  # the match and 6 on each side
+        assert all(f.image is not None for f in frames)
+        hit = frames[strip.strip.hit]
+        assert hit.segment_id == first.segment_id  # the match, framed
+        assert [f.start for f in frames] == sorted(f.start for f in frames)
+        assert strip.shown() is hit
+        # the pictures went through the disk cache
+        cache = app.controllers.search.strips.cache
+        cached = cache.keys()
+        assert cache_key(sandbox.base_url, f"{first.video_id}/{hit.segment_id}") in cached
+
+        def mean(image: Any) -> tuple[int, int, int]:
+            c = image.scaled(1, 1, Qt.AspectRatioMode.IgnoreAspectRatio,
+                             Qt.TransformationMode.SmoothTransformation).pixelColor(0, 0)
+            return c.red(), c.green(), c.blue()
+
+        def peek_colour() -> tuple[int, int, int]:  # what the big picture shows, on screen
+            return mean(strip.grab(strip.peek_rect().toRect()).toImage())
+
+        def picture_colour(frame: Any) -> tuple[int, int, int]:
+            return mean(frame.image)
+
+        def near(a: tuple[int, ...], b: tuple[int, ...]) -> bool:
+            return all(abs(x - y) <= 12 for x, y in zip(a, b, strict=True))
+
+        assert near(peek_colour(), picture_colour(hit))
+        # scrubbing: the pointer over another picture shows it, big, with its time
+        seen = set()
+        for i in range(strip._first_shown(), strip._first_shown() + min(3, strip.fits())):
+            centre = strip.cell_rect(i).center().toPoint()
+            qtbot.mouseMove(strip, centre)
+            until(lambda i=i: strip.scrub == i, "the picture under the pointer")  # type: ignore[misc]
+            assert strip.shown() is frames[i]
+            assert near(peek_colour(), picture_colour(frames[i]))
+            seen.add(picture_colour(frames[i]))
+        assert len(seen) > 1  # the frames differ: the peek really changed
+        shoot_sizes(app, arun, "search-strip")
+        # a click opens the media at that moment
+        pick = strip._first_shown()
+        qtbot.mouseClick(strip, Qt.MouseButton.LeftButton,
+                         pos=strip.cell_rect(pick).center().toPoint())
+        media = app.window.tab_panes["Media"]
+        assert app.window.tabs.currentWidget() is media
+        until(lambda: (s := media.details.selected_segment()) is not None
+              and s.segment_id == frames[pick].segment_id, "the clicked moment's segment")
+        # another result: its own strip
+        app.window.tabs.setCurrentWidget(pane)
+        other = next(s for s in archive_segments if s.video_id != first.video_id)
+        type_query(qtbot, pane, other.metadata["fingerprint"])
+        until(lambda: results(pane) and results(pane)[0].video_id == other.video_id,
+              "other results")
+        until(lambda: strip.strip is not None
+              and strip.strip.result_id == results(pane)[0].result_id, "the other strip")
+        assert strip.strip.title == results(pane)[0].video_name
+        qtbot.mouseMove(strip, QPoint(2, 2))  # over the big picture: the match again
+        assert strip.scrub == -1

@@ -13,6 +13,7 @@ from vvdesk.controllers.links import Links
 from vvdesk.controllers.media import MediaController
 from vvdesk.models.search import SearchResultModel
 from vvdesk.search_query import SearchKind, SearchRequest, as_curl, as_sdk
+from vvdesk.services.result_strips import StripService
 from vvdesk.services.search import FieldInfo, Page, RunInfo, SearchService
 from vvdesk.services.session import ApiSession
 from vvdesk.ui.main_window import MainWindow
@@ -28,11 +29,12 @@ OpenPreview = Callable[["Video", float], None]
 class SearchController:
     def __init__(self, session: ApiSession, window: MainWindow, service: SearchService,
                  model: SearchResultModel, pane: SearchPane, media: MediaController,
-                 open_preview: OpenPreview | None = None) -> None:
+                 strips: StripService, open_preview: OpenPreview | None = None) -> None:
         """open_preview(video, seconds): the media pane's player, to start a result at its
         segment (None: the result's segment is selected in the media details only)."""
         self.session, self.window, self.service = session, window, service
         self.model, self.pane, self.media = model, pane, media
+        self.strips = strips
         self.open_preview = open_preview
         # video, segment, start, run of the result to show (its run's segments are listed)
         self.opening: tuple[str, str, float, str] | None = None
@@ -51,6 +53,11 @@ class SearchController:
         link(pane.all_in_media_requested, self.all_in_media)
         link(service.media_matches, self._media_matches)
         link(pane.copy_requested, self.copy)
+        link(pane.strip_wanted, strips.want)
+        link(strips.ready, pane.show_strip)
+        link(strips.failed, lambda _a, _p: pane.strip.show_note(
+            "The pictures around this result could not be loaded; select it again to retry."))
+        link(pane.moment_requested, self.open_moment)
         link(pane.fields_wanted, service.load_fields)
         link(pane.playground_runs_wanted, service.load_playground_runs)
         link(service.playground_runs_loaded,
@@ -174,6 +181,12 @@ class SearchController:
         self.pane.show_status(f"{n} match{'es' if n != 1 else ''} for {what} in "
                               f"“{rows[0].video_name or 'the media'}”: marked on its timeline "
                               "in the Media tab (N / Shift+N: next / previous match).")
+
+    def open_moment(self, result: SearchResult, frame: Any) -> None:
+        """A picture of the result's strip clicked: its media at that segment."""
+        self.open_result(result.model_copy(update={
+            "segment_id": frame.segment_id, "start_time": frame.start,
+            "end_time": frame.end}))
 
     def open_result(self, result: SearchResult, matches: list[Any] | None = None) -> None:
         """Media tab, that index, that media selected, its segment selected in the details

@@ -7,6 +7,7 @@ the page (decoded off the UI thread by the service).
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from enum import IntEnum
 from typing import Any
 
@@ -110,3 +111,24 @@ class SearchResultModel(KeyedTableModel):
                 and role in (Qt.ItemDataRole.DisplayRole, SORT_ROLE)):
             return "" if role == Qt.ItemDataRole.DisplayRole else 0.0
         return super().data(index, role)
+
+
+@dataclass(frozen=True)
+class StripFrame:
+    """One segment in a result's thumbnail strip."""
+
+    segment_id: str
+    start: float
+    end: float
+    label: str
+    image: QImage | None  # decoded off the UI thread; None: the segment has no picture
+
+
+@dataclass(frozen=True)
+class Strip:
+    """The segments of a result's media around its hit, in time order."""
+
+    result_id: str
+    title: str  # the media's title
+    frames: tuple[StripFrame, ...]
+    hit: int  # index of the result's own segment in `frames` (-1: not among them)

@@ -54,9 +54,11 @@ from vvdesk.search_query import (
 )
 from vvdesk.ui.keyboard import describe
 from vvdesk.ui.widgets.elided import ElidedLabel
+from vvdesk.ui.widgets.result_strip import ResultStrip
 from vvdesk.ui.widgets.snippet import SnippetDelegate
 
 DEBOUNCE_MS = 300
+STRIP_DELAY_MS = 120  # the strip follows the current result once the arrow keys rest
 BETWEEN = "between"  # a number range: two conditions (≥ low, ≤ high)
 ONE_OF = "one_of"  # a string picked from the values the runs produced
 
@@ -234,6 +236,8 @@ class SearchPane(QWidget):
     image_chosen = Signal(str)  # a picture file to search by
     fields_wanted = Signal(str)  # index id
     playground_runs_wanted = Signal()
+    strip_wanted = Signal(object)  # a SearchResult: the pictures around it
+    moment_requested = Signal(object, object)  # a SearchResult, a StripFrame of its media
 
     def __init__(self, model: SearchResultModel, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -378,6 +382,18 @@ class SearchPane(QWidget):
         self.table.addAction(self.act_all_in_media)
         self.table.doubleClicked.connect(lambda _i: self._open())
         self.table.open_current.connect(self._open)
+        self.strip = ResultStrip()
+        describe(self.strip, "Pictures around the result",
+                 "The moments before and after the selected result; point at one to see it, "
+                 "click to open the media there")
+        self.strip.show_note("Select a result to see the moments around it.")
+        self.strip.open_requested.connect(self._open_moment)
+        self._strip_timer = QTimer(self)
+        self._strip_timer.setSingleShot(True)
+        self._strip_timer.setInterval(STRIP_DELAY_MS)
+        self._strip_timer.timeout.connect(self._want_strip)
+        self.table.selectionModel().currentRowChanged.connect(
+            lambda *_: self._strip_timer.start())
         self.status = QLabel()
         self.status.setWordWrap(True)
         self.status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -396,6 +412,7 @@ class SearchPane(QWidget):
         lay.addWidget(self.filter_box)
         lay.addWidget(self.settings_box)
         lay.addWidget(self.table, 1)
+        lay.addWidget(self.strip)
         lay.addLayout(bottom)
 
         self.query.textChanged.connect(lambda _t: self._changed())
@@ -474,6 +491,30 @@ class SearchPane(QWidget):
             found = f"{n} result{'s' if n != 1 else ''}{more}"
             self.status.setText(f"Searched by {request.what()}: {found}." if request.image_said
                                 else f"{found} for {request.what()}.")
+
+    def current_result(self) -> Any | None:
+        idx = self.table.currentIndex()
+        return idx.data(OBJECT_ROLE) if idx.isValid() else None
+
+    def show_strip(self, strip: Any) -> None:
+        """A result's strip, if that result is still the current one."""
+        current = self.current_result()
+        if current is not None and current.result_id == strip.result_id:
+            self.strip.show_strip(strip)
+
+    def _want_strip(self) -> None:
+        result = self.current_result()
+        if result is None:
+            self.strip.show_note("Select a result to see the moments around it.")
+            return
+        if self.strip.strip is None or self.strip.strip.result_id != result.result_id:
+            self.strip.show_note(f"Loading the pictures of “{result.video_name or 'the media'}”…")
+            self.strip_wanted.emit(result)
+
+    def _open_moment(self, frame: Any) -> None:
+        result = self.current_result()
+        if result is not None:
+            self.moment_requested.emit(result, frame)
 
     def show_status(self, text: str) -> None:
         self.status.setText(text)

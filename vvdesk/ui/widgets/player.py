@@ -203,11 +203,11 @@ class PlayerPanel(QWidget):
         controls.addWidget(self.volume)
         for w in (self.zoom_out, self.zoom_in, self.zoom_fit):
             controls.addWidget(w)
-        controls.addWidget(self.find)
         matches = QHBoxLayout()
         for w in (self.prev_match, self.match_label, self.next_match):
             matches.addWidget(w)
         matches.addStretch(1)
+        matches.addWidget(self.find)  # (not beside the seek bar: at 1024 px it squeezed it)
         lay = QVBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
         lay.addWidget(self.screen, 1)
