@@ -120,6 +120,7 @@ def build_session(session: ApiSession, window: MainWindow, settings: Settings,
     from vvdesk.services.exports import ExportService
     from vvdesk.services.indexes import IndexService
     from vvdesk.services.media import MediaService
+    from vvdesk.services.media_facts import MediaFactsService
     from vvdesk.services.picture_cache import PictureCache, default_cache_dir
     from vvdesk.services.preview import PreviewService
     from vvdesk.services.result_strips import StripService
@@ -142,8 +143,9 @@ def build_session(session: ApiSession, window: MainWindow, settings: Settings,
     media_model, segment_model = MediaModel(s), SegmentModel(s)
     pictures = PictureCache(default_cache_dir())  # one cache (and lock) for every picture
     thumbnails = ThumbnailService(s, pictures, s)
-    media = MediaController(window, settings, MediaService(s, s), thumbnails, media_model,
-                            segment_model, MediaPane(media_model, segment_model))
+    media = MediaController(window, settings, MediaService(s, s), thumbnails,
+                            MediaFactsService(s, s), media_model, segment_model,
+                            MediaPane(media_model, segment_model))
     transfer_store = TransferStore(journal, s.profile_name)
     preview = PreviewController(window, PreviewService(s, transfer_store, s), media)
 

@@ -9,6 +9,7 @@ from vvdesk.controllers.links import Links
 from vvdesk.models.media import MediaModel
 from vvdesk.models.segments import SegmentModel
 from vvdesk.services.media import MediaService
+from vvdesk.services.media_facts import MediaFactsService
 from vvdesk.services.thumbnails import ThumbnailService
 from vvdesk.settings import Settings
 from vvdesk.ui.main_window import MainWindow
@@ -17,15 +18,17 @@ from vvdesk.ui.panes.media import MediaPane
 if TYPE_CHECKING:
     from videovector import ImportJob, PromptRun, Segment, Video, VideoStatus
 
+    from vvdesk.api.media_probe import MediaProbe
+
 GRID_KEY = "media/grid"  # the media list shown as a thumbnail grid
 
 
 class MediaController:
     def __init__(self, window: MainWindow, settings: Settings, service: MediaService,
-                 thumbnails: ThumbnailService, model: MediaModel, segments: SegmentModel,
-                 pane: MediaPane) -> None:
+                 thumbnails: ThumbnailService, facts: MediaFactsService, model: MediaModel,
+                 segments: SegmentModel, pane: MediaPane) -> None:
         self.window, self.settings, self.service = window, settings, service
-        self.thumbnails = thumbnails
+        self.thumbnails, self.facts = thumbnails, facts
         self.model, self.segments, self.pane = model, segments, pane
         self.video: Video | None = None  # the one selected media whose details are shown
         self._run = ""  # the run whose segments are shown ('' = latest)
@@ -51,6 +54,8 @@ class MediaController:
         link(pane.grid_toggled, lambda on: settings.set_value(GRID_KEY, on))
         link(thumbnails.pictures, model.set_pictures)
         link(thumbnails.failed, window.show_problem)
+        link(facts.facts, self._facts_read)
+        link(facts.failed, window.show_problem)
         pane.set_grid(settings.value(GRID_KEY, False) in (True, "true"))
         window.set_tab("Media", pane)
 
@@ -59,6 +64,7 @@ class MediaController:
         """The list of the scope shown (rows update in place) and the open details."""
         self.service.load(self.pane.scope())
         self.thumbnails.forget_absent()
+        self.facts.forget_failed()
         if self.video is not None:
             self.service.details(self.video.video_id)
 
@@ -73,8 +79,18 @@ class MediaController:
 
     # list --------------------------------------------------------------------------
     def _visible(self, video_ids: list[str]) -> None:
-        """Thumbnails for the rows on screen that have none in memory."""
+        """Thumbnails for the rows on screen that have none in memory; in the list, also
+        the length, size and dimensions of those that miss any."""
         self.thumbnails.want([i for i in video_ids if not self.model.has_picture(i)])
+        if self.pane.views.currentWidget() is self.pane.table:
+            self.facts.want([(i, row.video_uri) for i in video_ids
+                             if (row := self.model.row_for(i)) is not None
+                             and not self.model.facts_complete(i)])
+
+    def _facts_read(self, found: dict[str, MediaProbe]) -> None:
+        for video_id, probe in found.items():
+            self.model.set_facts(video_id, duration=probe.duration, size=probe.size,
+                                 width=probe.width, height=probe.height)
 
     def _scope_changed(self, scope: str | None) -> None:
         self.model.clear()

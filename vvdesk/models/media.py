@@ -33,7 +33,8 @@ def clock(seconds: float) -> str:
 @dataclass(frozen=True)
 class MediaFacts:
     """What the list knows about a media file beyond the API's `Video` (which has no length,
-    size or dimensions): from its segments, the player, or the local original."""
+    size or dimensions): read from the media (services/media_facts.py), its segments, or
+    the player."""
 
     duration: float | None = None  # seconds
     size: int | None = None  # bytes
@@ -129,6 +130,16 @@ class MediaModel(CursorPagedModel):
             self._facts[video_id] = new
             for col in FACT_COLUMNS:
                 self._changed(video_id, col)
+
+    def facts_complete(self, video_id: str) -> bool:
+        """Length and size known (and dimensions, unless it is audio)."""
+        f = self._facts.get(video_id)
+        if f is None or f.size is None:
+            return False
+        row = self.row_for(video_id)
+        audio = row is not None and getattr(row, "media_type", "") == "audio"
+        image = row is not None and getattr(row, "media_type", "") == "image"
+        return (image or f.duration is not None) and (audio or f.width is not None)
 
     def facts(self, video_id: str) -> MediaFacts:
         return self._facts.get(video_id, MediaFacts())
