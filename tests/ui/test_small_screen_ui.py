@@ -84,7 +84,10 @@ def test_at_1024x640_every_toolbar_action_is_on_its_toolbar_with_the_preview_ope
         assert hidden_actions(app.controllers.transfers.dock.toolbar) == []
         # with room, every button has its text beside its icon again
         w.tabs.setCurrentWidget(pane)
-        w.resize(1600, 900)
-        arun(asyncio.sleep(0.2))
-        assert pane.toolbar.icon_only() == []
-        assert hidden_actions(pane.toolbar) == []
+        w.resize(1440, 900)
+        for scheme in (ColorSchemeChoice.LIGHT, ColorSchemeChoice.DARK):
+            theme.apply(scheme)
+            arun(asyncio.sleep(0.2))
+            assert pane.toolbar.icon_only() == []
+            assert hidden_actions(pane.toolbar) == []
+            shoot(w, f"main-1440x900-{scheme.value}.png")

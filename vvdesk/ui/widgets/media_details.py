@@ -87,7 +87,6 @@ class MediaDetails(QWidget):
         facts.setFrameShape(QFrame.Shape.NoFrame)
         facts.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         facts.setMinimumHeight(3 * self.fontMetrics().lineSpacing())
-        facts.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Ignored)
         top.addWidget(facts, 2)
         runs_box = QVBoxLayout()
         runs_box.addWidget(QLabel("Prompt runs:"))
@@ -100,9 +99,13 @@ class MediaDetails(QWidget):
         self.content = QWidget()  # everything but the empty-state line
         body = QVBoxLayout(self.content)
         body.setContentsMargins(0, 0, 0, 0)
-        body.addLayout(top, 2)  # the facts and the segments share what room there is
+        # the segments keep room for a few rows; the facts above them scroll when it is short
+        rows = self.segments.verticalHeader().defaultSectionSize()
+        self.segments.setMinimumHeight(
+            self.segments.horizontalHeader().sizeHint().height() + rows * 5 // 2 + 4)
+        body.addLayout(top)
         body.addLayout(bar)
-        body.addWidget(self.segments, 3)
+        body.addWidget(self.segments, 1)
         lay = QVBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
         lay.addWidget(self.empty, 0, Qt.AlignmentFlag.AlignTop)
