@@ -610,3 +610,17 @@ def test_each_result_has_a_thumbnail_strip_that_scrubs_under_the_pointer(
         assert strip.strip.title == results(pane)[0].video_name
         qtbot.mouseMove(strip, QPoint(2, 2))  # over the big picture: the match again
         assert strip.scrub == -1
+        # the pointer resting on another row: that result's strip (the selection stays)
+        type_query(qtbot, pane, "scene segment")
+        until(lambda: len({r.video_id for r in results(pane)}) > 1, "results in several media")
+        current = results(pane)[0]
+        until(lambda: strip.strip is not None and strip.strip.result_id == current.result_id,
+              "the current result's strip")
+        row = next(i for i, r in enumerate(results(pane)) if r.video_id != current.video_id)
+        pane.table.scrollTo(pane.proxy.index(row, 0))
+        rect = pane.table.visualRect(pane.proxy.index(row, SearchColumn.MEDIA))
+        qtbot.mouseMove(pane.table.viewport(), rect.center())
+        until(lambda: strip.strip is not None
+              and strip.strip.result_id == results(pane)[row].result_id, "the rested row's strip")
+        assert strip.strip.title == results(pane)[row].video_name
+        assert pane.table.currentIndex().row() == 0

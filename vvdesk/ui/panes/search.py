@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from enum import Enum
 from typing import Any
 
-from PySide6.QtCore import QSize, QSortFilterProxyModel, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QActionGroup, QKeyEvent
+from PySide6.QtCore import QEvent, QModelIndex, QSize, QSortFilterProxyModel, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QActionGroup, QKeyEvent, QMouseEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QButtonGroup,
@@ -59,6 +59,7 @@ from vvdesk.ui.widgets.snippet import SnippetDelegate
 
 DEBOUNCE_MS = 300
 STRIP_DELAY_MS = 120  # the strip follows the current result once the arrow keys rest
+REST_MS = 350  # …and a result the pointer rests on this long
 BETWEEN = "between"  # a number range: two conditions (≥ low, ≤ high)
 ONE_OF = "one_of"  # a string picked from the values the runs produced
 
@@ -85,9 +86,36 @@ class Field:
 
 
 class ResultsTable(QTableView):
-    """Enter opens the current result (double-click too)."""
+    """Enter opens the current result (double-click too). `rested` names the row the
+    pointer stopped on (a pass across rows on the way elsewhere names none)."""
 
     open_current = Signal()
+    rested = Signal(QModelIndex)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setMouseTracking(True)
+        self._rest = QTimer(self)
+        self._rest.setSingleShot(True)
+        self._rest.setInterval(REST_MS)
+        self._rest.timeout.connect(self._rested)
+        self._row = -1
+
+    def mouseMoveEvent(self, e: QMouseEvent) -> None:
+        row = self.indexAt(e.position().toPoint()).row()
+        if row != self._row:
+            self._row = row
+            self._rest.start()
+        super().mouseMoveEvent(e)
+
+    def leaveEvent(self, e: QEvent) -> None:
+        self._rest.stop()
+        self._row = -1
+        super().leaveEvent(e)
+
+    def _rested(self) -> None:
+        if self._row >= 0:
+            self.rested.emit(self.model().index(self._row, 0))
 
     def keyPressEvent(self, e: QKeyEvent) -> None:
         if e.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self.currentIndex().isValid():
@@ -394,6 +422,8 @@ class SearchPane(QWidget):
         self._strip_timer.timeout.connect(self._want_strip)
         self.table.selectionModel().currentRowChanged.connect(
             lambda *_: self._strip_timer.start())
+        self.table.rested.connect(lambda idx: self._strip_for(idx.data(OBJECT_ROLE)))
+        self.strip_of: Any = None  # the result whose strip is shown (or loading)
         self.status = QLabel()
         self.status.setWordWrap(True)
         self.status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -497,13 +527,15 @@ class SearchPane(QWidget):
         return idx.data(OBJECT_ROLE) if idx.isValid() else None
 
     def show_strip(self, strip: Any) -> None:
-        """A result's strip, if that result is still the current one."""
-        current = self.current_result()
-        if current is not None and current.result_id == strip.result_id:
+        """A result's strip, if it is still the one wanted (current, or pointed at)."""
+        if self.strip_of is not None and self.strip_of.result_id == strip.result_id:
             self.strip.show_strip(strip)
 
     def _want_strip(self) -> None:
-        result = self.current_result()
+        self._strip_for(self.current_result())
+
+    def _strip_for(self, result: Any | None) -> None:
+        self.strip_of = result
         if result is None:
             self.strip.show_note("Select a result to see the moments around it.")
             return
@@ -512,7 +544,7 @@ class SearchPane(QWidget):
             self.strip_wanted.emit(result)
 
     def _open_moment(self, frame: Any) -> None:
-        result = self.current_result()
+        result = self.strip_of
         if result is not None:
             self.moment_requested.emit(result, frame)
 
