@@ -329,6 +329,10 @@ def test_all_matches_in_a_media_are_selected_in_its_segment_list(
         assert player.timeline.marks == moments
         shoot_sizes(app, arun, "player-matches")
         assert player.next_match.isVisible() and "of" in player.match_label.text()
+        app.window.resize(1024, 640)  # the smallest window: the seek bar and volume still show
+        pause(arun, 0.1)
+        assert player.seek.width() >= 80 and player.volume.width() >= 40
+        app.window.resize(1200, 760)
         until(lambda: player.is_loaded() and app.controllers.preview._seek_at is None,
               "the player loaded and started at the first match")
         frame = player.frame_ms()

@@ -171,12 +171,16 @@ class PlayerPanel(QWidget):
         self.next_frame = self._button("|▶", "One frame forward (→)", lambda: self.step(1))
         self.seek = QSlider(Qt.Orientation.Horizontal)
         self.seek.setToolTip("Position")
+        self.seek.setMinimumWidth(80)  # at 1024 px the row left it 0 px: no seek bar at all
         self.seek.sliderMoved.connect(lambda ms: self.seek_to(ms / 1000))
         self.time = QLabel(self._time_text(0, 0))
         self.volume = QSlider(Qt.Orientation.Horizontal)
         self.volume.setRange(0, 100)
         self.volume.setValue(80)
-        self.volume.setMaximumWidth(90)
+        self.volume.setMaximumWidth(70)
+        self.volume.setMinimumWidth(40)
+        self.volume.setAccessibleName("Volume")  # (no "Vol" label: at 1024 px it left the
+        # slider 0 px wide; the tooltip and the name say what it is)
         self.volume.setToolTip("Volume")
         self.volume.valueChanged.connect(self._volume)
         self.zoom_in = self._button("+", "Zoom in (Ctrl+wheel)", lambda: self.image.zoom_by(1.25))
@@ -199,7 +203,6 @@ class PlayerPanel(QWidget):
             controls.addWidget(w)
         controls.addWidget(self.seek, 1)
         controls.addWidget(self.time)
-        controls.addWidget(QLabel("Vol"))
         controls.addWidget(self.volume)
         for w in (self.zoom_out, self.zoom_in, self.zoom_fit):
             controls.addWidget(w)
