@@ -164,6 +164,15 @@ def test_lazy_folder_tree_with_sizes_local_dates_filter_and_import_requests(
             assert not browser.import_btn.isEnabled()
             assert "one folder" in browser.import_btn.toolTip()
 
+            # Right arrow opens a folder (and lists it) like a click on its arrow
+            deep = child(incoming, "deep")
+            browser.tree.clearSelection()
+            browser.tree.setCurrentItem(deep)
+            browser.tree.setFocus()
+            qtbot.keyClick(browser.tree, Qt.Key.Key_Right)
+            assert deep.isExpanded()
+            until(lambda: loaded(deep), "deep listed")
+            assert kids(deep) == ["c.mp4"]
             # Enter opens a closed folder; on an open one it uses it
             chosen: list[str] = []
             browser.folder_chosen.connect(chosen.append)

@@ -55,7 +55,11 @@ class FileNode:
 
 
 class _Placeholder:
-    """A 'Loading…', 'empty' or error row: shown, never chosen."""
+    """A 'Loading…' or 'empty' row: shown, never chosen."""
+
+
+class _Failure(_Placeholder):
+    """The row saying why a folder could not be listed (closing the folder clears it)."""
 
 
 def folder_of(path: str) -> str:
@@ -166,9 +170,8 @@ class BrowseConnectorDialog(QDialog):
         node = item.data(0, NODE_ROLE)
         if not isinstance(node, FolderNode):
             return
-        failed = item.childCount() == 1 and isinstance(
-            item.child(0).data(0, NODE_ROLE), _Placeholder) and item.child(0).data(
-            1, NODE_ROLE) == "failed"
+        failed = item.childCount() == 1 and isinstance(item.child(0).data(0, NODE_ROLE),
+                                                       _Failure)
         if node.path in self._waiting or failed:
             self._waiting.pop(node.path, None)
             item.takeChildren()
@@ -195,10 +198,9 @@ class BrowseConnectorDialog(QDialog):
             item.setData(0, NODE_ROLE, FileNode(f.path[len(self.root):], f.name))
             item.setIcon(0, self.style().standardIcon(QStyle.StandardPixmap.SP_FileIcon))
             item.setToolTip(0, f.path)
-            item.setTextAlignment(1, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        right = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
         for i in range(parent.childCount()):
-            parent.child(i).setTextAlignment(
-                1, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            parent.child(i).setTextAlignment(1, right)
         if not listing.folders and not listing.files:
             self._placeholder(QTreeWidgetItem(parent, ["This folder is empty."]))
         self._filter()
@@ -221,8 +223,7 @@ class BrowseConnectorDialog(QDialog):
         again = ("Press Refresh to try again." if rel == ""
                  else "Close and open the folder to try again.")
         row = QTreeWidgetItem(parent, [f"{what} {again}"])
-        self._placeholder(row)
-        row.setData(1, NODE_ROLE, "failed")
+        self._placeholder(row, _Failure())
         row.setToolTip(0, f"{what} {again}")
         set_tone(self.status, Tone.ERROR)
         self.status.setText(f"{what} {again}")
@@ -234,8 +235,8 @@ class BrowseConnectorDialog(QDialog):
         rel = prefix[len(self.root):]
         return rel if rel in self._waiting else None
 
-    def _placeholder(self, item: QTreeWidgetItem) -> None:
-        item.setData(0, NODE_ROLE, _Placeholder())
+    def _placeholder(self, item: QTreeWidgetItem, kind: _Placeholder | None = None) -> None:
+        item.setData(0, NODE_ROLE, kind or _Placeholder())
         item.setFlags(Qt.ItemFlag.ItemIsEnabled)
         item.setFirstColumnSpanned(True)
 
