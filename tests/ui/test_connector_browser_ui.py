@@ -246,6 +246,33 @@ def test_a_folder_closed_while_loading_ignores_the_late_answer_and_errors_are_in
         sandbox.clear_faults()
 
 
+def test_rows_the_server_garbles_are_left_out_and_counted_in_words(
+        qtbot, arun, until, settings, sandbox):
+    conn = s3(sandbox, arun)
+    put(sandbox.data_dir / "buckets" / conn.bucket, "odd/real.mp4")
+    good = {"path": "odd/fine.mp4", "name": "fine.mp4", "size_bytes": 2000,
+            "last_modified": "2026-05-06T07:08:09Z", "content_type": "video/mp4",
+            "extension": "mp4"}
+    add_profile(arun, settings, "local", sandbox.base_url, sandbox.api_key)
+    try:
+        with running_app(qtbot, arun, settings, Options(profile="local")) as app:
+            browser = app.controllers.connectors.browser(conn.connector_id)
+            browser.show()
+            until(lambda: loaded(top(browser)), "the top folder")
+            sandbox.add_fault(method="POST", path=f"/connectors/{conn.connector_id}/browse$",
+                              body=[good, {"path": "odd/no-size.mp4", "name": "no-size.mp4"},
+                                    {"name": "no path"}])
+            odd = child(top(browser), "odd")
+            odd.setExpanded(True)
+            until(lambda: loaded(odd), "the garbled answer")
+            assert kids(odd) == ["fine.mp4"] and child(odd, "fine.mp4").text(1) == "2.0 KB"
+            assert browser.status.text() == (
+                "“odd/”: 0 folders, 1 file. The server sent 2 entries vvdesk cannot read; "
+                "they are not shown.")
+    finally:
+        sandbox.clear_faults()
+
+
 def test_use_this_folder_from_the_export_dialog_delivers_into_it(
         qtbot, arun, until, settings, sandbox, monkeypatch):
     conn = s3(sandbox, arun, name="Deliveries", scopes=["export"],
