@@ -6,6 +6,10 @@ length and dimensions are in the container's header, which FFmpeg (PyAV) reads t
 `RangeReader` — Range requests of 256 KiB blocks over the signed link, with no API key,
 at most PROBE_BYTES in all (an MP4 whose index sits at its end costs two or three reads).
 Everything here blocks: call `probe` in a worker thread.
+
+PyAV is imported here, at module level, so that it is loaded on the main thread when the
+session is built: loading its FFmpeg libraries in a worker while the main thread made a
+QMediaPlayer (which loads Qt's FFmpeg) deadlocked the app (seen in a test that hung).
 """
 
 from __future__ import annotations
@@ -14,6 +18,8 @@ import io
 import ssl
 from dataclasses import dataclass
 from typing import Any
+
+import av
 
 BLOCK = 256 * 1024
 PROBE_BYTES = 8 * 1024 * 1024  # read no more than this of one media item
@@ -93,8 +99,6 @@ def _total(response: Any) -> int | None:
 
 def read_header(reader: RangeReader) -> MediaProbe:
     """Length and picture size from the container header (None where FFmpeg has none)."""
-    import av
-
     duration = width = height = None
     with av.open(reader, mode="r", options={"probesize": str(BLOCK)}) as container:
         if container.duration is not None and container.duration > 0:
