@@ -15,6 +15,12 @@ def test_redaction_of_known_and_shaped_keys(tmp_path: Path):
     text = redact(f"calling with {secret} and sk_live_{'ab' * 24} X-API-Key: abcdef123")
     assert secret not in text and "sk_live_ab" not in text and "abcdef123" not in text
     assert text.count("‹redacted›") == 3
+    # signed media links: a cloud signature in the query, the sandbox's token in the path
+    link = redact("Client error '403' for url 'https://127.0.0.1:8443/media/eyJ1Ijoi.abcDEF_123-"
+                  "xyz' and https://storage.example/b/o.mp4?X-Goog-Signature=abc123&e=1 failed")
+    assert "eyJ1Ijoi" not in link and "abc123" not in link
+    assert "https://127.0.0.1:8443/media/‹redacted›" in link
+    assert "https://storage.example/b/o.mp4?‹redacted›" in link
 
     path = tmp_path / "log.txt"
     handler = logging.FileHandler(path)

@@ -1,4 +1,5 @@
-"""Logging to a rotating file, Qt messages routed into it, and API keys scrubbed everywhere.
+"""Logging to a rotating file, Qt messages routed into it, and API keys (and the tokens of
+signed media links) scrubbed everywhere.
 
 Redaction is a filter on the root handlers, so a key can't reach the log file, stderr or
 the crash dialog even if some code formats it into a message by mistake.
@@ -18,6 +19,12 @@ _KEY_PATTERNS = [
     re.compile(r"sk_(live|test)_[A-Za-z0-9]{8,}"),
     re.compile(r"(?i)(x-api-key|authorization)(['\"]?\s*[:=]\s*['\"]?)([^'\"\s,}]+)"),
 ]
+# signed media links are credentials too: their query (cloud signatures) and the sandbox's
+# /media/<token> path; FFmpeg and httpx errors quote the URLs they failed on
+_LINK_PATTERNS = [
+    (re.compile(r"(https?://[^\s'\"?]+)\?[^\s'\"]+"), r"\1?‹redacted›"),
+    (re.compile(r"/media/[A-Za-z0-9._~%-]{16,}"), "/media/‹redacted›"),
+]
 _known_secrets: set[str] = set()
 
 
@@ -31,6 +38,8 @@ def redact(text: str) -> str:
     for secret in _known_secrets:
         text = text.replace(secret, "‹redacted›")
     text = _KEY_PATTERNS[0].sub("‹redacted›", text)
+    for pattern, replacement in _LINK_PATTERNS:
+        text = pattern.sub(replacement, text)
     return _KEY_PATTERNS[1].sub(lambda m: f"{m.group(1)}{m.group(2)}‹redacted›", text)
 
 

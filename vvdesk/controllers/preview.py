@@ -127,3 +127,4 @@ class PreviewController:
     def close(self) -> None:
         self._links.close()
         self.player.stop()
+        self.service.close()

@@ -1,13 +1,16 @@
 """Where the preview gets a media item's bytes: the local original when this machine
 uploaded that file and it is unchanged (same size and mtime as uploaded: plays at once and
-offline), else a signed link (`videos.get_signed_url`) that the player fetches without our
-headers. Pictures (images) are fetched and decoded here, off the GUI thread.
+offline), else a signed link (`videos.get_signed_url`). The player never sees that link:
+it plays a loopback URL of the app's media relay (api/media_relay.py), which fetches the
+link verifying TLS against the profile's CA, without our headers, so the link's token is
+never printed by FFmpeg. Pictures (images) are fetched and decoded here, off the GUI thread.
 """
 
 from __future__ import annotations
 
 import asyncio
 import os
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -15,7 +18,9 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QObject, QUrl, Signal
 from PySide6.QtGui import QImage
 
+from vvdesk.api.client import ca_file_of, trust_for
 from vvdesk.api.media_links import fetch_link, signed_link
+from vvdesk.api.media_relay import MediaRelay
 from vvdesk.services.session import ApiSession
 from vvdesk.services.transfer_store import TransferStore
 from vvdesk.vocab import MediaKind
@@ -28,7 +33,7 @@ if TYPE_CHECKING:
 class PreviewSource:
     video_id: str
     kind: MediaKind
-    url: QUrl  # a local file, or the signed link
+    url: QUrl  # a local file, or the media relay's loopback URL for the signed link
     local: bool  # the local original (this machine uploaded it, unchanged since)
     size: int | None = None  # bytes, when known
     image: QImage | None = None  # the picture, for images
@@ -57,6 +62,12 @@ class PreviewService(QObject):
         super().__init__(parent)
         self._s = session
         self._store = store
+        self._relay = MediaRelay()
+
+    def close(self) -> None:
+        """Stop the media relay (in a thread of its own: stopping waits for its poll)."""
+        threading.Thread(target=self._relay.close, name="media-relay-close",
+                         daemon=True).start()
 
     def open(self, video: Video) -> None:
         """Find the bytes of this media item; `ready` says where (a newer open replaces it)."""
@@ -76,8 +87,10 @@ class PreviewService(QObject):
         client = self._s.client
         link = await signed_link(client, video.video_uri)
         self._s.mark_ok()
-        image = None
         if kind is MediaKind.IMAGE:
             data = await fetch_link(client, link.url)
             image = await asyncio.to_thread(_picture, data)
-        return PreviewSource(video.video_id, kind, QUrl(link.url), False, link.size, image)
+            return PreviewSource(video.video_id, kind, QUrl(), False, link.size, image)
+        ca = ca_file_of(client)
+        played = await asyncio.to_thread(lambda: self._relay.publish(link.url, trust_for(ca)))
+        return PreviewSource(video.video_id, kind, QUrl(played), False, link.size)
