@@ -221,9 +221,12 @@ class MediaPane(QWidget):
         self.splitter = QSplitter(Qt.Orientation.Vertical)
         self.splitter.addWidget(self.top)
         self.splitter.addWidget(self.details)
-        self.splitter.setStretchFactor(0, 1)
-        self.splitter.setStretchFactor(1, 1)
-        self.splitter.setSizes([360, 240])  # first start: the list gets the larger share
+        # the list and the preview get the larger share (at 1024x640 an even split left the
+        # list 2½ rows while the details below showed one empty line); the details keep
+        # room for a few segments by their own minimum
+        self.splitter.setStretchFactor(0, 3)
+        self.splitter.setStretchFactor(1, 2)
+        self.splitter.setSizes([420, 200])
         lay = QVBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
         lay.addWidget(self.splitter)
