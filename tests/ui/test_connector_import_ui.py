@@ -293,3 +293,18 @@ def test_the_browser_starts_an_import_and_browse_fills_the_folder(
         assert form.problem() is None and form.answer().source.prefix == "drop/"
         shoot(form, "import-from-connector.png")
         form.close()
+
+        # the Connectors dialog's Import… opens the form for the selected connector
+        app.window.act_connectors.trigger()
+        dialog = ctl.dialog
+        assert dialog is not None
+        until(lambda: dialog.model.row_of(cid) >= 0, "the connector in the dialog")
+        dialog.select(cid)
+        assert dialog.import_btn.isEnabled()
+        dialog.import_btn.click()
+        until(lambda: len(import_rows(app)) == 2, "the import from the Connectors dialog", 15)
+        assert prefilled[-1] == ("", "", True)  # the whole bucket, narrowed in the form
+        assert forms[-1]["connector"].startswith("Harbour cams")
+        until(lambda: all(t.state is not TState.IMPORTING for t in import_rows(app)),
+              "the second import ended", 30)
+        dialog.close()

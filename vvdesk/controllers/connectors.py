@@ -63,6 +63,8 @@ class ConnectorsController:
             link(dlg.test_requested, self.service.test)
             link(dlg.delete_requested, self.service.delete)
             link(dlg.browse_requested, self._browse_from_dialog)
+            link(dlg.import_requested,  # the whole bucket; the import form narrows it
+                 lambda cid: self.import_requested.emit(cid, "", "*", True))
         self.service.refresh()
         self.dialog.show()
         self.dialog.raise_()

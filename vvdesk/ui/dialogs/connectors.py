@@ -36,6 +36,7 @@ class ConnectorsDialog(QDialog):
     update_requested = Signal(str, dict)  # connector id, the changed fields (API names)
     test_requested = Signal(str)  # connector id
     browse_requested = Signal(str)
+    import_requested = Signal(str)  # connector id: import from it once (the import form)
     delete_requested = Signal(str)
 
     def __init__(self, connectors: list[Any], parent: QWidget | None = None) -> None:
@@ -64,6 +65,9 @@ class ConnectorsDialog(QDialog):
         self.browse_btn = QPushButton("Browse…")
         describe(self.browse_btn, None,
                  "Look at the folders and files in the selected connector's bucket")
+        self.import_btn = QPushButton("Import…")
+        describe(self.import_btn, None,
+                 "Import files of the selected connector into an index, once")
         self.delete_btn = QPushButton("Delete…")
         describe(self.delete_btn, None, "Remove the selected connector")
         self.result = QLabel()
@@ -77,7 +81,8 @@ class ConnectorsDialog(QDialog):
             top.addWidget(b)
         top.addStretch()
         actions = QHBoxLayout()
-        for b in (self.edit_btn, self.test_btn, self.browse_btn, self.delete_btn):
+        for b in (self.edit_btn, self.test_btn, self.browse_btn, self.import_btn,
+                  self.delete_btn):
             actions.addWidget(b)
         actions.addStretch()
         actions.addWidget(self.close_buttons)
@@ -91,6 +96,7 @@ class ConnectorsDialog(QDialog):
         self.edit_btn.clicked.connect(self._edit)
         self.test_btn.clicked.connect(self._test)
         self.browse_btn.clicked.connect(self._browse)
+        self.import_btn.clicked.connect(self._import)
         self.delete_btn.clicked.connect(self._delete)
         self.view.selectionModel().currentRowChanged.connect(self._update_buttons)
         self.model.merge(connectors)
@@ -168,6 +174,12 @@ class ConnectorsDialog(QDialog):
         has = self.current() is not None
         for b in (self.edit_btn, self.test_btn, self.browse_btn, self.delete_btn):
             b.setEnabled(has)
+        c = self.current()
+        can_import = c is not None and "import" in (c.scopes or [])
+        self.import_btn.setEnabled(can_import)
+        self.import_btn.setToolTip(
+            "Import files of the selected connector into an index, once" if can_import else
+            "Choose a connector with the Import use to import from it")
 
     def _create(self, provider: str) -> None:
         fields = NewConnectorDialog.ask(self, provider)
@@ -201,6 +213,10 @@ class ConnectorsDialog(QDialog):
     def _browse(self) -> None:
         if (c := self.current()) is not None:
             self.browse_requested.emit(c.connector_id)
+
+    def _import(self) -> None:
+        if (c := self.current()) is not None:
+            self.import_requested.emit(c.connector_id)
 
     def _delete(self) -> None:
         c = self.current()
