@@ -97,6 +97,13 @@ class RequestGuard(httpx.AsyncBaseTransport):
                                               self.deadline)
         except TimeoutError:
             raise _late(self.deadline, request) from None
+        task = asyncio.current_task()
+        if task is not None and task.cancelling():
+            # Python 3.11's wait_for returns the answer when it lands as the task is
+            # cancelled, and the cancel is lost (gh-86296): a poll loop cancelled at quit
+            # then went on polling, and the app's shutdown waited for it for ever
+            await response.aclose()
+            raise asyncio.CancelledError
         if isinstance(response.stream, httpx.AsyncByteStream):
             response.stream = _DeadlineStream(response.stream, deadline, self.deadline,
                                               request)
