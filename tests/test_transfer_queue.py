@@ -337,3 +337,38 @@ def test_finished_rows_keep_their_totals_through_a_restart():
     assert sent == {TState.DONE: (1000, 1000), TState.IMPORTING: (1000, 1000),
                     TState.CANCELLED: (0, 1000), TState.FAILED: (400, 1000)}
     assert not after.has_unwritten  # nothing to write back for it
+
+
+def test_a_connector_import_row_follows_its_job_and_retries_the_same_job() -> None:
+    from vvdesk.connector_import import FileCounts, ImportSource, failed_text
+
+    q = TransferQueue(limit=1)
+    src = ImportSource("con_1", "Field archive", "drop/", "*.mp4", True, "prm_1", "Scenes")
+    row = Transfer.new_import("p", src, "idx", "Archive", "job_1")
+    added = q.add_import(row)
+    assert added is not None and added.state is TState.IMPORTING
+    assert added.name == "Import from Field archive: drop/"
+    assert "Files matching *.mp4 in drop/ and its subfolders" in added.shown_path
+    assert q.free_slots == 1  # an import holds no upload slot
+    assert q.add_import(row) is None  # once
+    assert q.pending_paths("idx") == []  # never mistaken for a dropped path
+    moved = q.import_progress(row.transfer_id, FileCounts(4, 1, 0, 1, 2048))
+    assert moved is not None and moved.sent == moved.size == 2048
+    assert q.import_progress(row.transfer_id, FileCounts(4, 1, 0, 1, 2048)) is None
+    counts_ = FileCounts(4, 2, 1, 1, 4096)
+    q.import_progress(row.transfer_id, counts_)
+    failed = q.import_failed(row.transfer_id, failed_text(counts_, None), ["v1", "v2"])
+    assert failed is not None and failed.state is TState.FAILED and failed.job_id == "job_1"
+    assert failed.error.startswith("1 of 3 files could not be imported.")
+    assert failed.video_ids == ("v1", "v2")
+    assert q.settled() is None  # "N files uploaded" is for uploads only
+    again = q.retry([row.transfer_id])
+    assert [t.state for t in again] == [TState.IMPORTING] and again[0].job_id == "job_1"
+    assert q.imported(row.transfer_id, ["v1", "v2", "v3"]) is not None
+    started = q.prompt_started(row.transfer_id, "run_9")
+    assert started is not None and started.run_id == "run_9"
+    written, _ = q.take_unwritten()
+    assert written[-1].files == counts_ and written[-1].run_id == "run_9"
+    # after a restart, a running import is followed again (it never becomes "interrupted")
+    back = TransferQueue().restore([row.with_(state=TState.IMPORTING)])
+    assert back.to_poll == [row.transfer_id] and back.rows[0].state is TState.IMPORTING

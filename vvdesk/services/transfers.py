@@ -468,13 +468,19 @@ class TransferService(QObject):
         self._changed(self.queue.prompt_started(t.transfer_id, answer.run.run_id))
 
     async def _retry_import(self, transfer_id: str) -> None:
-        """The server takes up the failed files (and what a cancel left) of the same job."""
+        """The server takes up the failed files (and what a cancel left) of the same job;
+        a job that is still running or went well (the row failed on this side, e.g. the
+        connection broke while following it) is only followed again."""
         from vvdesk.api.ids import in_path
 
         t = self.queue.get(transfer_id)
         if t is None or not t.job_id:
             return
-        job = await self._s.client.import_jobs.retry(in_path(t.job_id))
+        jobs_api, job_id = self._s.client.import_jobs, in_path(t.job_id)
+        job = await jobs_api.retrieve(job_id)
+        if (job.status or "").lower() in ("failed", "cancelled") or (
+                import_job_is_terminal(job.status) and job.progress.failed):
+            job = await jobs_api.retry(job_id)
         await self._poll(transfer_id, job)
 
     def _failed(self, transfer_id: str, problem: ApiProblem) -> None:
