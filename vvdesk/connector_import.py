@@ -164,7 +164,7 @@ def failed_text(counts: FileCounts, server_message: str | None) -> str:
                 f"{'s' if counts.total - counts.skipped != 1 else ''} could not be imported.")
     else:
         head = (server_message or "The import failed on the server").rstrip(".") + "."
-    return head + " Details lists why; Retry imports the failed files again."
+    return head + " Double-click it for why; Retry imports the failed files again."
 
 
 def folder_problem(value: str) -> str | None:

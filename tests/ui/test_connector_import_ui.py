@@ -150,8 +150,8 @@ def test_import_a_folder_follow_its_files_see_why_and_retry_the_failed_one(
         until(lambda: app.controllers.media.model.rowCount() == 2, "the media refreshed", 15)
         # the files, with reasons in words
         dock.select(tid)
-        assert dock.act_details.isEnabled()
-        dock.act_details.trigger()
+        assert dock.act_details.isEnabled() and dock.act_details in dock.view.actions()
+        dock.view.doubleClicked.emit(dock.model.index(dock.model.row_of(tid), 0))
         until(lambda: len(shown) == 1, "the import's files listed", 10)
         rows = dict((name, (result, why)) for name, result, why in shown[0].rows())
         assert rows["drop/broken.mp4"] == ("Failed", "The file is empty (0 bytes).")
