@@ -172,6 +172,10 @@ def test_archive_media_filter_refresh_details_segments_and_copy(
                 for i in range(d.runs.count())}
         assert runs["run_demo_archive"] == "Scene summary — Completed with failures"
         assert d.run_selector.itemData(0) == "" and d.run_selector.itemText(0) == "Latest run"
+        named = d.run_selector.findData("run_demo_archive")  # by name and date, not by id
+        assert d.run_selector.itemText(named).startswith("Scene summary — ")
+        assert "run_demo_archive" not in d.run_selector.itemText(named)
+        assert d.run_selector.itemData(named, Qt.ItemDataRole.ToolTipRole) == "run_demo_archive"
         seg = d.segment_model
 
         def seg_rows() -> list[tuple[str, ...]]:
@@ -377,3 +381,28 @@ def test_titles_keep_their_room_beside_the_preview_on_a_small_window(qtbot, arun
         used = sum(header.sectionSize(c) for c in range(header.count())
                    if not header.isSectionHidden(c))
         assert used <= table.viewport().width() + 1  # and no sideways scrolling then
+
+
+def test_a_media_list_that_cannot_be_loaded_says_so_and_f5_brings_it(
+        qtbot, arun, until, settings, sandbox):
+    """It stayed on "Loading media…" for good after the listing failed."""
+    add_profile(arun, settings, "local", sandbox.base_url, sandbox.api_key)
+    sandbox.add_fault(path=r"/indexes/idx_demo_archive/videos$", method="GET",
+                      status=404, times=1000)
+    try:
+        with running_app(qtbot, arun, settings, Options(profile="local")) as app:
+            w = app.window
+            until(lambda: any(ix.index_id == "idx_demo_archive"
+                              for ix in w.index_model.rows()), "the index listed")
+            w.indexes.select("idx_demo_archive")
+            pane = media_pane(app)
+            until(lambda: "could not be loaded" in pane.empty.text(), "the failure said", 30)
+            assert pane.empty.text().endswith("Press F5 to try again.")
+            assert "Loading" not in pane.empty.text()
+            sandbox.clear_faults()
+            pane.table.setFocus()
+            qtbot.keyClick(pane.table, Qt.Key.Key_F5)
+            until(lambda: pane.model.rowCount() >= len(ARCHIVE), "the media after F5")
+            assert pane.model.loaded and not pane.model.problem and not pane.empty.text()
+    finally:
+        sandbox.clear_faults()

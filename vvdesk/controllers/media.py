@@ -14,6 +14,7 @@ from vvdesk.services.thumbnails import ThumbnailService
 from vvdesk.settings import Settings
 from vvdesk.ui.main_window import MainWindow
 from vvdesk.ui.panes.media import MediaPane
+from vvdesk.vocab import words
 
 if TYPE_CHECKING:
     from videovector import ImportJob, PromptRun, Segment, Video, VideoStatus
@@ -43,6 +44,7 @@ class MediaController:
         link(model.more_wanted, lambda cursor: service.load(pane.scope(), cursor))
         link(segments.more_wanted, self._more_segments)
         link(service.page_loaded, self._page_loaded)
+        link(service.page_failed, self._page_failed)
         link(service.statuses, self._statuses)
         link(service.details_loaded, self._details_loaded)
         link(service.segments_loaded, self._segments_loaded)
@@ -105,12 +107,16 @@ class MediaController:
         self.model.set_page(rows, cursor, first=first)
         self.service.watch(self.model.in_progress_ids())
 
+    def _page_failed(self, scope: str, problem: object) -> None:
+        if scope == self.pane.scope():
+            self.model.set_problem(f"The media could not be loaded: {problem}")
+
     def _statuses(self, items: list[VideoStatus]) -> None:
         self.model.apply_statuses(items)
         if self.video is not None:
             for st in items:
                 if st.video_id == self.video.video_id:
-                    self.pane.details.labels["Status"].setText(str(st.status))
+                    self.pane.details.labels["Status"].setText(words(st.status))
 
     def _deleted(self, video_id: str) -> None:
         self.model.remove(video_id)

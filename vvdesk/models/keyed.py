@@ -58,6 +58,7 @@ class KeyedTableModel(QAbstractTableModel):
     def __init__(self, key: Callable[[Any], str], parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.loaded = False
+        self.problem = ""  # why the rows could not be loaded (see set_problem)
         self._key = key
         self._rows: list[Any] = []
         self._pos: dict[str, int] = {}
@@ -172,9 +173,16 @@ class KeyedTableModel(QAbstractTableModel):
     def set_loaded(self, loaded: bool = True) -> None:
         """Whether the rows are the server's answer (an empty table then means "none"),
         or not yet (it means "loading"); views say which (ui/widgets/empty_state.py)."""
-        if loaded != self.loaded:
-            self.loaded = loaded
+        changed = loaded != self.loaded or bool(self.problem)
+        self.loaded, self.problem = loaded, ""
+        if changed:
             self.loaded_changed.emit()
+
+    def set_problem(self, text: str) -> None:
+        """The rows could not be loaded: an empty view says this instead of "Loading…"
+        (a later answer, or clear(), takes it back)."""
+        self.problem = text
+        self.loaded_changed.emit()
 
 
 class CursorPagedModel(KeyedTableModel):

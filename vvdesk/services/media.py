@@ -38,6 +38,7 @@ class MediaService(QObject):
     deleted = Signal(str)
     registered = Signal(object)  # ImportJob
     failed = Signal(str, object)
+    page_failed = Signal(str, object)  # scope, ApiProblem: a page of the listing failed
 
     def __init__(self, session: ApiSession, parent: QObject | None = None, *,
                  page_size: int = PAGE_SIZE, status_poll_s: float = STATUS_POLL_S) -> None:
@@ -79,8 +80,15 @@ class MediaService(QObject):
             if stopped is not None:
                 self.failed.emit("Loading the media", stopped)
 
+        report = self._fail("Loading the media")
+
+        def failed(problem: ApiProblem) -> None:
+            report(problem)
+            if scope == self.scope:
+                self.page_failed.emit(scope, problem)
+
         self._s.jobs.run(f"media.page:{scope}:{cursor or ''}", fetch(), on_ok=ok,
-                         on_error=self._fail("Loading the media"))
+                         on_error=failed)
 
     def refresh_if(self, index_id: str | None) -> None:
         if self.scope is not None and self.scope == (index_id or PLAYGROUND):

@@ -325,6 +325,8 @@ class MediaPane(QWidget):
         if self.scope() is None:
             return "Select an index on the left (or tick Playground) to see its media."
         if not self.model.loaded:
+            if self.model.problem:
+                return f"{self.model.problem.rstrip('.')}. Press F5 to try again."
             return "Loading media…"
         if self.model.rowCount():
             return (f"No loaded media match “{self.filter.text()}”. "

@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from vvdesk.format import when
+from vvdesk.format import local_time, when
 from vvdesk.models.keyed import OBJECT_ROLE
 from vvdesk.models.segments import SegmentColumn, SegmentModel
 from vvdesk.ui.keyboard import describe
@@ -138,7 +138,10 @@ class MediaDetails(QWidget):
             item.setData(Qt.ItemDataRole.UserRole, run.run_id)
             item.setToolTip(f"{run.run_id}\nrun {when(getattr(run, 'executed_at', None))}")
             self.runs.addItem(item)
-            self.run_selector.addItem(f"{name} ({run.run_id})", run.run_id)
+            ran = local_time(getattr(run, "executed_at", None))
+            self.run_selector.addItem(f"{name} — {ran}" if ran else name, run.run_id)
+            self.run_selector.setItemData(self.run_selector.count() - 1, run.run_id,
+                                          Qt.ItemDataRole.ToolTipRole)  # the id, one hover away
         self.segments_requested.emit(video.video_id, LATEST)
         self._update_buttons()
 
