@@ -63,6 +63,9 @@ class UserFacingError(Exception):
 _SDK_FILLERS = frozenset({"", "Unknown error", "API request failed", "Request failed.",
                           "Request failed after max retries", "Download failed.",
                           "Download request failed"})
+# what a 5xx means, for a person (the number stays in ApiProblem.status and the log)
+SERVER_TROUBLE = {500: "an internal error", 502: "a gateway in between failed",
+                  503: "it is unavailable or overloaded", 504: "a gateway in between timed out"}
 INTERNAL = ("Something went wrong inside vvdesk (the details are in the log file). Try "
             "again; if it happens again, restart vvdesk.")
 UNREADABLE = ("The server sent an answer vvdesk cannot read (a value is missing or of the "
@@ -148,7 +151,9 @@ def _describe_sdk(exc: Exception) -> ApiProblem:
         return problem(ProblemKind.CONFLICT, said or "The server refused: the item is not in a "
                        "state that allows this yet.")
     if isinstance(exc, vv.ExternalServiceError):
-        return problem(ProblemKind.SERVER, f"The server had a problem ({status})"
+        what = SERVER_TROUBLE.get(status or 0, "")
+        what = f" ({what})" if what else ""
+        return problem(ProblemKind.SERVER, f"The server had a problem{what}"
                        f"{': ' + said if said else ''}. It was retried; try again in a minute.")
     if isinstance(exc, vv.TimeoutError):
         return problem(ProblemKind.TIMEOUT, "The server did not answer in time. Check the "

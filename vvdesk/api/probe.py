@@ -11,7 +11,7 @@ import asyncio
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from vvdesk.api.errors import ApiProblem, ProblemKind, describe_transport
+from vvdesk.api.errors import SERVER_TROUBLE, ApiProblem, ProblemKind, describe_transport
 from vvdesk.vocab import check_base_url
 
 if TYPE_CHECKING:
@@ -78,6 +78,8 @@ def _judge(response: httpx.Response) -> ProbeResult:
                        f"not a VideoVector API (HTTP {status}). Check the address and its "
                        "/api/v2 path.", status, request_id=rid)
         return ProbeResult(False, p.message, p)
-    p = ApiProblem(ProblemKind.SERVER, f"The server answered HTTP {status}. Try again later.",
-                   status, request_id=rid)
+    what = SERVER_TROUBLE.get(status)
+    p = ApiProblem(ProblemKind.SERVER, f"The server had a problem ({what}). Try again later."
+                   if what else f"The server answered with an error (HTTP {status}). Try "
+                   "again later.", status, request_id=rid)
     return ProbeResult(False, p.message, p)
