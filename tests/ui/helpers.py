@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -60,3 +61,21 @@ def select_index(window: MainWindow, until: Callable[..., None], index_id: str,
     """Wait for the index to be listed, then select it (what a user does first)."""
     until(lambda: window.index_model.row_of(index_id) >= 0, what)
     window.indexes.select(index_id)
+
+
+def unique(prefix: str) -> str:
+    """A bucket/container name no other test of this session uses (3-63 of a-z0-9._-)."""
+    return f"{prefix}-{uuid.uuid4().hex[:10]}"
+
+
+def sdk(sandbox: Any, arun: Callable[..., Any], fn: Callable[[Any], Any]) -> Any:
+    """`await fn(client)` with a fresh SDK client on the sandbox (no retries): what the
+    server holds, seen from outside the app."""
+    from videovector import AsyncVideoVector
+
+    async def call() -> Any:
+        async with AsyncVideoVector(api_key=sandbox.api_key, base_url=sandbox.base_url,
+                                    max_retries=0) as vv:
+            return await fn(vv)
+
+    return arun(call())

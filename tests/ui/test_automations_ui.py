@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from tests.sandbox_proc import SandboxProcess
-from tests.ui.helpers import add_profile, running_app, select_index, shoot
+from tests.ui.helpers import add_profile, running_app, sdk, select_index, shoot
 from vvdesk.app import Options
 from vvdesk.ui.dialogs import ask
 from vvdesk.ui.dialogs.connectors import ConnectorsDialog
@@ -30,16 +30,6 @@ def fast_sandbox(tmp_path_factory):
                         time_scale=300.0) as proc:
         yield proc
 
-
-def sdk(sandbox, arun, fn):
-    from videovector import AsyncVideoVector
-
-    async def call():
-        async with AsyncVideoVector(api_key=sandbox.api_key, base_url=sandbox.base_url,
-                                    max_retries=0) as vv:
-            return await fn(vv)
-
-    return arun(call())
 
 
 def until_sdk(sandbox, arun, fn, predicate, what: str, timeout: float = 30.0):

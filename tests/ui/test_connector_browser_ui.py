@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import os
 import time
-import uuid
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -22,7 +21,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QDialog, QTreeWidgetItem
 
-from tests.ui.helpers import add_profile, running_app, select_index, shoot
+from tests.ui.helpers import add_profile, running_app, sdk, select_index, shoot, unique
 from vvdesk.app import Options
 from vvdesk.ui import keyboard
 from vvdesk.ui.dialogs.browse_connector import BrowseConnectorDialog
@@ -33,19 +32,6 @@ pytestmark = [pytest.mark.usefixtures("secret_service"), pytest.mark.timeout(240
 OLD = time.mktime((2025, 3, 4, 5, 6, 0, 0, 0, -1))  # a local time, as a timestamp
 
 
-def unique(prefix: str) -> str:
-    return f"{prefix}-{uuid.uuid4().hex[:10]}"
-
-
-def sdk(sandbox: Any, arun: Any, fn: Any) -> Any:
-    from videovector import AsyncVideoVector
-
-    async def call() -> Any:
-        async with AsyncVideoVector(api_key=sandbox.api_key, base_url=sandbox.base_url,
-                                    max_retries=0) as vv:
-            return await fn(vv)
-
-    return arun(call())
 
 
 def s3(sandbox: Any, arun: Any, **fields: Any) -> Any:

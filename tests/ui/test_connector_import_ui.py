@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 from PySide6.QtWidgets import QDialog
 
-from tests.ui.helpers import add_profile, running_app, select_index, shoot
+from tests.ui.helpers import add_profile, running_app, sdk, select_index, shoot
 from vvdesk.app import Options
 from vvdesk.models.transfers import PROGRESS_COLUMN
 from vvdesk.transfer_queue import TState
@@ -28,16 +28,6 @@ from vvdesk.ui.dialogs.import_from_connector import ImportFromConnectorDialog
 pytestmark = [pytest.mark.usefixtures("secret_service"), pytest.mark.timeout(180)]
 STATE_COLUMN = 5
 
-
-def sdk(sandbox: Any, arun: Any, fn: Any) -> Any:
-    from videovector import AsyncVideoVector
-
-    async def call() -> Any:
-        async with AsyncVideoVector(api_key=sandbox.api_key, base_url=sandbox.base_url,
-                                    max_retries=0) as vv:
-            return await fn(vv)
-
-    return arun(call())
 
 
 def bucket_with_files(sandbox: Any, arun: Any, name: str) -> tuple[str, str, Path, Any]:

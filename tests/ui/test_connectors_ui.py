@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 from PySide6.QtWidgets import QDialog, QLineEdit
 
-from tests.ui.helpers import add_profile, running_app
+from tests.ui.helpers import add_profile, running_app, sdk, unique
 from vvdesk.app import Options
 from vvdesk.ui.dialogs import ask
 from vvdesk.ui.dialogs.connectors import ConnectorsDialog
@@ -26,20 +26,6 @@ from vvdesk.ui.dialogs.new_connector import NewConnectorDialog
 pytestmark = [pytest.mark.usefixtures("secret_service"), pytest.mark.timeout(180)]
 
 
-def unique(prefix: str) -> str:
-    """A bucket/container name no other test of this session uses (3-63 of a-z0-9._-)."""
-    return f"{prefix}-{uuid.uuid4().hex[:10]}"
-
-
-def sdk(sandbox: Any, arun: Any, fn: Any) -> Any:
-    from videovector import AsyncVideoVector
-
-    async def call() -> Any:
-        async with AsyncVideoVector(api_key=sandbox.api_key, base_url=sandbox.base_url,
-                                    max_retries=0) as vv:
-            return await fn(vv)
-
-    return arun(call())
 
 
 def server_connectors(sandbox: Any, arun: Any) -> dict[str, Any]:
