@@ -20,7 +20,7 @@ from PySide6.QtGui import QColor, QGuiApplication, QPalette
 from PySide6.QtWidgets import QApplication, QStyleFactory, QWidget
 
 from vvdesk.settings import ColorSchemeChoice
-from vvdesk.ui.focus_ring import FocusRingStyle, base_name
+from vvdesk.ui import focus_ring
 
 AA = 4.5  # WCAG 2 AA for normal-size text
 
@@ -201,6 +201,7 @@ class _Theme(QObject):
         self.native = QPalette(app.palette())
         self.forced: QPalette | None = None  # our palette, when the platform's did not fit
         app.styleHints().colorSchemeChanged.connect(self._system_changed)
+        focus_ring.install(app)
 
     def apply(self, choice: ColorSchemeChoice, system: Qt.ColorScheme | None = None) -> None:
         hints = self.app.styleHints()
@@ -215,23 +216,15 @@ class _Theme(QObject):
             self.native = QPalette(self.app.palette())  # what the platform gives now
         if is_dark(self.native) == dark:
             self.forced = None
-            self._use_style(base_name(self.app.style()))
             self.app.setPalette(QPalette())  # back to following the platform's own
         else:
-            name = base_name(self.app.style())
-            # older native styles ignore custom palettes
-            self._use_style(name if name in ("fusion", "windows11") else "fusion")
+            if self.app.style().name().lower() not in ("fusion", "windows11"):
+                self.app.setStyle("Fusion")  # older native styles ignore custom palettes
             self.forced = fusion_palette(dark)
             self.app.setPalette(self.forced)
         for widget in self.app.allWidgets():
             if widget.property(_TONE_PROPERTY):
                 _paint_tone(widget)
-
-    def _use_style(self, name: str) -> None:
-        """That style, with a focus ring a keyboard user can see (set once, kept)."""
-        current = self.app.style()
-        if not isinstance(current, FocusRingStyle) or base_name(current) != name:
-            self.app.setStyle(FocusRingStyle(name))
 
     def _system_changed(self, _scheme: Qt.ColorScheme) -> None:
         if self.choice is ColorSchemeChoice.SYSTEM:
