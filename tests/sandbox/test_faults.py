@@ -135,3 +135,23 @@ def test_hostile_answers_message_body_and_trickle(sandbox: Any) -> None:
     assert time.monotonic() - started >= 0.05 * len(resp.content) * 0.9
     bad = raw(sandbox, "POST", "/_sandbox/faults", json={"path": "x", "trickle_s": 99})
     assert bad.status_code == 422
+
+
+def test_endless_answers_a_list_without_end_until_the_client_leaves(sandbox: Any) -> None:
+    import httpx
+
+    row = {"index_id": "idx_again", "name": "Again"}
+    sandbox.add_fault(method="GET", path=r"/indexes$", body=[row], endless=True)
+    with httpx.stream("GET", f"{sandbox.base_url}/indexes", timeout=30,
+                      headers={"X-API-Key": sandbox.api_key}) as resp:
+        assert resp.status_code == 200
+        got = b""
+        for chunk in resp.iter_bytes():
+            got += chunk
+            if len(got) > 4 * 1024 * 1024:  # far more than one row: it goes on
+                break
+    assert got.startswith(b'[{"index_id":"idx_again"') and b"]" not in got
+    # the client left: the server is free for the next request at once
+    assert raw(sandbox, "GET", "/indexes/idx_demo_archive").status_code == 200
+    bad = raw(sandbox, "POST", "/_sandbox/faults", json={"path": "x", "endless": True})
+    assert bad.status_code == 422  # endless needs rows to repeat

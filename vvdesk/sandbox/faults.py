@@ -32,6 +32,7 @@ class FaultRule:
     message: str | None = None  # the error message of a `status` answer
     body: Any = None  # answer this JSON (with `status`, default 200) instead of handling
     trickle_s: float = 0.0  # send the response body one byte at a time, this far apart
+    endless: bool = False  # `body` (a list): its rows again and again, the list never closed
     nth: int = 1
     times: int = 1
     fault_id: str = field(default_factory=lambda: f"flt_{next(_ids)}")
@@ -69,6 +70,9 @@ class FaultBook:
             rule.retry_after = str(rule.retry_after)
         if rule.message is not None and not isinstance(rule.message, str):
             raise invalid("message", "message must be a string")
+        if not isinstance(rule.endless, bool) or (rule.endless and not (
+                isinstance(rule.body, list) and rule.body)):
+            raise invalid("endless", "endless needs a body that is a non-empty list")
         if not isinstance(rule.trickle_s, int | float) or not 0 <= rule.trickle_s <= 10:
             raise invalid("trickle_s", "trickle_s must be 0-10 seconds")
         self.rules.append(rule)

@@ -121,6 +121,9 @@ class Gateway:
             await asyncio.sleep(rule.latency)
         if rule.trickle_s:
             send = _trickling(send, rule.trickle_s)
+        if rule.endless:
+            await _endless(send, receive, rule.body)
+            return
         if rule.body is not None:
             await send_json(send, rule.status or 200, rule.body, {})
             return
@@ -170,6 +173,38 @@ class Gateway:
                 await send({"type": "http.response.start", "status": 200,
                             "headers": [(b"content-length", b"1048576")]})
             raise
+
+
+ENDLESS_PIECE = 64 * 1024  # bytes of rows per body message of an endless answer
+ENDLESS_MAX = 2 * 1024 ** 3  # a client that never leaves still gets an end (then "]")
+
+
+async def _endless(send: Send, receive: Receive, rows: list[Any]) -> None:
+    """A 200 JSON list whose rows repeat without end: it stops when the client goes
+    away (a hostile server for the client's size cap)."""
+    gone = asyncio.Event()
+
+    async def watch() -> None:
+        while (await receive())["type"] != "http.disconnect":
+            pass
+        gone.set()
+
+    one = b",".join(json.dumps(r, separators=(",", ":")).encode() for r in rows)
+    piece = b",".join([one] * max(1, ENDLESS_PIECE // (len(one) + 1)))
+    watcher = asyncio.create_task(watch())
+    try:
+        await send({"type": "http.response.start", "status": 200,
+                    "headers": [(b"content-type", b"application/json")]})
+        await send({"type": "http.response.body", "body": b"[" + piece, "more_body": True})
+        sent = len(piece)
+        while not gone.is_set() and sent < ENDLESS_MAX:
+            await send({"type": "http.response.body", "body": b"," + piece, "more_body": True})
+            sent += len(piece) + 1
+            await asyncio.sleep(0)
+        if not gone.is_set():
+            await send({"type": "http.response.body", "body": b"]", "more_body": False})
+    finally:
+        watcher.cancel()
 
 
 def _trickling(send: Send, pause: float) -> Send:
