@@ -222,7 +222,9 @@ class VvdeskApp(QObject):
         from vvdesk.services.journal import Journal, default_journal_path
         from vvdesk.services.profiles import ProfileService
         from vvdesk.ui.notify import NotifyView
+        from vvdesk.worker_gil import favour_ui_thread
 
+        favour_ui_thread()
         started = time.monotonic()
         sdk = asyncio.ensure_future(preload_sdk())  # overlaps the keyring probe
         self.vault = await SecretVault.open()

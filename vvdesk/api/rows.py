@@ -12,16 +12,19 @@ again (or pages without end) ends the listing with a problem instead of a reques
 
 from __future__ import annotations
 
+import heapq
 import logging
+import sys
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from vvdesk.api.errors import ApiProblem, ProblemKind, UserFacingError
 from vvdesk.api.ids import in_path
+from vvdesk.api.list_reader import MIB, ListRead, read_list
 
 if TYPE_CHECKING:
-    from videovector import AsyncVideoVector
+    from videovector import AsyncVideoVector, Export, Index
 
 log = logging.getLogger(__name__)
 MAX_PAGES = 2000  # one listing never asks more pages than this (100k rows at 50 a page)
@@ -36,19 +39,26 @@ class Rows:
     skipped: list[str] = field(default_factory=list)  # per bad row, for the log
     has_more: bool = False
     next_cursor: str | None = None
+    listed: int | None = None  # readable rows the server sent, when `items` keeps fewer
+
+    @property
+    def trimmed(self) -> bool:
+        """The server listed more readable rows than `items` keeps (the newest)."""
+        return self.listed is not None and self.listed > len(self.items)
 
     def problem(self) -> ApiProblem | None:
         """One message for every row that could not be read, or None when all could."""
         if not self.skipped:
             return None
         n = len(self.skipped)
-        rows = f"{n} {self.noun}{'s' if n != 1 else ''}"
+        rows = f"{n:,} {self.noun}{'s' if n != 1 else ''}"
         shown = len(self.items)
+        others = (f"{shown:,} {'are' if shown != 1 else 'is'} shown" if not self.trimmed
+                  else f"{self.listed:,} were read (the newest {shown:,} are shown)")
         return ApiProblem(ProblemKind.BAD_RESPONSE, (
             f"The server sent {rows} that vvdesk cannot read (a value was missing or of the "
             f"wrong kind), so {'they are' if n != 1 else 'it is'} not shown; the other "
-            f"{shown} {'are' if shown != 1 else 'is'} shown. Refresh later; if it keeps "
-            "happening, tell the server's admin."))
+            f"{others}. Refresh later; if it keeps happening, tell the server's admin."))
 
 
 def unreadable(what: str) -> UserFacingError:
@@ -66,6 +76,23 @@ def _why(exc: Exception) -> str:
     return f"{where}: {first.get('msg', 'unreadable')}"
 
 
+def _checked(raw: Any, model: Any, key: str) -> Any:
+    if not isinstance(raw, dict) or not raw.get(key) or not isinstance(raw[key], str):
+        raise ValueError(f"{key}: missing or not text")
+    return model.model_validate(raw)
+
+
+def _skip(rows: Rows, i: int, raw: Any, key: str, exc: ValueError) -> None:
+    ident = raw.get(key) if isinstance(raw, dict) else None
+    rows.skipped.append(f"{rows.noun} #{i} ({ident!r}): {_why(exc)}")
+
+
+def _log_skipped(rows: Rows) -> None:
+    if rows.skipped:
+        log.warning("skipped %d unreadable %s rows: %s", len(rows.skipped), rows.noun,
+                    "; ".join(rows.skipped[:5]))
+
+
 def read_rows(answer: Any, model: Any, noun: str, key: str) -> Rows:
     """Validate each row of a list answer on its own."""
     if not isinstance(answer, list):
@@ -73,15 +100,10 @@ def read_rows(answer: Any, model: Any, noun: str, key: str) -> Rows:
     rows = Rows([], noun)
     for i, raw in enumerate(answer):
         try:
-            if not isinstance(raw, dict) or not raw.get(key) or not isinstance(raw[key], str):
-                raise ValueError(f"{key}: missing or not text")
-            rows.items.append(model.model_validate(raw))
+            rows.items.append(_checked(raw, model, key))
         except ValueError as exc:  # pydantic's ValidationError is a ValueError
-            ident = raw.get(key) if isinstance(raw, dict) else None
-            rows.skipped.append(f"{noun} #{i} ({ident!r}): {_why(exc)}")
-    if rows.skipped:
-        log.warning("skipped %d unreadable %s rows: %s", len(rows.skipped), noun,
-                    "; ".join(rows.skipped[:5]))
+            _skip(rows, i, raw, key, exc)
+    _log_skipped(rows)
     return rows
 
 
@@ -144,12 +166,94 @@ async def all_pages(fetch: Callable[[str | None], Awaitable[tuple[list[Any], str
             return items, problem
 
 
-# the lists vvdesk shows ------------------------------------------------------------------
-async def list_exports(client: AsyncVideoVector, limit: int) -> Rows:
-    from videovector import Export
+# long lists, read in a worker thread (api/list_reader.py) ---------------------------------
+INDEX_LIST_CAP = 32 * MIB  # ~150k indexes; an endless answer stops here
+EXPORT_LIST_CAP = 128 * MIB  # ~180k exports
+EXPORTS_KEPT = 500  # the newest exports of one list answer kept (the API pages 100)
 
-    return read_rows(await client._http.get("/exports", params={"limit": limit}), Export,
-                     "export", "export_id")
+
+@dataclass(frozen=True, slots=True)
+class IndexRow:
+    """An index as the list keeps it: the fields of `videovector.Index` (validated by it)
+    in a slotted row, a third of the memory of the model (100k indexes: ~40 MB)."""
+
+    index_id: str
+    name: str
+    user_id: str
+    created_at: str
+    description: str | None = None
+    sort_order: int | None = None
+    is_default: bool = False
+
+    @classmethod
+    def of(cls, ix: Index) -> IndexRow:
+        return cls(ix.index_id, ix.name, sys.intern(ix.user_id), ix.created_at,
+                   ix.description, ix.sort_order, ix.is_default)
+
+
+class IndexSink:
+    """Every readable index, as IndexRows."""
+
+    def __init__(self) -> None:
+        from videovector import Index
+
+        self._model = Index
+        self._rows = Rows([], "index")
+        self._seen = 0
+
+    def add(self, raw: Any) -> None:
+        i, self._seen = self._seen, self._seen + 1
+        try:
+            self._rows.items.append(IndexRow.of(_checked(raw, self._model, "index_id")))
+        except ValueError as exc:
+            _skip(self._rows, i, raw, "index_id", exc)
+
+    def rows(self) -> Rows:
+        _log_skipped(self._rows)
+        return self._rows
+
+
+class NewestExportsSink:
+    """The newest `keep` readable exports (newest first) and how many there were."""
+
+    def __init__(self, keep: int = EXPORTS_KEPT) -> None:
+        from videovector import Export
+
+        self._model = Export
+        self._keep = keep
+        self._heap: list[tuple[str, int, Export]] = []  # the oldest kept on top
+        self._rows = Rows([], "export")
+        self._seen = self._readable = 0
+
+    def add(self, raw: Any) -> None:
+        i, self._seen = self._seen, self._seen + 1
+        try:
+            export = _checked(raw, self._model, "export_id")
+        except ValueError as exc:
+            _skip(self._rows, i, raw, "export_id", exc)
+            return
+        self._readable += 1
+        entry = (export.created_at or "", -i, export)  # equal times: the earlier row wins
+        if len(self._heap) < self._keep:
+            heapq.heappush(self._heap, entry)
+        elif entry[:2] > self._heap[0][:2]:
+            heapq.heapreplace(self._heap, entry)
+
+    def rows(self) -> Rows:
+        self._rows.items = [e for *_, e in sorted(self._heap, key=lambda t: t[:2],
+                                                  reverse=True)]
+        self._rows.listed = self._readable
+        _log_skipped(self._rows)
+        return self._rows
+
+
+# the lists vvdesk shows ------------------------------------------------------------------
+async def list_exports(client: AsyncVideoVector, limit: int,
+                       keep: int = EXPORTS_KEPT) -> Rows:
+    """The account's exports (at most the newest `keep` of however many the server sends)."""
+    return await read_list(client, ListRead("/exports", "the export list", "export",
+                                            EXPORT_LIST_CAP, NewestExportsSink(keep)),
+                           {"limit": limit})
 
 
 async def list_runs(client: AsyncVideoVector, limit: int) -> Rows:
@@ -175,8 +279,9 @@ async def index_runs_page(client: AsyncVideoVector, index_id: str, limit: int,
                                             params=params), PromptRun, "run", "run_id")
 
 
-async def list_indexes(client: AsyncVideoVector, include_defaults: bool) -> Rows:
-    from videovector import Index
-
-    return read_rows(await client._http.get("/indexes", params={
-        "include_defaults": include_defaults}), Index, "index", "index_id")
+async def list_indexes(client: AsyncVideoVector, include_defaults: bool,
+                       cap_bytes: int = INDEX_LIST_CAP) -> Rows:
+    """Every index, as IndexRows."""
+    return await read_list(client, ListRead("/indexes", "the index list", "index",
+                                            cap_bytes, IndexSink()),
+                           {"include_defaults": include_defaults})

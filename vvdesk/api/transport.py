@@ -12,6 +12,10 @@ TLS settings) and adds:
 - a notice at the moment a 429 arrives (`on_rate_limited(RateNotice)`), with when the
   server said to try again, before the SDK starts waiting.
 - every answer's status to `on_answer(status)` (api/health.py counts 5xx storms).
+- long list answers (api/list_reader.py): when the request runs with a `ListRead`, the
+  body of its 200 answer goes to that reader (capped, parsed in a worker thread) and the
+  SDK gets `null`; a body past the cap or unreadable ends the call at once (HTTP 400 with
+  LIST_UNREADABLE_CODE), and the reader holds the words for it.
 - waits the SDK should not sit out silently: a 429 whose Retry-After is longer than
   SDK_WAIT_MAX_S, or not a number, is handed to the SDK as a terminal answer (HTTP 400
   with the code RETRY_LATER_CODE and the wait in details), so the call ends at once and
@@ -21,14 +25,16 @@ TLS settings) and adds:
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import logging
 import time
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncGenerator, AsyncIterator, Callable
 from typing import TYPE_CHECKING, Any
 
 import httpx
 
+from vvdesk.api.list_reader import READING, ListRead
 from vvdesk.api.waits import (
     RETRY_LATER_CODE,
     SDK_WAIT_MAX_S,
@@ -43,6 +49,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 REQUEST_DEADLINE_S = 120.0  # an API answer, headers and body, never takes longer
+LIST_UNREADABLE_CODE = "vvdesk_list_unreadable"  # a list answer the reader refused
 
 
 def _exempt(request: httpx.Request) -> bool:
@@ -58,17 +65,26 @@ class _DeadlineStream(httpx.AsyncByteStream):
 
     async def __aiter__(self) -> AsyncIterator[bytes]:
         chunks = self._inner.__aiter__()
-        while True:
-            left = self._deadline - time.monotonic()
-            if left <= 0:
-                raise _late(self._limit, self._request)
-            try:
-                chunk = await asyncio.wait_for(chunks.__anext__(), left)
-            except StopAsyncIteration:
-                return
-            except TimeoutError:
-                raise _late(self._limit, self._request) from None
-            yield chunk
+        try:
+            while True:
+                left = self._deadline - time.monotonic()
+                if left <= 0:
+                    raise _late(self._limit, self._request)
+                try:
+                    chunk = await asyncio.wait_for(chunks.__anext__(), left)
+                except StopAsyncIteration:
+                    return
+                except TimeoutError:
+                    raise _late(self._limit, self._request) from None
+                yield chunk
+        finally:  # left early (a list past its cap): close the inner one here, in this task
+            closer = getattr(chunks, "aclose", None)
+            if closer is not None:
+                await closer()
+
+    def extend(self, seconds: float) -> None:
+        """Time spent on our side (parsing a list): not counted against the server."""
+        self._deadline += seconds
 
     async def aclose(self) -> None:
         await self._inner.aclose()
@@ -76,6 +92,34 @@ class _DeadlineStream(httpx.AsyncByteStream):
 
 def _late(limit: float, request: httpx.Request) -> httpx.ReadTimeout:
     return httpx.ReadTimeout(f"no complete answer within {limit:g} s", request=request)
+
+
+async def _decoded(response: httpx.Response) -> AsyncGenerator[bytes, None]:
+    """The body as httpx would give it (gzip etc. undone), from a generator whose closing
+    closes the streams under it (`aiter_bytes` leaves its inner generators suspended
+    when left early, and they are then finalised in whatever task collects them)."""
+    decoder = response._get_content_decoder()
+    assert isinstance(response.stream, httpx.AsyncByteStream)
+    raw = response.stream.__aiter__()
+    try:
+        async for piece in raw:
+            if data := decoder.decode(piece):
+                yield data
+        if data := decoder.flush():
+            yield data
+    finally:
+        closer = getattr(raw, "aclose", None)
+        if closer is not None:
+            await closer()
+
+
+def _replaced(response: httpx.Response, request: httpx.Request, status: int,
+              content: bytes) -> httpx.Response:
+    """An answer the SDK reads instead of `response` (same headers, this body)."""
+    headers = [(k, v) for k, v in response.headers.raw
+               if k.lower() not in (b"content-length", b"content-encoding",
+                                    b"transfer-encoding", b"retry-after")]
+    return httpx.Response(status, headers=headers, content=content, request=request)
 
 
 class RequestGuard(httpx.AsyncBaseTransport):
@@ -107,7 +151,34 @@ class RequestGuard(httpx.AsyncBaseTransport):
         if isinstance(response.stream, httpx.AsyncByteStream):
             response.stream = _DeadlineStream(response.stream, deadline, self.deadline,
                                               request)
-        return await self._after(response, request)
+        response = await self._after(response, request)
+        read = READING.get()
+        if (read is not None and response.status_code == 200
+                and read.matches(request.method, request.url.path)):
+            return await self._read_list(response, request, read)
+        return response
+
+    async def _read_list(self, response: httpx.Response, request: httpx.Request,
+                         read: ListRead) -> httpx.Response:
+        stream = response.stream
+        credit = stream.extend if isinstance(stream, _DeadlineStream) else None
+        chunks = _decoded(response)
+        try:
+            await read.consume(chunks, credit)
+        finally:
+            # Left early (past the cap): close the connection, then let the generators
+            # under `chunks` (httpx's and httpcore's) run to their end here, in this task;
+            # abandoned, they are finalised later elsewhere and fail (httpx 0.28).
+            await response.aclose()
+            with contextlib.suppress(Exception):
+                async for _rest in chunks:
+                    break
+            await chunks.aclose()
+        if read.problem is None:
+            return _replaced(response, request, 200, b"null")
+        body = {"error": {"code": LIST_UNREADABLE_CODE, "message": read.problem.message},
+                "request_id": response.headers.get("x-request-id")}
+        return _replaced(response, request, 400, json.dumps(body).encode())
 
     async def _after(self, response: httpx.Response, request: httpx.Request) -> httpx.Response:
         if self.on_answer is not None:
@@ -130,11 +201,7 @@ class RequestGuard(httpx.AsyncBaseTransport):
         body = {"error": {"code": RETRY_LATER_CODE, "message": "",
                           "details": {"retry_after": wait, "stated": parsed is not None}},
                 "request_id": response.headers.get("x-request-id")}
-        headers = [(k, v) for k, v in response.headers.raw
-                   if k.lower() not in (b"content-length", b"content-encoding",
-                                        b"transfer-encoding", b"retry-after")]
-        return httpx.Response(400, headers=headers, content=json.dumps(body).encode(),
-                              request=request)
+        return _replaced(response, request, 400, json.dumps(body).encode())
 
     async def aclose(self) -> None:
         if self.inner is not None:

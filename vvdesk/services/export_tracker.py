@@ -99,7 +99,8 @@ def budget_from(status: Any) -> int:
 
 
 class ExportTracker(QObject):
-    listed = Signal(list)  # every Export of the last list call
+    listed = Signal(list)  # every Export of the last list call (at most the newest 500)
+    listed_count = Signal(int, int)  # exports kept, exports the server listed
     export_changed = Signal(object)  # a tracked Export fetched on its own
     finished = Signal(object)  # a tracked Export reached completed/failed (once)
     gone = Signal(str, object)  # export_id, ApiProblem: the server no longer knows it
@@ -245,6 +246,8 @@ class ExportTracker(QObject):
         self._s.mark_ok()
         items = rows.items
         self.listed.emit(items)
+        self.listed_count.emit(len(items), rows.listed if rows.listed is not None
+                               else len(items))
         unreadable = rows.problem()
         if unreadable is not None and len(rows.skipped) != self._unreadable:
             self.problem.emit("Checking exports", unreadable)  # once per new count

@@ -9,12 +9,10 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QObject, Signal
 
 from vvdesk.api.ids import in_path
-from vvdesk.api.rows import Rows, list_indexes
+from vvdesk.api.rows import IndexRow, Rows, list_indexes
 from vvdesk.services.session import ApiSession
 
 if TYPE_CHECKING:
-    from videovector import Index
-
     from vvdesk.api.errors import ApiProblem
 
 DELETION_POLL_MIN_S = 0.5
@@ -22,8 +20,8 @@ DELETION_POLL_MAX_S = 10.0
 
 
 class IndexService(QObject):
-    loaded = Signal(list)  # list[videovector.Index]
-    created = Signal(object)  # Index
+    loaded = Signal(list)  # list[IndexRow], in no particular order
+    created = Signal(object)  # IndexRow
     deletion_progress = Signal(str, str)  # index_id, draining|deleting|deleted
     deleted = Signal(str)
     failed = Signal(str, object)  # what the user tried, ApiProblem
@@ -55,8 +53,8 @@ class IndexService(QObject):
         self._s.jobs.run("indexes.refresh", load(), on_ok=ok, on_error=bad)
 
     def create(self, name: str) -> None:
-        async def create() -> Index:
-            return await self._s.client.indexes.create(name=name)
+        async def create() -> IndexRow:
+            return IndexRow.of(await self._s.client.indexes.create(name=name))
 
         self._s.jobs.run(f"indexes.create:{name}", create(), on_ok=self.created.emit,
                          on_error=self._fail(f"Creating index “{name}”"), replace=False)
