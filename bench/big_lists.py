@@ -1,13 +1,22 @@
 """How the real app copes with 100k indexes and 100k exports answered by its sandbox.
 
-Runs the app (window, services, embedded sandbox in a temporary data dir) offscreen,
-fills the sandbox with 100k indexes (bench-only `POST /_sandbox/bench/indexes`) and makes
-`GET /exports` answer 100k export rows (a fault rule with a body: the real route is capped
-at 100, a hostile or future server is not), then presses Refresh on each list and waits
-until the model holds every row. A 5 ms GUI-thread timer measures the longest gap.
-Prints, per list: ``<list>_longest_stall_ms`` beside ``idle_stall_floor_ms`` (the same timer
-on an idle loop), ``<list>_load_s`` (refresh → all rows in the model) and
-``<list>_rss_growth_mib``. Target (issue 12 item 5): stall <= 50 ms, RSS growth <= 100 MiB.
+Runs the app (window, services, embedded sandbox in a temporary data dir) offscreen and
+measures, with a 5 ms GUI-thread timer, the longest gap (what a user feels as a freeze)
+and the growth of the process's RSS for:
+
+- ``indexes``: 100k indexes (bench-only ``POST /_sandbox/bench/indexes``), Refresh pressed,
+  until the index list holds every one of them;
+- ``exports``: ``GET /exports`` answering 100k export rows (a fault rule with a body: the
+  real route caps at 100, a hostile or future server does not), Refresh pressed, until
+  the tracker has read them all and the list shows the newest it keeps;
+- ``index_switch``: selecting another index, then the demo index (whose exports those are),
+  after that (``reference_index_switch``: the same before any long list, for comparison);
+- ``oversized``: ``GET /indexes`` answering an endless body (fault ``endless``), Refresh
+  pressed, until the list says it stopped reading.
+
+Prints ``idle_stall_floor_ms`` (the same timer on an idle loop, this run) and per case
+``<case>_stall_ms``, ``<case>_rss_growth_mib`` (``<case>_load_s`` where rows load).
+Target (issue 12 item 5): stall <= 50 ms, RSS growth <= 100 MiB.
 """
 
 from __future__ import annotations
@@ -81,6 +90,30 @@ def control(endpoint: Any, method: str, path: str, body: Any) -> Any:
     return response.json()
 
 
+async def measure(case: str, meter: StallMeter, act: Any, done: Any,
+                  loads: bool = True) -> None:
+    """Press `act`, wait for `done`, then 1 s more (what comes after counts too)."""
+    import cProfile
+    import pstats
+
+    profile = cProfile.Profile() if os.environ.get("BENCH_PROFILE") == case else None
+    before, started = rss_mib(), time.monotonic()
+    meter.start()
+    if profile is not None:  # the UI thread's calls (cProfile sees only this thread)
+        profile.enable()
+    act()
+    await wait_for(done, 600)
+    loaded = time.monotonic() - started
+    await asyncio.sleep(1.0)
+    if profile is not None:
+        profile.disable()
+        pstats.Stats(profile, stream=sys.stderr).sort_stats("tottime").print_stats(25)
+    print(f"{case}_stall_ms={meter.stop():.1f}", flush=True)
+    if loads:
+        print(f"{case}_load_s={loaded:.1f}", flush=True)
+    print(f"{case}_rss_growth_mib={rss_mib() - before:.0f}", flush=True)
+
+
 async def scenario(app: Any) -> None:
     from vvdesk.api.client import make_client
 
@@ -91,17 +124,25 @@ async def scenario(app: Any) -> None:
     await asyncio.sleep(3.0)
     print(f"idle_stall_floor_ms={meter.stop():.1f}", flush=True)
 
+    model = window.index_model
+    pane = app.controllers.exports.pane
+    others = [r.index_id for r in model.rows() if r.index_id != "idx_demo_archive"]
+
+    def switch() -> None:
+        window.indexes.select(others[0])
+        window.indexes.select("idx_demo_archive")
+
+    def switched() -> bool:
+        return pane.index is not None and pane.index.index_id == "idx_demo_archive"
+
+    window.indexes.select(others[0])
+    await asyncio.sleep(2.0)
+    await measure("reference_index_switch", meter, switch, switched, loads=False)
+
     # indexes
     await asyncio.to_thread(control, endpoint, "POST", "/bench/indexes", {"indexes": N})
-    model = window.index_model
-    before, started = rss_mib(), time.monotonic()
-    meter.start()
-    window.indexes.act_refresh.trigger()
-    await wait_for(lambda: model.rowCount() >= N, 600)
-    await asyncio.sleep(1.0)
-    print(f"indexes_longest_stall_ms={meter.stop():.1f}", flush=True)
-    print(f"indexes_load_s={time.monotonic() - started - 1.0:.1f}", flush=True)
-    print(f"indexes_rss_growth_mib={rss_mib() - before:.0f}", flush=True)
+    await measure("indexes", meter, window.indexes.act_refresh.trigger,
+                  lambda: model.rowCount() >= N and not model.is_merging)
 
     # exports: one real row as the template, N copies answered for GET /exports
     client = make_client(endpoint.base_url, endpoint.api_key, ca_file=endpoint.ca_file)
@@ -110,21 +151,38 @@ async def scenario(app: Any) -> None:
         template = await client._http.get(f"/exports/{made.export_id}")
     finally:
         await client.close()
-    rows = [dict(template, export_id=f"exp_bench_{i:06d}") for i in range(N)]
+    rows = [dict(template, export_id=f"exp_bench_{i:06d}",
+                 created_at=f"2026-01-01T00:{i // 6000 % 60:02d}:{i // 100 % 60:02d}."
+                            f"{i % 100:02d}0000+00:00") for i in range(N)]
     body = json.loads(json.dumps(rows, default=str))
     await asyncio.to_thread(control, endpoint, "POST", "/faults",
                             {"method": "GET", "path": "/exports$", "body": body,
                              "times": 1000})
     del rows, body
-    exports = app.controllers.exports.model
-    before, started = rss_mib(), time.monotonic()
-    meter.start()
-    app.controllers.exports.tracker.refresh()
-    await wait_for(lambda: exports.rowCount() >= N, 600)
-    await asyncio.sleep(1.0)
-    print(f"exports_longest_stall_ms={meter.stop():.1f}", flush=True)
-    print(f"exports_load_s={time.monotonic() - started - 1.0:.1f}", flush=True)
-    print(f"exports_rss_growth_mib={rss_mib() - before:.0f}", flush=True)
+    exports = app.controllers.exports
+    counts: list[tuple[int, int]] = []
+    exports.tracker.listed_count.connect(lambda kept, listed: counts.append((kept, listed)))
+    await measure("exports", meter, exports.tracker.refresh,
+                  lambda: any(listed >= N for _k, listed in counts)
+                  and exports.model.rowCount() >= counts[-1][0])
+    print(f"exports_kept={exports.model.rowCount()}", flush=True)
+
+    # switching indexes with those exports listed
+    await measure("index_switch", meter, switch, switched, loads=False)
+    print(f"index_switch_exports_shown={pane.proxy.rowCount()}", flush=True)
+    await asyncio.to_thread(control, endpoint, "DELETE", "/faults", None)
+
+    # an endless body for the index list
+    one = [{"index_id": "idx_endless", "name": "Endless", "user_id": "usr_x",
+            "created_at": "2026-01-01T00:00:00+00:00", "is_default": False}]
+    await asyncio.to_thread(control, endpoint, "POST", "/faults",
+                            {"method": "GET", "path": "/indexes$", "body": one,
+                             "endless": True, "times": 1})
+    problems: list[str] = []
+    app.controllers.indexes.service.failed.connect(lambda _what, p: problems.append(str(p)))
+    await measure("oversized", meter, window.indexes.act_refresh.trigger,
+                  lambda: bool(problems), loads=False)
+    print(f"oversized_message={problems[0][:90]!r}…", flush=True)
     await asyncio.to_thread(control, endpoint, "DELETE", "/faults", None)
 
 

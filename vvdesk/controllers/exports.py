@@ -152,8 +152,11 @@ class ExportsController:
         for sig in (runs.model.rowsInserted, runs.model.rowsRemoved, runs.model.modelReset):
             link(sig, self._runs_changed)
         indexes = window.index_model
-        for sig in (indexes.rowsInserted, indexes.modelReset, indexes.dataChanged):
-            link(sig, self._learn_names)
+        link(indexes.rowsInserted, lambda _parent, first, last: self._learn_names(first, last))
+        link(indexes.dataChanged, lambda top, bottom, *_: self._learn_names(top.row(),
+                                                                            bottom.row()))
+        link(indexes.modelReset, self._learn_names)
+        link(tracker.listed_count, pane.set_listed)
         self._learn_names()
         window.set_tab("Exports", pane)
         session.jobs.run("exports.resume", tracker.resume())
@@ -210,8 +213,11 @@ class ExportsController:
             5000)
 
     # names -------------------------------------------------------------------------
-    def _learn_names(self, *_: Any) -> None:
-        self.model.set_names({ix.index_id: ix.name for ix in self.window.index_model.rows()})
+    def _learn_names(self, first: int = 0, last: int | None = None) -> None:
+        """Index names for the export list: of the rows that arrived or changed (a long
+        index list arrives a slice at a time), or all of them."""
+        rows = self.window.index_model.rows_between(first, last)
+        self.model.set_names({ix.index_id: ix.name for ix in rows})
 
     def _name(self, export: Export) -> str:
         """What an export is of, as a person reads it in a sentence."""

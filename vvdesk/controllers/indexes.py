@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 
 from vvdesk.api.errors import ApiProblem
 from vvdesk.controllers.links import Links
+from vvdesk.models import gradual
 from vvdesk.services.indexes import IndexService
 from vvdesk.services.session import ApiSession
 from vvdesk.settings import Settings
@@ -14,6 +15,8 @@ from vvdesk.vocab import ProblemKind
 
 if TYPE_CHECKING:
     from videovector import Index
+
+    from vvdesk.api.rows import IndexRow
 
 
 LOADING = "Loading indexes…"
@@ -26,6 +29,7 @@ class IndexesController:
         self.service = service
         self.pane, self.model = window.indexes, window.index_model
         self._remembered = f"indexes/selected/{session.profile_name}"
+        self._created_since: dict[str, IndexRow] = {}  # created while a list was on its way
         self._links = Links()
         link = self._links.connect
         link(service.failed, window.show_problem)
@@ -34,6 +38,7 @@ class IndexesController:
         link(service.created, self._created)
         link(service.deletion_progress, self.model.set_deletion)
         link(service.deleted, self.model.remove)
+        link(service.deleted, lambda index_id: self._created_since.pop(index_id, None))
         link(window.index_changed, self._selected)
         link(self.pane.refresh_requested, self.refresh)
         link(self.pane.create_requested, service.create)
@@ -43,14 +48,23 @@ class IndexesController:
         self.refresh()
 
     def refresh(self) -> None:
+        self._created_since.clear()
         self.service.refresh(self.settings.include_default_indexes)
 
     def _include_defaults(self, value: bool) -> None:
         self.settings.include_default_indexes = value
         self.refresh()
 
-    def _loaded(self, items: list[Index]) -> None:
-        self.model.merge(items)
+    def _loaded(self, items: list[IndexRow]) -> None:
+        """The list merges a slice at a time (100k indexes: the window stays live)."""
+        self.session.jobs.run("indexes.merge", self._merge(items),
+                              on_error=lambda problem: self.window.show_problem(
+                                  "Showing the indexes", problem))
+
+    async def _merge(self, items: list[IndexRow]) -> None:
+        listed = {ix.index_id for ix in items}
+        late = [ix for key, ix in self._created_since.items() if key not in listed]
+        await gradual.merge(self.model, items + late)
         self.pane.set_status("")  # "no indexes yet" when the list is empty
         if self.window.current_index() is None and items:
             wanted = str(self.settings.value(self._remembered, "") or "")
@@ -64,12 +78,13 @@ class IndexesController:
             text = f"The indexes could not be loaded. {problem} Press F5 to try again."
         self.pane.set_status(text)
 
-    def _created(self, index: Index) -> None:
+    def _created(self, index: IndexRow) -> None:
+        self._created_since[index.index_id] = index
         self.model.upsert(index)
         self.pane.select(index.index_id)
         self.window.statusBar().showMessage(f"Created index “{index.name}”.", 5000)
 
-    def _selected(self, index: Index | None) -> None:
+    def _selected(self, index: Index | IndexRow | None) -> None:
         if index is not None:
             self.settings.set_value(self._remembered, index.index_id)
 

@@ -70,7 +70,7 @@ class SearchController:
         link(service.failed, self._failed)
         indexes = window.index_model
         for signal in (indexes.rowsInserted, indexes.rowsRemoved, indexes.modelReset,
-                       indexes.dataChanged):
+                       indexes.dataChanged, indexes.merge_done):
             link(signal, self._indexes_changed)
         segments = media.segments
         link(segments.rowsInserted, self._segments_arrived)
@@ -142,6 +142,8 @@ class SearchController:
         self.window.show_problem(action, problem)
 
     def _indexes_changed(self, *_: object) -> None:
+        if self.window.index_model.is_merging:  # once at merge_done, not once per slice
+            return
         self.pane.set_indexes([(ix.index_id, ix.name) for ix in self.window.index_model.rows()])
 
     # as code -------------------------------------------------------------------------

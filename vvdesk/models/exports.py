@@ -46,7 +46,8 @@ class ExportListModel(KeyedTableModel):
         ExportColumn.DESTINATION: Column("Destination", destination, tooltip=destination),
         ExportColumn.SIZE: Column("Size", lambda e: human_size(e.file_size_bytes),
                                   sort=lambda e: e.file_size_bytes or 0),
-        ExportColumn.CREATED: Column("Created", lambda e: when(e.created_at)),
+        ExportColumn.CREATED: Column("Created", lambda e: when(e.created_at),
+                                     sort=lambda e: e.created_at or ""),
         ExportColumn.COMPLETED: Column("Completed", lambda e: when(e.completed_at)),
         ExportColumn.ERROR: Column("Error", lambda e: e.error_message or "",
                                    tooltip=lambda e: e.error_message),
@@ -60,13 +61,18 @@ class ExportListModel(KeyedTableModel):
         self._names: dict[str, str] = {}  # target id (index, run, connector) → its name
 
     def set_names(self, names: dict[str, str]) -> None:
-        """Names for ids this model shows (targets, connectors); ids stay in tooltips."""
-        if all(self._names.get(k) == v for k, v in names.items()):
+        """Names for ids this model shows (targets, connectors); ids stay in tooltips.
+        Only the rows that show a changed name are repainted (100k index names arrive
+        a slice at a time: a repaint of every row per slice re-sorted the view each time)."""
+        fresh = {k: v for k, v in names.items() if self._names.get(k) != v}
+        if not fresh:
             return
-        self._names.update(names)
-        if self.rowCount():
-            self.dataChanged.emit(self.index(0, 0), self.index(self.rowCount() - 1,
-                                                               len(self.columns) - 1))
+        self._names.update(fresh)
+        touched = [i for i, e in enumerate(self._rows) if e.target_id in fresh
+                   or (e.destination_connector_id or "") in fresh]
+        if touched:  # the two columns that show names, never the sort column
+            self.dataChanged.emit(self.index(min(touched), ExportColumn.TARGET),
+                                  self.index(max(touched), ExportColumn.DESTINATION))
 
     def name_of(self, target_id: str) -> str:
         return self._names.get(target_id, "")
@@ -113,13 +119,21 @@ class ExportListModel(KeyedTableModel):
 
 
 class ExportScopeProxy(QSortFilterProxyModel):
-    """Exports of one index (and of its runs), or all of them."""
+    """Exports of one index (and of its runs), or all of them. It only filters: a sort
+    (a click on a column title) is the source model's (`KeyedTableModel.sort`)."""
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        model = self.sourceModel()
+        if model is not None:
+            model.sort(column, order)
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._targets: set[str] | None = None
 
     def set_targets(self, targets: set[str] | None) -> None:
+        if targets == self._targets:  # filtering again re-sorts every row: not for nothing
+            return
         self.beginFilterChange()
         self._targets = targets
         self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
@@ -128,5 +142,5 @@ class ExportScopeProxy(QSortFilterProxyModel):
         if self._targets is None:
             return True
         model = self.sourceModel()
-        export = model.data(model.index(row, 0, parent), Qt.ItemDataRole.UserRole + 2)
+        export = model.row_at(row) if isinstance(model, KeyedTableModel) else None
         return export is not None and export.target_id in self._targets

@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 
 from vvdesk.format import human_size
 from vvdesk.models.exports import ExportColumn, ExportListModel, ExportScopeProxy, destination
-from vvdesk.models.keyed import OBJECT_ROLE, SORT_ROLE
+from vvdesk.models.keyed import OBJECT_ROLE
 from vvdesk.ui.keyboard import describe
 from vvdesk.ui.theme import Tone, status_color
 from vvdesk.ui.widgets.elided import ElidedLabel
@@ -59,7 +59,6 @@ class ExportsPane(QWidget):
         self.run_ids: set[str] = set()
         self.proxy = ExportScopeProxy(self)
         self.proxy.setSourceModel(model)
-        self.proxy.setSortRole(SORT_ROLE)
         self.title = ElidedLabel(bold=True)
         self.show_all = QCheckBox("All exports")
         self.show_all.setToolTip("Show every export of the account, not just this index's")
@@ -93,6 +92,9 @@ class ExportsPane(QWidget):
         self.view.verticalHeader().hide()
         self.view.selectionModel().currentRowChanged.connect(self._update)
         self.empty = EmptyState(self.view, self.empty_reason, also=(model.loaded_changed,))
+        self.listed_note = QLabel()  # the server listed more exports than are kept
+        self.listed_note.setWordWrap(True)
+        self.listed_note.hide()
         self.details = QLabel()
         self.details.setWordWrap(True)
         self.details.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -107,6 +109,7 @@ class ExportsPane(QWidget):
         lay.setContentsMargins(6, 6, 6, 6)
         lay.addLayout(top)
         lay.addWidget(self.toolbar)
+        lay.addWidget(self.listed_note)
         lay.addWidget(self.view, 1)
         lay.addWidget(self.details)
         lay.addLayout(options)
@@ -122,6 +125,14 @@ class ExportsPane(QWidget):
         """Runs of the selected index: their exports belong to this tab too."""
         self.run_ids = set(run_ids)
         self._apply_scope()
+
+    def set_listed(self, kept: int, listed: int) -> None:
+        """How many exports the last list had and how many of them (the newest) are kept."""
+        self.listed_note.setVisible(listed > kept)
+        if listed > kept:
+            self.listed_note.setText(
+                f"The server listed {listed:,} exports; vvdesk keeps the newest {kept:,} of "
+                "them (and every export it follows), so older ones may be missing here.")
 
     def _apply_scope(self) -> None:
         if self.show_all.isChecked():

@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from vvdesk.models.indexes import IndexListModel
-from vvdesk.models.keyed import KEY_ROLE, OBJECT_ROLE, SORT_ROLE
+from vvdesk.models.keyed import KEY_ROLE, OBJECT_ROLE
 from vvdesk.ui.dialogs import ask
 from vvdesk.ui.keyboard import describe
 from vvdesk.ui.widgets.actions import pane_action
@@ -61,11 +61,11 @@ class IndexesPane(QWidget):
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.model = model
+        # filters only: the model keeps its rows in order (a sorting proxy would ask each
+        # of 100k rows for its sort value through Python, seconds per change)
         self.proxy = QSortFilterProxyModel(self)
         self.proxy.setSourceModel(model)
-        self.proxy.setSortRole(SORT_ROLE)
         self.proxy.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
-        self.proxy.sort(0)
 
         self.title = QLabel("<b>Indexes</b>")
         self.toolbar = QToolBar()

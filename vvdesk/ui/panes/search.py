@@ -60,6 +60,7 @@ from vvdesk.ui.widgets.snippet import SnippetDelegate
 DEBOUNCE_MS = 300
 STRIP_DELAY_MS = 120  # the strip follows the current result once the arrow keys rest
 REST_MS = 350  # …and a result the pointer rests on this long
+PICK_MENU_MAX = 200  # indexes the "Indexes…" picker lists (besides the chosen ones)
 BETWEEN = "between"  # a number range: two conditions (≥ low, ≤ high)
 ONE_OF = "one_of"  # a string picked from the values the runs produced
 
@@ -473,16 +474,24 @@ class SearchPane(QWidget):
             self._changed()
 
     def set_indexes(self, indexes: list[tuple[str, str]]) -> None:
-        """Every index (id, name), for “All indexes” and the picker."""
+        """Every index (id, name), for “All indexes” and the picker. The picker lists the
+        chosen ones and the first PICK_MENU_MAX others (a menu of 100k is no choice)."""
         chosen = set(self.chosen_ids())
         self._indexes = indexes
         self.pick_menu.clear()
-        for index_id, name in indexes:
+        listed = [ix for ix in indexes if ix[0] in chosen]
+        listed += [ix for ix in indexes[:PICK_MENU_MAX + len(listed)] if ix[0] not in chosen]
+        for index_id, name in listed[:max(PICK_MENU_MAX, len(chosen))]:
             act = self.pick_menu.addAction(name)
             act.setCheckable(True)
             act.setData(index_id)
             act.setChecked(index_id in chosen)
             act.toggled.connect(lambda _on: self._picked())
+        if (more := len(indexes) - len(self.pick_menu.actions())) > 0:
+            note = self.pick_menu.addAction(
+                f"{more:,} more indexes are not listed here: search one by selecting it in "
+                "the index list")
+            note.setEnabled(False)
 
     def set_fields(self, fields: list[Field], runs: list[tuple[str, str]]) -> None:
         self._fields = fields
@@ -579,7 +588,7 @@ class SearchPane(QWidget):
         return own[0], [], f"“{own[1]}”"
 
     def chosen_ids(self) -> list[str]:
-        return [a.data() for a in self.pick_menu.actions() if a.isChecked()]
+        return [a.data() for a in self.pick_menu.actions() if a.isCheckable() and a.isChecked()]
 
     def chosen_runs(self) -> tuple[str, ...]:
         return tuple(a.data() for a in self.runs_menu.actions() if a.isChecked())
