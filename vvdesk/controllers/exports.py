@@ -27,6 +27,7 @@ from vvdesk.controllers.options import (
 )
 from vvdesk.controllers.runs import RunsController
 from vvdesk.format import when
+from vvdesk.models import gradual
 from vvdesk.models.exports import ExportListModel
 from vvdesk.services.downloads import DownloadService, target_path
 from vvdesk.services.export_tracker import ExportTracker
@@ -132,7 +133,7 @@ class ExportsController:
         link(pane.auto_download.toggled, lambda on: settings.set_value(AUTO_DOWNLOAD, on))
         link(notices.acted, self._notice_acted)
         link(notices.acted, self._notice_acted_on_batch)
-        link(tracker.listed, model.merge_listed)
+        link(tracker.listed, self._listed)
         link(tracker.export_changed, model.upsert)
         link(tracker.finished, self._finished)
         link(tracker.gone, self._gone)
@@ -211,6 +212,14 @@ class ExportsController:
         self.window.statusBar().showMessage(
             f"Export of {self._name(export)} created; vvdesk follows it until it completes.",
             5000)
+
+    def _listed(self, items: list[Export]) -> None:
+        """A list call's exports join the list a slice at a time (it may hold 500)."""
+        self.session.jobs.run("exports.listed", self._merge_listed(items))
+
+    async def _merge_listed(self, items: list[Export]) -> None:
+        await gradual.append(self.model, items)
+        self.model.set_loaded()
 
     # names -------------------------------------------------------------------------
     def _learn_names(self, first: int = 0, last: int | None = None) -> None:

@@ -94,11 +94,6 @@ class ExportListModel(KeyedTableModel):
     def note(self, export_id: str) -> str:
         return self._notes.get(export_id, "")
 
-    def merge_listed(self, items: list[Export]) -> None:
-        """A list call: update/add what it holds, keep the rest (older, or tracked)."""
-        self.append(items)
-        self.set_loaded()
-
     def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         value = super().data(index, role)
         if role == Qt.ItemDataRole.DisplayRole and index.isValid() and index.column() in (

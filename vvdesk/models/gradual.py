@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from vvdesk.models.keyed import KeyedTableModel
 
 SLICE_ROWS = 500  # rows inserted, removed or updated between two turns of the loop
+APPEND_SLICE = 50  # rows an ordered model places one by one between two turns
 SORT_PIECE = 5000  # rows sorted in one go (a sort never lets the UI thread in)
 
 
@@ -110,3 +111,15 @@ async def apply(model: KeyedTableModel, planned: MergePlan, slice_rows: int) -> 
         for at, row in planned.changed:
             model.replace_at(at, row)
             await spend(1)
+
+
+async def append(model: KeyedTableModel, rows: list[Any], *,
+                 slice_rows: int = APPEND_SLICE) -> None:
+    """`model.append(rows)` a slice at a time (an ordered model places rows one by one,
+    each a signal the views digest). Changes asked for meanwhile wait, then apply in
+    order (a tracked export fetched after this list must not be overwritten by it)."""
+    with model.merging():
+        for start in range(0, len(rows), slice_rows):
+            if start:
+                await asyncio.sleep(0)
+            model.append_now(rows[start:start + slice_rows])

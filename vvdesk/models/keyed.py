@@ -154,6 +154,10 @@ class KeyedTableModel(QAbstractTableModel):
             kept = list(rows)
             self._deferred.append(lambda: self.append(kept))
             return
+        self.append_now(rows)
+
+    def append_now(self, rows: Iterable[Any]) -> None:
+        """`append`, even during a gradual merge (whose own steps these are)."""
         self.version += 1
         if self.order is not None:
             self._add_in_order(list(rows))
