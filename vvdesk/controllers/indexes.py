@@ -56,17 +56,25 @@ class IndexesController:
         self.refresh()
 
     def _loaded(self, items: list[IndexRow]) -> None:
-        """The list merges a slice at a time (100k indexes: the window stays live)."""
-        self.session.jobs.run("indexes.merge", self._merge(items),
+        """A short list merges at once; a long one a slice at a time (100k indexes: the
+        window stays live)."""
+        listed = {ix.index_id for ix in items}
+        rows = items + [ix for key, ix in self._created_since.items() if key not in listed]
+        if gradual.is_short(self.model, rows):
+            self.model.merge(rows)
+            self._shown(bool(items))
+            return
+        self.session.jobs.run("indexes.merge", self._merge(rows, bool(items)),
                               on_error=lambda problem: self.window.show_problem(
                                   "Showing the indexes", problem))
 
-    async def _merge(self, items: list[IndexRow]) -> None:
-        listed = {ix.index_id for ix in items}
-        late = [ix for key, ix in self._created_since.items() if key not in listed]
-        await gradual.merge(self.model, items + late)
+    async def _merge(self, rows: list[IndexRow], any_listed: bool) -> None:
+        await gradual.merge(self.model, rows)
+        self._shown(any_listed)
+
+    def _shown(self, any_listed: bool) -> None:
         self.pane.set_status("")  # "no indexes yet" when the list is empty
-        if self.window.current_index() is None and items:
+        if self.window.current_index() is None and any_listed:
             wanted = str(self.settings.value(self._remembered, "") or "")
             self.pane.select(wanted if self.model.row_of(wanted) >= 0 else self.pane.first_id())
 

@@ -73,6 +73,11 @@ def plan(current: list[Any], incoming: list[Any], key: Callable[[Any], str],
     return result
 
 
+def is_short(model: KeyedTableModel, incoming: list[Any]) -> bool:
+    """Few enough rows to merge at once (`model.merge`), with no gradual merge under way."""
+    return not model.is_merging and len(incoming) + model.rowCount() <= SLICE_ROWS
+
+
 async def merge(model: KeyedTableModel, incoming: list[Any], *,
                 slice_rows: int = SLICE_ROWS) -> None:
     """Make `model` hold exactly `incoming`, in the model's order, a slice at a time."""
