@@ -23,6 +23,10 @@ def normalize_base_url(url: str) -> str:
 
 # imported by the first request otherwise, i.e. on the loop's (UI) thread
 TRANSPORT_MODULES = ("anyio._backends._asyncio", "h11", "httpcore._async.http11", "certifi")
+# PyAV (media_probe) loads FFmpeg's libraries; imported in a worker while Qt Multimedia
+# loads its FFmpeg plugin on the UI thread (a player being made), the two loaders deadlocked
+# (tests/ui/test_look.py hung in QMediaPlayer()): so it is imported here, before any player
+MEDIA_MODULES = ("av",)
 
 
 def _import_all(names: tuple[str, ...]) -> None:
@@ -33,7 +37,7 @@ def _import_all(names: tuple[str, ...]) -> None:
 async def preload_sdk() -> None:
     """Import the SDK (~1 s of pydantic model building) and the HTTP stack under it in a
     worker thread, not the UI's."""
-    await asyncio.to_thread(_import_all, ("videovector", *TRANSPORT_MODULES))
+    await asyncio.to_thread(_import_all, ("videovector", *TRANSPORT_MODULES, *MEDIA_MODULES))
 
 
 def _build_transport(client: AsyncVideoVector) -> None:
