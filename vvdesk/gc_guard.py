@@ -66,6 +66,17 @@ def settle() -> None:
     gc.freeze()
 
 
+def set_aside() -> None:
+    """Keep every object alive now out of later collections, without collecting first.
+
+    For a long list just merged (100k index rows: each full collection walked them, ~25 ms
+    on a quiet machine, every few seconds from then on). The rows hold no cycles, so when a
+    later answer replaces them reference counting frees them, frozen or not; the next
+    settle() gives anything else set aside back to the collector.
+    """
+    gc.freeze()
+
+
 def thaw() -> None:
     """Give what settle() set aside back to the collector (on shutdown)."""
     gc.unfreeze()

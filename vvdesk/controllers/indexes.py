@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from vvdesk import gc_guard
 from vvdesk.api.errors import ApiProblem
 from vvdesk.controllers.links import Links
 from vvdesk.models import gradual
@@ -70,6 +71,7 @@ class IndexesController:
 
     async def _merge(self, rows: list[IndexRow], any_listed: bool) -> None:
         await gradual.merge(self.model, rows)
+        gc_guard.set_aside()  # a long list: later collections on this thread skip its rows
         self._shown(any_listed)
 
     def _shown(self, any_listed: bool) -> None:
