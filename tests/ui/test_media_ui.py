@@ -315,8 +315,9 @@ def test_playground_lists_its_media(qtbot, arun, until, settings, sandbox):
         pane = media_pane(app)
         pane.playground.setChecked(True)
         assert pane.scope() == "" and "Playground" in pane.title.text()
-        until(lambda: pane.model.row_of("vid_demo_playground") >= 0, "the playground clip")
+        until(lambda: "Playground clip" in shown(pane), "the playground clip shown")
         assert shown(pane)["Playground clip"][0] == "Video"
+        assert pane.model.row_of("vid_demo_playground") >= 0
         assert pane.model.row_of("vid_demo_harbor") < 0
         assert not pane.act_register.isEnabled()  # URIs are registered into an index
         pane.playground.setChecked(False)
