@@ -7,6 +7,7 @@ reason next to the field; the server still answers 422 for anything that slips t
 
 from __future__ import annotations
 
+import fnmatch
 import ipaddress
 import re
 from enum import StrEnum
@@ -404,3 +405,22 @@ def check_api_key(key: str) -> str | None:
         return ("The key holds characters an API key never has (accented letters, symbols "
                 "outside ASCII or control characters); copy it again from your account.")
     return None
+
+
+# file patterns (connector browser filter, import patterns) ------------------------------
+# matched like the server does: a glob on the file *name*, `{a,b}` alternatives
+def expand_braces(pattern: str) -> list[str]:
+    match = re.search(r"\{([^{}]*)\}", pattern)
+    if match is None:
+        return [pattern]
+    head, tail = pattern[:match.start()], pattern[match.end():]
+    return [p for option in match.group(1).split(",") for p in expand_braces(head + option + tail)]
+
+
+def name_matches(name: str, pattern: str) -> bool:
+    return any(fnmatch.fnmatchcase(name, g) for g in expand_braces(pattern.strip() or "*"))
+
+
+def exact_pattern(name: str) -> str:
+    """A pattern that matches exactly this file name (glob characters made literal)."""
+    return re.sub(r"([*?\[{}])", r"[\1]", name)

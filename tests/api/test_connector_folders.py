@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from vvdesk.api.connector_folders import exact_pattern, group_folder, name_matches
+from vvdesk.api.connector_folders import group_folder
+from vvdesk.vocab import exact_pattern, name_matches
 
 
 def row(path: str, size: int = 10, when: str = "2026-01-01T00:00:00Z") -> dict:

@@ -15,8 +15,6 @@ credentials cannot be changed).
 from __future__ import annotations
 
 import asyncio
-import fnmatch
-import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -108,21 +106,3 @@ async def update_connector(client: AsyncVideoVector, connector_id: str,
         return Connector.model_validate(answer)
     except ValueError as exc:
         raise unreadable("a connector") from exc
-
-
-# file patterns, matched like the server does: a glob on the file *name*, `{a,b}` alternatives
-def expand_braces(pattern: str) -> list[str]:
-    match = re.search(r"\{([^{}]*)\}", pattern)
-    if match is None:
-        return [pattern]
-    head, tail = pattern[:match.start()], pattern[match.end():]
-    return [p for option in match.group(1).split(",") for p in expand_braces(head + option + tail)]
-
-
-def name_matches(name: str, pattern: str) -> bool:
-    return any(fnmatch.fnmatchcase(name, g) for g in expand_braces(pattern.strip() or "*"))
-
-
-def exact_pattern(name: str) -> str:
-    """A pattern that matches exactly this file name (glob characters made literal)."""
-    return re.sub(r"([*?\[{}])", r"[\1]", name)

@@ -35,10 +35,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from vvdesk.api.connector_folders import exact_pattern, name_matches
 from vvdesk.format import human_size, local_time
 from vvdesk.ui.keyboard import describe
 from vvdesk.ui.theme import Tone, set_tone
+from vvdesk.vocab import exact_pattern, name_matches
 
 NODE_ROLE = Qt.ItemDataRole.UserRole + 1
 
