@@ -320,7 +320,19 @@ def test_playground_lists_its_media(qtbot, arun, until, settings, sandbox):
         assert pane.model.row_of("vid_demo_playground") >= 0
         assert pane.model.row_of("vid_demo_harbor") < 0
         assert not pane.act_register.isEnabled()  # URIs are registered into an index
+        # Choosing an index while the playground is shown keeps the list as it is: it was
+        # emptied and loaded again (a blink, and the clip gone for a moment).
+        emptied: list[int] = []
+        pane.model.modelReset.connect(lambda: emptied.append(pane.model.rowCount()))
+        pane.model.rowsRemoved.connect(lambda *_: emptied.append(pane.model.rowCount()))
+        until(lambda: len(app.window.index_model.rows()) >= 2, "the indexes listed")
+        for index_id in ("idx_demo_shared", "idx_demo_archive"):
+            app.window.indexes.select(index_id)
+            arun(asyncio.sleep(0.3))
+            assert "Playground clip" in shown(pane) and emptied == []
         pane.playground.setChecked(False)
+        until(lambda: pane.model.row_of("vid_demo_playground") < 0
+              and pane.model.rowCount() > 0, "the chosen index's media instead")
 
 
 def test_drop_on_media_table_queues_for_the_index(qtbot, arun, until, settings, sandbox,

@@ -126,6 +126,7 @@ class MediaPane(QWidget):
         self.model = model
         self._reveal = ""  # a media id to select once its row is loaded
         self.index: Any = None
+        self._announced: str | None = None  # the scope last announced by scope_changed
         self.proxy = QSortFilterProxyModel(self)
         self.proxy.setSourceModel(model)
         self.proxy.setSortRole(SORT_ROLE)
@@ -304,9 +305,15 @@ class MediaPane(QWidget):
         return self.index.name if self.index is not None else ""
 
     def _emit_scope(self, *_: object) -> None:
-        self.details.show_video(None, [])
+        """Announce a new scope; an index chosen while the playground is shown changes only
+        the title's context, so the list is not emptied and loaded again (it blinked)."""
         self._update()
-        self.scope_changed.emit(self.scope())
+        scope = self.scope()
+        if scope == self._announced:
+            return
+        self._announced = scope
+        self.details.show_video(None, [])
+        self.scope_changed.emit(scope)
 
     def _update(self) -> None:
         scope = self.scope()
