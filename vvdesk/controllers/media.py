@@ -67,6 +67,7 @@ class MediaController:
         self.service.load(self.pane.scope())
         self.thumbnails.forget_absent()
         self.facts.forget_failed()
+        self._visible(self.pane.visible_ids())  # the rows on screen ask again at once
         if self.video is not None:
             self.service.details(self.video.video_id)
 

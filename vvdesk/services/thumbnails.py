@@ -10,14 +10,17 @@ from __future__ import annotations
 import asyncio
 import base64
 import binascii
+import time
 
-from PySide6.QtCore import QObject, QSize, Qt, Signal
+from PySide6.QtCore import QObject, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QImage, QPainter
 
 from vvdesk.services.picture_cache import PictureCache, cache_key
-from vvdesk.services.session import ApiSession
+from vvdesk.services.session import ApiSession, ConnState
 
 BATCH = 100
+RECHECK_S = 5.0  # first wait before asking again for a picture the server did not have
+RECHECK_MAX_S = 300.0  # the wait doubles per miss, up to this
 PICTURE_SIZE = QSize(160, 120)  # the grid's cell; the list scales it down when painting
 
 
@@ -49,19 +52,59 @@ class ThumbnailService(QObject):
         self._s = session
         self.cache = cache
         self._wanted: dict[str, None] = {}  # in order of asking (latest view first)
-        self._absent: set[str] = set()  # the server has no picture (yet) for these
+        self._shown: dict[str, None] = {}  # the ids last asked for: the rows on screen
+        # the server had no picture (yet) for these: id -> (misses, when to ask again)
+        self._absent: dict[str, tuple[int, float]] = {}
         self.fetched = 0  # pictures fetched from the server (not the cache)
+        self.recheck_s = RECHECK_S
+        self._recheck = QTimer(self)  # a timer, not a job: waiting is not "busy"
+        self._recheck.setSingleShot(True)
+        self._recheck.timeout.connect(lambda: self.want(list(self._shown)))
+        session.state_changed.connect(self._session_state)
 
     def want(self, video_ids: list[str]) -> None:
-        """Pictures for these ids (the rows now visible); replaces what was still waiting."""
-        self._wanted = dict.fromkeys(i for i in video_ids if i not in self._absent)
+        """Pictures for these ids (the rows now visible); replaces what was still waiting.
+        A media the server had no picture for is asked again later, waiting longer after each
+        miss: its preview may still be in the making (a fresh upload, a first start)."""
+        self._shown = dict.fromkeys(video_ids)
+        now = time.monotonic()
+        wanted: dict[str, None] = {}
+        for vid in video_ids:
+            misses, due = self._absent.get(vid, (0, 0.0))
+            if due <= now:
+                wanted[vid] = None
+                if misses:  # asked again now: not again until this answer is in
+                    self._absent[vid] = (misses, now + RECHECK_MAX_S)
+        self._wanted = wanted
         if self._wanted and not self._s.jobs.is_running("thumbnails"):
             self._s.jobs.run("thumbnails", self._drain(), on_error=self._s.reporter(
                 self.failed, "Loading thumbnails"))
+        self._schedule_recheck()
 
     def forget_absent(self) -> None:
         """Ask again for media that had no picture (their processing may have finished)."""
         self._absent.clear()
+
+    def _missed(self, video_ids: list[str]) -> None:
+        """Remember the misses: the wait before asking again doubles with each one."""
+        now = time.monotonic()
+        for vid in video_ids:
+            misses = self._absent.get(vid, (0, 0.0))[0] + 1
+            self._absent[vid] = (misses, now + min(self.recheck_s * 2 ** (misses - 1),
+                                                   RECHECK_MAX_S))
+        self._schedule_recheck()
+
+    def _schedule_recheck(self) -> None:
+        """Wake when the first missing picture of the rows on screen is due again."""
+        dues = [due for vid, (_n, due) in self._absent.items() if vid in self._shown]
+        if not dues or self._s.state == ConnState.CLOSED:
+            self._recheck.stop()
+            return
+        self._recheck.start(max(0, int((min(dues) - time.monotonic()) * 1000)) + 50)
+
+    def _session_state(self, state: str, _detail: str) -> None:
+        if state == ConnState.CLOSED:
+            self._recheck.stop()
 
     async def _drain(self) -> None:
         origin = self._s.base_url
@@ -85,7 +128,9 @@ class ThumbnailService(QObject):
                         blobs[row.video_id] = base64.b64decode(row.first_thumbnail)
                 except (binascii.Error, ValueError):
                     pass
-            self._absent.update(vid for vid in missing if vid not in blobs)
+            self._missed([vid for vid in missing if vid not in blobs])
+            for vid in blobs:
+                self._absent.pop(vid, None)
             self.fetched += len(blobs)
             fresh = await asyncio.to_thread(self._store, keys, blobs)
             if fresh:
