@@ -142,7 +142,11 @@ def test_first_window_fits_a_small_screen(qtbot, settings):
     small = QRect(0, 0, 1024, 640)
     size = fitted_size(small)
     assert size.width() <= 1024 and size.height() <= 640 - 40  # room for the title bar
-    assert fitted_size(QRect(0, 0, 1920, 1080)) == QSize(1100, 700)  # big screens: as before
+    # bigger screens: most of the screen, never less than 1100x700, never a wall
+    assert fitted_size(QRect(0, 0, 1440, 900)) == QSize(1267, 792)
+    assert fitted_size(QRect(0, 0, 1920, 1080)) == QSize(1680, 950)
+    assert fitted_size(QRect(0, 0, 3840, 2160)) == QSize(1680, 1050)
+    assert fitted_size(QRect(0, 0, 1200, 760)) == QSize(1100, 700)
 
     w = MainWindow(settings)  # the offscreen screen is 800x800: smaller than 1100 wide
     qtbot.addWidget(w)

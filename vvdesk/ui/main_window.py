@@ -49,7 +49,9 @@ PANE_ACTIONS = (
      "Create the selected export again"),
     ("E&xports", "Exports", "act_refresh", "Re&fresh exports", "", "Reload the export list"),
 )  # new tabs last: saved as a number
-PREFERRED_SIZE = QSize(1100, 700)
+PREFERRED_SIZE = QSize(1100, 700)  # the least a first window gets, where the screen allows
+LARGEST_FIRST = QSize(1680, 1050)  # a first window on a big screen: roomy, not a wall
+SCREEN_SHARE = 0.88  # of the screen's free area, for the first window
 FRAME_RESERVE = QSize(16, 48)  # window-manager frame and title bar, unknown before showing
 
 
@@ -66,8 +68,13 @@ def _prepare_application(settings: Settings) -> None:
             theme.apply(settings.color_scheme)
 
 
-def fitted_size(available: QRect, wanted: QSize = PREFERRED_SIZE) -> QSize:
-    """The first window's size on a screen: what we want, or less so the frame fits too."""
+def fitted_size(available: QRect, wanted: QSize | None = None) -> QSize:
+    """The first window's size on a screen: most of it (media want room), at least
+    PREFERRED_SIZE, at most LARGEST_FIRST, and always small enough that the frame fits too."""
+    if wanted is None:
+        share = QSize(int(available.width() * SCREEN_SHARE),
+                      int(available.height() * SCREEN_SHARE))
+        wanted = share.expandedTo(PREFERRED_SIZE).boundedTo(LARGEST_FIRST)
     return QSize(min(wanted.width(), available.width() - FRAME_RESERVE.width()),
                  min(wanted.height(), available.height() - FRAME_RESERVE.height()))
 
@@ -112,9 +119,14 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.conn_dot)
         self.statusBar().addPermanentWidget(self.conn_label)
         geometry, state = self.settings.window_state()
-        self.resize(PREFERRED_SIZE)  # fit_to_screen makes it fitted_size() on small screens
         if geometry:
             self.restoreGeometry(geometry)
+        elif (screen := self.screen()) is not None:  # a first start: centred, most of it
+            available = screen.availableGeometry()
+            self.resize(fitted_size(available))
+            self.move(available.center() - self.rect().center())
+        else:
+            self.resize(PREFERRED_SIZE)
         self._fitted_shown = False
         self.fit_to_screen()
         self._state = state
