@@ -9,6 +9,7 @@ import pytest
 
 from tests.ui.helpers import add_profile, running_app
 from tests.ui.test_media_ui import show_index
+from tests.ui.test_preview_ui import select_title
 from vvdesk.app import Options
 from vvdesk.format import human_size
 from vvdesk.models.media import MediaColumn
@@ -51,3 +52,8 @@ def test_the_list_shows_length_size_and_dimensions_without_a_preview(
         pane.refresh_requested.emit()
         qtbot.wait(500)
         assert app.controllers.media.facts.probed == read
+        # a picture has no length: opening it (its one segment ends at 0) shows none
+        select_title(pane, "Festival poster")
+        until(lambda: app.controllers.media.segments.rowCount() > 0, "the poster's segment")
+        assert cells(pane, "Festival poster")[0] == ""
+        assert cells(pane, "Harbor timelapse")[0] == "1:30"

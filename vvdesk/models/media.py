@@ -154,7 +154,10 @@ class MediaModel(CursorPagedModel):
         if f is None:
             return "" if role == Qt.ItemDataRole.DisplayRole else -1
         if column == MediaColumn.DURATION:
-            shown, order = (clock(f.duration) if f.duration is not None else ""), f.duration
+            row = self.row_for(key)
+            still = row is not None and getattr(row, "media_type", "") == "image"
+            length = None if still else f.duration  # a picture has no length, not "0:00"
+            shown, order = (clock(length) if length is not None else ""), length
         elif column == MediaColumn.SIZE:
             shown, order = (human_size(f.size) if f.size is not None else ""), f.size
         else:
