@@ -9,6 +9,9 @@ Every keyring call therefore has a deadline (KEYRING_TIMEOUT_S) and runs on its 
 thread, not the loop's executor: a call that never returns cannot hold up startup, a
 profile save, or the end of the process. After one timeout the vault stops asking the
 keyring and keeps keys for this session only, and says so (`keyring_problem`).
+Loading keyring's code (its backends, secretstorage, cryptography) is not a call to the
+service: it is done first, with a deadline of its own, because on a busy machine it alone
+can take longer than KEYRING_TIMEOUT_S (a working keyring was then taken for a stuck one).
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ from typing import Any, TypeVar
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 KEYRING_TIMEOUT_S = 5.0
+KEYRING_LOAD_TIMEOUT_S = 60.0  # importing keyring and its backends: local work, only slow
 STUCK = ("The system keyring did not answer within {s:g} s (it may be waiting for an unlock "
          "prompt, or its service is stuck). API keys are kept for this session only; check "
          "the keyring and restart vvdesk to use saved keys.")
@@ -70,6 +74,19 @@ SERVICE = "vvdesk"
 _PLAINTEXT_HINTS = ("plaintext", "keyrings.alt", "null", "fail")
 
 
+def _load_keyring_code() -> None:
+    """Import keyring and the backends it chooses from (runs in a thread). This reads
+    only local files, so it cannot hang on the service, but it takes seconds of CPU time
+    on a loaded machine."""
+    from importlib.metadata import entry_points
+
+    import keyring  # noqa: F401
+
+    for ep in entry_points(group="keyring.backends"):  # what keyring itself loads
+        with contextlib.suppress(Exception):  # keyring logs a broken plugin itself
+            ep.load()
+
+
 def _probe_backend() -> str | None:
     """Return why the keyring cannot be used, or None when it can (runs in a thread)."""
     import keyring
@@ -104,6 +121,7 @@ class SecretVault:
     @classmethod
     async def open(cls) -> SecretVault:
         try:
+            await in_daemon_thread(_load_keyring_code, timeout=KEYRING_LOAD_TIMEOUT_S)
             return cls(keyring_problem=await in_daemon_thread(_probe_backend,
                                                               timeout=KEYRING_TIMEOUT_S))
         except KeyringStuck:
