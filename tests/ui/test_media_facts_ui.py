@@ -3,6 +3,7 @@ API's media models have none of them), for the rows on screen, without opening a
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 import pytest
@@ -49,8 +50,12 @@ def test_the_list_shows_length_size_and_dimensions_without_a_preview(
         assert app.controllers.preview.source is None
         assert pane.selected_ids() == []
         read = app.controllers.media.facts.probed
+        reloaded: list[object] = []
+        app.controllers.media.service.page_loaded.connect(lambda *a: reloaded.append(a))
         pane.refresh_requested.emit()
-        qtbot.wait(500)
+        until(lambda: reloaded, "the list reloaded")
+        arun(asyncio.sleep(0.5))  # the loop runs on: time for a re-read to begin, if any
+        assert not app.session.jobs.is_running("media.facts")
         assert app.controllers.media.facts.probed == read
         # a picture has no length: opening it (its one segment ends at 0) shows none
         select_title(pane, "Festival poster")

@@ -4,6 +4,7 @@ segment list and timeline, and plays the local original when this machine upload
 
 from __future__ import annotations
 
+import asyncio
 import os
 import shutil
 import time
@@ -110,11 +111,11 @@ def test_plays_seeks_to_segments_and_follows_playback(
               "open_at's moment")
         for scheme in ("light", "dark"):
             theme.apply(ColorSchemeChoice.LIGHT if scheme == "light" else ColorSchemeChoice.DARK)
-            qtbot.wait(150)
+            arun(asyncio.sleep(0.15))  # repainted (with the loop running: not qtbot.wait)
             shoot(w, f"player-timeline-{scheme}.png")
             shoot(pane.player, f"player-{scheme}.png")
             pane.act_grid.trigger()
-            qtbot.wait(100)
+            arun(asyncio.sleep(0.1))
             shoot(pane, f"media-grid-{scheme}.png")
             pane.act_grid.trigger()
 

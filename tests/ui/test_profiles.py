@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import http.server
 import threading
 from pathlib import Path
@@ -187,7 +188,7 @@ def test_stored_key_only_goes_to_the_origin_it_was_saved_for(qtbot, arun, until,
         assert "Type the API key again" in dlg.result.text()
         dlg.save_btn.click()  # nor saved with the old key
         assert "Type the API key again" in dlg.result.text()
-        qtbot.wait(200)
+        arun(asyncio.sleep(0.2))  # the loop runs (qtbot.wait would not run its tasks)
         assert stub.seen == []
         assert settings.profile("Studio").base_url == sandbox.base_url
         dlg.url.setText(sandbox.base_url + "/")  # same origin again: the saved key may go
@@ -217,5 +218,5 @@ def test_bad_addresses_and_keys_are_refused_at_the_field(qtbot, arun, until, set
         assert words in dlg.result.text()
         dlg.test_btn.click()
         assert words in dlg.result.text()
-    qtbot.wait(100)
+    arun(asyncio.sleep(0.1))  # the loop runs (qtbot.wait would not run its tasks)
     assert settings.profile("Bad") is None
