@@ -60,8 +60,10 @@ def test_demo_media_show_their_thumbnails_in_the_list_and_the_grid(
         pane.act_grid.trigger()
         assert pane.views.currentWidget() is pane.grid
         assert settings.value("media/grid") in (True, "true")
-        qtbot.wait(100)
-        # the cell paints the picture (the clip's gradient) and the title below it
+        # the cell paints the picture (the clip's gradient) and the title below it, once
+        # the grid has laid itself out (Qt does that on a later turn of the loop; qtbot.wait
+        # would spin Qt without the asyncio loop, and the app's requests then failed)
+        until(lambda: pane.grid.visualRect(pane.proxy.index(0, 0)).isValid(), "the grid")
         cell = grid_cell(pane, "Harbor timelapse")
         assert len({cell.pixel(x, 4 + 60) for x in range(8, 168, 8)}) > 5
         text_row = [cell.pixel(x, y) for x in range(cell.width())
