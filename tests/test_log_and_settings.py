@@ -66,11 +66,10 @@ def test_window_state_is_remembered(qtbot, settings):
 
 
 def test_current_tab_survives_pane_swaps_and_restarts(qtbot, settings):
-    from PySide6.QtWidgets import QWidget
-
     from vvdesk.ui.main_window import MainWindow
+    from vvdesk.ui.panes.tab_pane import TabPane
 
-    class Pane(QWidget):
+    class Pane(TabPane):
         def set_index(self, _index: object) -> None:
             pass
 

@@ -158,7 +158,7 @@ def build_session(session: ApiSession, window: MainWindow, settings: Settings,
     runs = RunsController(s, window, RunService(s, s), run_model, RunsPane(run_model), media,
                           notifier)
 
-    limit = int(settings.value(transfer_options.LIMIT_KEY, 2) or 2)
+    limit = settings.whole(transfer_options.LIMIT_KEY, 2)
     pump = make_pump(s.client, str(settings.value(transfer_options.PUMP_KEY, "loop") or "loop"))
     uploads = TransferService(s, transfer_store, pump, limit=limit,
                               parent=s)
@@ -239,7 +239,7 @@ class VvdeskApp(QObject):
         self.profiles = ProfilesController(
             ProfileService(self.settings, self.vault, self.jobs, self), self.window,
             self.switch_to)
-        await self.connect(self._initial_profile())
+        await self.connect_profile(self._initial_profile())
 
     def _initial_profile(self) -> str | None:
         """--sandbox, --profile, else the last connection (the sandbox when it was that)."""
@@ -250,7 +250,7 @@ class VvdeskApp(QObject):
         last = self.settings.last_profile
         return last if last and self.settings.profile(last) else None
 
-    async def connect(self, name: str | None) -> bool:
+    async def connect_profile(self, name: str | None) -> bool:
         """Connect to a saved profile, or to the embedded sandbox when name is None."""
         from vvdesk.api.client import make_client, open_transport, preload_sdk
         from vvdesk.services.session import ApiSession
@@ -259,6 +259,7 @@ class VvdeskApp(QObject):
         log.info("connect: to %s", "the local sandbox" if name is None else f"profile {name!r}")
         await preload_sdk()
         await self._disconnect()
+        key: str | None
         if name is None:
             label, endpoint = SANDBOX_LABEL, await self._ensure_sandbox()
             if endpoint is None:
@@ -362,7 +363,7 @@ class VvdeskApp(QObject):
         self._say_restarting()  # (a disconnect clears the banner)
         log.info("sandbox: old session closed after %.2f s; restarting",
                  time.monotonic() - started)
-        if await self.connect(None):
+        if await self.connect_profile(None):
             log.info("sandbox: restarted and reconnected after %.1f s",
                      time.monotonic() - started)
             self.window.banner.show_message(
@@ -401,7 +402,7 @@ class VvdeskApp(QObject):
         """Connect to another profile (None: the local sandbox) without blocking the UI."""
         if not self.window.may_leave():
             return
-        self.jobs.run("connect", self.connect(name))
+        self.jobs.run("connect", self.connect_profile(name))
 
     def open_profiles(self) -> None:
         if self.profiles is not None:

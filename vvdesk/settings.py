@@ -32,7 +32,7 @@ class Settings:
 
     def __init__(self, store: QSettings | None = None) -> None:
         self._s = store if store is not None else QSettings("vvdesk", "vvdesk")
-        if int(self._s.value("schema_version", 0) or 0) < SCHEMA_VERSION:
+        if self.whole("schema_version", 0) < SCHEMA_VERSION:
             self._s.setValue("schema_version", SCHEMA_VERSION)
 
     # profiles ------------------------------------------------------------------
@@ -73,7 +73,7 @@ class Settings:
     # view options --------------------------------------------------------------
     @property
     def include_default_indexes(self) -> bool:
-        return self._s.value("indexes/include_defaults", True, type=bool)
+        return bool(self._s.value("indexes/include_defaults", True, type=bool))
 
     @include_default_indexes.setter
     def include_default_indexes(self, value: bool) -> None:
@@ -103,6 +103,12 @@ class Settings:
     def value(self, key: str, default: object = None) -> object:
         """Escape hatch for pane-local options (splitter sizes, last folders)."""
         return self._s.value(key, default)
+
+    def whole(self, key: str, default: int) -> int:
+        """A whole-number option as QSettings returns it (an int, or its text in some stores);
+        the default when it is unset, 0 or empty."""
+        raw = self._s.value(key, default)
+        return int(raw) if isinstance(raw, int | float | str) and raw else default
 
     def set_value(self, key: str, value: object) -> None:
         self._s.setValue(key, value)

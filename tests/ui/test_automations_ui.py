@@ -83,7 +83,7 @@ def test_connector_create_test_browse_then_import_automation_with_pause_and_resu
         dlg = open_connectors(app)
         dlg.new_buttons["s3"].click()
         until(lambda: dlg.model.rowCount() == 1, "the new connector in the list")
-        assert "Created “Archive bucket”" in dlg.result.text()
+        assert "Created “Archive bucket”" in dlg.outcome.text()
         row = [dlg.model.index(0, c).data() for c in range(dlg.model.columnCount())]
         assert row[:6] == ["Archive bucket", "s3", "archive-in", "import, export", "all",
                            "vvdesk-exports"]
@@ -92,7 +92,7 @@ def test_connector_create_test_browse_then_import_automation_with_pause_and_resu
         assert bucket.is_dir()
 
         dlg.test_btn.click()
-        until(lambda: dlg.result.text().startswith("✓"), "the connector test result")
+        until(lambda: dlg.outcome.text().startswith("✓"), "the connector test result")
 
         put_file(bucket / "incoming", "old-1.mp4")
         connector_id = dlg.model.rows()[0].connector_id

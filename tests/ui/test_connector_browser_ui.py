@@ -397,7 +397,7 @@ def test_connectors_dialog_edit_patches_close_and_browse_copies(
         form.export_base.setText("")
         form.scope_export.setChecked(True)
         form.save_btn.click()
-        until(lambda: dlg.result.text() == "Saved the changes to “New name”.", "the save")
+        until(lambda: dlg.outcome.text() == "Saved the changes to “New name”.", "the save")
         assert dlg.edit_form is None and not shiboken6.isValid(form)  # closed and gone
         server = sdk(sandbox, arun, lambda vv: vv.connectors.retrieve(conn.connector_id))
         assert (server.name, server.scopes, server.export_base_path) == (
@@ -430,7 +430,7 @@ def test_connectors_dialog_edit_patches_close_and_browse_copies(
         browser.tree.setCurrentItem(child(top(browser), "clips"))
         browser.use_btn.click()
         assert QGuiApplication.clipboard().text() == "clips/"
-        assert "Copied the folder “clips/” of “Browsable”" in dlg.result.text()
+        assert "Copied the folder “clips/” of “Browsable”" in dlg.outcome.text()
 
         # Close, and Esc
         assert dlg.isVisible()

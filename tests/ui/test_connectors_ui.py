@@ -100,7 +100,7 @@ def test_gcs_connector_from_the_dialog_and_an_oversized_key_is_refused_in_words(
                    fields={"bucket": bucket, "gcp_project_id": "vv-test"}, credentials=creds)
         conns.new_buttons["gcs"].click()
         assert opened and opened[0].provider == "gcs"
-        until(lambda: "Created “Footage on GCS”" in conns.result.text(), "the created note")
+        until(lambda: "Created “Footage on GCS”" in conns.outcome.text(), "the created note")
         created = conns.current()
         assert created is not None and created.name == "Footage on GCS"
         assert row_texts(conns, created.connector_id)[:4] == [
@@ -118,8 +118,8 @@ def test_gcs_connector_from_the_dialog_and_an_oversized_key_is_refused_in_words(
         user_fills(monkeypatch, opened, name="Too big",
                    fields={"bucket": big_bucket, "gcp_project_id": "vv-test"}, credentials=big)
         conns.new_buttons["gcs"].click()
-        until(lambda: "failed" in conns.result.text(), "the refusal")
-        text = conns.result.text()
+        until(lambda: "failed" in conns.outcome.text(), "the refusal")
+        text = conns.outcome.text()
         assert text.startswith("Creating the connector failed: ")
         assert "64 KiB" in text and "big-key.json" in text
         assert "Unexpected error" not in text and "ValueError" not in text
@@ -148,7 +148,7 @@ def test_azure_connector_secret_is_masked_cleared_and_never_shown(
         # ask() has returned: every credential field of the dialog is empty again
         assert all(e.text() == "" for e in form.edits.values())
 
-        until(lambda: "Created “Azure deliveries”" in conns.result.text(), "the created note")
+        until(lambda: "Created “Azure deliveries”" in conns.outcome.text(), "the created note")
         created = conns.current()
         assert row_texts(conns, created.connector_id)[:6] == [
             "Azure deliveries", "azure", f"vvstore/{container}", "import, export", "all",
@@ -161,7 +161,7 @@ def test_azure_connector_secret_is_masked_cleared_and_never_shown(
         assert secret not in repr(conns.model.rows())
         assert all(secret not in cell for row in shown for cell in row)
         assert secret not in repr(app.controllers.connectors.service.connectors)
-        assert secret not in conns.result.text()
+        assert secret not in conns.outcome.text()
     assert secret not in caplog.text
 
 
@@ -187,13 +187,13 @@ def test_delete_asks_first_declining_keeps_it_accepting_removes_it(
         arun(asyncio.sleep(0.5))  # give a (wrong) delete the time to happen
         assert conns.model.row_of(conn.connector_id) >= 0
         assert conn.connector_id in server_connectors(sandbox, arun)
-        assert conns.result.text() != "Connector deleted."
+        assert conns.outcome.text() != "Connector deleted."
 
         monkeypatch.setattr(ask, "confirm", lambda *a: asked.append("again") or True)
         conns.delete_btn.click()
         until(lambda: conns.model.row_of(conn.connector_id) < 0, "the row to go")
         assert asked[-1] == "again"
-        assert conns.result.text() == "Connector deleted."
+        assert conns.outcome.text() == "Connector deleted."
         assert conn.connector_id not in server_connectors(sandbox, arun)
         assert all(c.connector_id != conn.connector_id
                    for c in app.controllers.connectors.service.connectors)

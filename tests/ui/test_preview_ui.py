@@ -123,7 +123,7 @@ def test_plays_seeks_to_segments_and_follows_playback(
         select_title(pane, "Festival poster")
         until(lambda: preview.source is not None and preview.source.kind is MediaKind.IMAGE,
               "the poster")
-        assert player.screen.currentWidget() is player.image
+        assert player.stage.currentWidget() is player.image
         assert not player.image.label.pixmap().isNull()
         before_w = player.image.label.width()
         player.image.zoom_by(2.0)

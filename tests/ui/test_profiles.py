@@ -49,8 +49,8 @@ def test_add_test_save_remove_profile_with_keyring(qtbot, arun, until, settings,
     fill(dlg, "Studio", sandbox.base_url, sandbox.api_key)
 
     dlg.test_btn.click()
-    until(lambda: dlg.result.text().startswith("✓"), "the connection test")
-    assert "accepted the key" in dlg.result.text()
+    until(lambda: dlg.outcome.text().startswith("✓"), "the connection test")
+    assert "accepted the key" in dlg.outcome.text()
 
     dlg.save_btn.click()
     until(lambda: settings.profile("Studio") is not None, "the profile to be saved")
@@ -59,7 +59,7 @@ def test_add_test_save_remove_profile_with_keyring(qtbot, arun, until, settings,
     assert dlg.key.text() == ""  # the key is never shown again
 
     dlg.test_btn.click()  # empty field: tests with the saved key
-    until(lambda: dlg.result.text().startswith("✓"), "the test with the saved key")
+    until(lambda: dlg.outcome.text().startswith("✓"), "the test with the saved key")
 
     monkeypatch.setattr(ask, "confirm", lambda *a: True)
     dlg.remove_btn.click()
@@ -87,9 +87,9 @@ def test_wrong_key_is_reported_in_plain_words(qtbot, arun, until, settings, sand
     wrong = "sk_live_" + "f" * 48
     fill(dlg, "Wrong", sandbox.base_url, wrong)
     dlg.test_btn.click()
-    until(lambda: dlg.result.text().startswith("✗"), "the failed test")
-    assert "rejected the API key" in dlg.result.text()
-    assert wrong not in dlg.result.text()
+    until(lambda: dlg.outcome.text().startswith("✗"), "the failed test")
+    assert "rejected the API key" in dlg.outcome.text()
+    assert wrong not in dlg.outcome.text()
 
 
 class _HtmlHandler(http.server.BaseHTTPRequestHandler):
@@ -130,11 +130,11 @@ def test_wrong_url_unreachable_host_tls_and_not_an_api(qtbot, arun, until, setti
     ]
     for url, expected in cases:
         fill(dlg, "X", url, sandbox.api_key)
-        dlg.result.clear()
+        dlg.outcome.clear()
         dlg.test_btn.click()
-        until(lambda: dlg.result.text() not in ("", "Testing…"), f"a verdict for {url}")
-        assert expected in dlg.result.text(), (url, dlg.result.text())
-        assert dlg.result.text().startswith("✗")
+        until(lambda: dlg.outcome.text() not in ("", "Testing…"), f"a verdict for {url}")
+        assert expected in dlg.outcome.text(), (url, dlg.outcome.text())
+        assert dlg.outcome.text().startswith("✗")
 
 
 @pytest.mark.usefixtures("no_keyring")
@@ -148,7 +148,7 @@ def test_without_keyring_offers_session_only_key(qtbot, arun, until, settings, s
     fill(dlg, "Temp", sandbox.base_url, sandbox.api_key)
     dlg.save_btn.click()
     until(lambda: settings.profile("Temp") is not None, "the profile")
-    assert "this session only" in dlg.result.text()
+    assert "this session only" in dlg.outcome.text()
     assert vault.is_session_only("Temp")
     assert arun(vault.get("Temp")) == sandbox.api_key
     assert sandbox.api_key not in settings_text(settings)
@@ -164,10 +164,10 @@ def test_new_profile_needs_a_key_and_a_unique_name(qtbot, arun, settings, sandbo
     dlg = make_dialog(qtbot, arun, settings)
     fill(dlg, "A", sandbox.base_url, "")
     dlg.save_btn.click()
-    assert "Enter the API key" in dlg.result.text()
+    assert "Enter the API key" in dlg.outcome.text()
     fill(dlg, "", sandbox.base_url, "k")
     dlg.save_btn.click()
-    assert "name" in dlg.result.text()
+    assert "name" in dlg.outcome.text()
 
 
 @pytest.mark.usefixtures("secret_service")
@@ -184,17 +184,17 @@ def test_stored_key_only_goes_to_the_origin_it_was_saved_for(qtbot, arun, until,
         assert dlg.key_hint.isVisible()
         assert "Type the API key again" in dlg.key_hint.text()
         dlg.test_btn.click()  # empty key field
-        until(lambda: dlg.result.text().startswith("✗"), "the refused test")
-        assert "Type the API key again" in dlg.result.text()
+        until(lambda: dlg.outcome.text().startswith("✗"), "the refused test")
+        assert "Type the API key again" in dlg.outcome.text()
         dlg.save_btn.click()  # nor saved with the old key
-        assert "Type the API key again" in dlg.result.text()
+        assert "Type the API key again" in dlg.outcome.text()
         arun(asyncio.sleep(0.2))  # the loop runs (qtbot.wait would not run its tasks)
         assert stub.seen == []
         assert settings.profile("Studio").base_url == sandbox.base_url
         dlg.url.setText(sandbox.base_url + "/")  # same origin again: the saved key may go
         assert not dlg.key_hint.isVisible()
         dlg.test_btn.click()
-        until(lambda: dlg.result.text().startswith("✓"), "the test with the saved key")
+        until(lambda: dlg.outcome.text().startswith("✓"), "the test with the saved key")
 
 
 def test_bad_addresses_and_keys_are_refused_at_the_field(qtbot, arun, until, settings,
@@ -208,15 +208,15 @@ def test_bad_addresses_and_keys_are_refused_at_the_field(qtbot, arun, until, set
         dlg.url.setText(url)
         assert dlg.url_hint.isVisible() and words in dlg.url_hint.text(), url
         dlg.save_btn.click()
-        assert dlg.result.text().startswith("✗") and words in dlg.result.text(), url
+        assert dlg.outcome.text().startswith("✗") and words in dlg.outcome.text(), url
     dlg.url.setText("https://api.vectormethods.com/api/v2")
     assert not dlg.url_hint.isVisible()
     for key, words in (("sk_live_ab\ncd", "line break"), ("sk_live_clé", "copy it again")):
         dlg.key.setText(key)
         assert dlg.key_hint.isVisible() and words in dlg.key_hint.text(), repr(key)
         dlg.save_btn.click()
-        assert words in dlg.result.text()
+        assert words in dlg.outcome.text()
         dlg.test_btn.click()
-        assert words in dlg.result.text()
+        assert words in dlg.outcome.text()
     arun(asyncio.sleep(0.1))  # the loop runs (qtbot.wait would not run its tasks)
     assert settings.profile("Bad") is None

@@ -374,8 +374,8 @@ def test_find_this_frame_searches_by_the_players_current_frame(
         until(lambda: player.video.frame.isValid() and abs(
             player.video.frame.startTime() / 1000 - middle * 1000) <= player.frame_ms(),
             "the frame at the segment's middle on screen")
-        assert player.find.isEnabled()
-        qtbot.mouseClick(player.find, Qt.MouseButton.LeftButton)
+        assert player.find_button.isEnabled()
+        qtbot.mouseClick(player.find_button, Qt.MouseButton.LeftButton)
         pane = app.window.tab_panes["Search"]
         assert app.window.tabs.currentWidget() is pane
         until(lambda: results(pane) and "Searched by" in pane.status.text(), "frame results")
@@ -391,7 +391,7 @@ def test_find_this_frame_searches_by_the_players_current_frame(
         assert media.select(audio.video_id)
         until(lambda: app.controllers.preview.source is not None
               and app.controllers.preview.source.video_id == audio.video_id, "the audio")
-        assert not player.find.isEnabled()
+        assert not player.find_button.isEnabled()
 
 
 def finished_runs(sandbox: Any, arun: Callable[..., Any], *targets: dict[str, Any]) -> list[Any]:

@@ -41,7 +41,8 @@ class FocusRings(QObject):
             Qt.WidgetAttribute.WA_KeyboardFocusChange)
         if new is None or not by_keyboard or isinstance(new, QMenu) or new.isWindow():
             if ring is not None:
-                ring.setWidget(None)
+                # Qt documents setWidget(nullptr) as "follow no widget"; the stub forbids None
+                ring.setWidget(None)  # type: ignore[arg-type]
                 ring.hide()
             return
         if ring is None:

@@ -166,9 +166,9 @@ def tidy(root: QWidget) -> None:
             if act is not None and not button.accessibleName():
                 button.setAccessibleName(act.text().replace("&", "").rstrip("…"))
     for box in root.findChildren(QDialogButtonBox):
-        for button in box.buttons():
-            if not button.toolTip():
-                button.setToolTip(_BUTTON_TIPS.get(box.buttonRole(button), ""))
+        for box_button in box.buttons():
+            if not box_button.toolTip():
+                box_button.setToolTip(_BUTTON_TIPS.get(box.buttonRole(box_button), ""))
     for w in root.findChildren(QWidget):
         if not isinstance(w, INTERACTIVE) or w.accessibleName():
             continue

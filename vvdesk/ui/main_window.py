@@ -6,9 +6,9 @@ It is built and shown before any service exists (first paint must not wait for t
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QEvent, QRect, QSize, Qt, QTimer, Signal
+from PySide6.QtCore import QByteArray, QEvent, QRect, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QShowEvent
 from PySide6.QtWidgets import QLabel, QMainWindow, QProgressBar, QWidget
 
@@ -16,6 +16,9 @@ from vvdesk import __version__
 from vvdesk.settings import Settings
 from vvdesk.ui.widgets.elided import ElidedLabel, ElidingStatusBar
 from vvdesk.vocab import ProblemKind
+
+if TYPE_CHECKING:
+    from vvdesk.ui.panes.tab_pane import TabPane
 
 AUTH_TOPIC = "auth"  # the banner about a refused key
 SANDBOX_DOWN_TOPIC = "sandbox-down"  # the local sandbox stopped: restarting, or given up
@@ -149,7 +152,7 @@ class MainWindow(QMainWindow):
         self.index_model = IndexListModel(self)
         self.indexes = IndexesPane(self.index_model, self.settings.include_default_indexes)
         self.tabs = QTabWidget()
-        self.tab_panes: dict[str, Any] = {}
+        self.tab_panes: dict[str, TabPane] = {}
         for title in TABS:
             pane = PlaceholderPane(title.lower())
             self.tab_panes[title] = pane
@@ -166,7 +169,7 @@ class MainWindow(QMainWindow):
         self.splitter.setStretchFactor(1, 1)
         self.splitter.setSizes([280, 820])
         self.setCentralWidget(self.splitter)
-        self.tabs.setCurrentIndex(int(self.settings.value("window/tab", 0) or 0))
+        self.tabs.setCurrentIndex(self.settings.whole("window/tab", 0))
         self.tabs.currentChanged.connect(lambda i: self.settings.set_value("window/tab", i))
         self._build_menus()
         from vvdesk.ui import keyboard
@@ -178,7 +181,7 @@ class MainWindow(QMainWindow):
         if self._state:
             self.restoreState(self._state)
         sizes = self.settings.value("window/splitter")
-        if sizes:
+        if isinstance(sizes, QByteArray | bytes) and sizes:
             self.splitter.restoreState(sizes)
         self.content_built = True
 
@@ -208,7 +211,8 @@ class MainWindow(QMainWindow):
         self.connect_menu = file_menu.addMenu("&Connect to")
         self.connect_menu.aboutToShow.connect(self._fill_connect_menu)
         file_menu.addSeparator()
-        quit_act = QAction("&Quit", self, shortcut=QKeySequence.StandardKey.Quit)
+        quit_act = QAction("&Quit", self,
+                           shortcut=QKeySequence(QKeySequence.StandardKey.Quit))
         quit_act.triggered.connect(self.close)
         file_menu.addAction(quit_act)
         index_menu = bar.addMenu("&Index")
@@ -219,7 +223,8 @@ class MainWindow(QMainWindow):
         self.indexes.act_new.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
         self._build_pane_menus(bar)
         view = bar.addMenu("&View")
-        self.act_search = QAction("&Search…", self, shortcut=QKeySequence.StandardKey.Find)
+        self.act_search = QAction("&Search…", self,
+                                  shortcut=QKeySequence(QKeySequence.StandardKey.Find))
         self.act_search.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
         self.act_search.setToolTip("Search what the runs found (Ctrl+F)")
         self.act_search.setEnabled(False)  # the search controller enables and handles it
@@ -332,8 +337,8 @@ class MainWindow(QMainWindow):
             self._fitted_shown = True
             self.fit_to_screen()
 
-    def set_tab(self, title: str, pane: QWidget) -> None:
-        """Put a feature's pane in its tab (it must offer set_index(index_or_None))."""
+    def set_tab(self, title: str, pane: TabPane) -> None:
+        """Put a feature's pane in its tab (it follows the index chosen in the list)."""
         i = TABS.index(title)
         old = self.tabs.widget(i)
         current = self.tabs.currentIndex()
@@ -350,7 +355,7 @@ class MainWindow(QMainWindow):
         keyboard.icon_actions(pane)
         keyboard.tidy(pane)
         self._adopt_pane_actions(title, pane)
-        pane.set_index(self._current_index)  # type: ignore[attr-defined]
+        pane.set_index(self._current_index)
 
     def _set_icon(self) -> None:
         from PySide6.QtGui import QIcon
@@ -443,7 +448,7 @@ class MainWindow(QMainWindow):
 
     def may_leave(self) -> bool:
         """Ask every pane with unsaved edits (confirm_leave) whether we may move on."""
-        return all(getattr(p, "confirm_leave", lambda: True)() for p in self.tab_panes.values())
+        return all(p.confirm_leave() for p in self.tab_panes.values())
 
     def _index_changed(self, index: Any | None) -> None:
         if self._reverting:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtWidgets import (
+    QAbstractButton,
     QDialog,
     QDialogButtonBox,
     QLabel,
@@ -96,7 +97,7 @@ def unsaved_changes(parent: QWidget | None, what: str) -> str:
     """'save', 'discard' or 'cancel' for unsaved edits of `what`."""
     box = QMessageBox(QMessageBox.Icon.Question, "Unsaved changes",
                       f"Save your changes to {what}?", parent=parent)
-    buttons = {
+    buttons: dict[QAbstractButton, str] = {
         box.addButton(QMessageBox.StandardButton.Save): "save",
         box.addButton(QMessageBox.StandardButton.Discard): "discard",
         box.addButton(QMessageBox.StandardButton.Cancel): "cancel",

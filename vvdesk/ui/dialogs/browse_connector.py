@@ -14,6 +14,7 @@ relative to it, while the prefixes asked for and sent with `import_requested` ar
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -60,6 +61,13 @@ class _Placeholder:
 
 class _Failure(_Placeholder):
     """The row saying why a folder could not be listed (closing the folder clears it)."""
+
+
+def children(item: QTreeWidgetItem) -> Iterator[QTreeWidgetItem]:
+    """The item's children, in order (child(i) is None only past childCount())."""
+    for i in range(item.childCount()):
+        if (child := item.child(i)) is not None:
+            yield child
 
 
 def folder_of(path: str) -> str:
@@ -170,8 +178,8 @@ class BrowseConnectorDialog(QDialog):
         node = item.data(0, NODE_ROLE)
         if not isinstance(node, FolderNode):
             return
-        failed = item.childCount() == 1 and isinstance(item.child(0).data(0, NODE_ROLE),
-                                                       _Failure)
+        only = list(children(item))
+        failed = len(only) == 1 and isinstance(only[0].data(0, NODE_ROLE), _Failure)
         if node.path in self._waiting or failed:
             self._waiting.pop(node.path, None)
             item.takeChildren()
@@ -199,8 +207,8 @@ class BrowseConnectorDialog(QDialog):
             item.setIcon(0, self.style().standardIcon(QStyle.StandardPixmap.SP_FileIcon))
             item.setToolTip(0, f.path)
         right = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
-        for i in range(parent.childCount()):
-            parent.child(i).setTextAlignment(1, right)
+        for child in children(parent):
+            child.setTextAlignment(1, right)
         if not listing.folders and not listing.files:
             self._placeholder(QTreeWidgetItem(parent, ["This folder is empty."]))
         self._filter()
@@ -259,8 +267,7 @@ class BrowseConnectorDialog(QDialog):
         stack = [self.tree.invisibleRootItem()]
         while stack:
             item = stack.pop()
-            for i in range(item.childCount()):
-                child = item.child(i)
+            for child in children(item):
                 node = child.data(0, NODE_ROLE)
                 if isinstance(node, FileNode):
                     child.setHidden(not name_matches(node.name, pattern))
@@ -336,7 +343,7 @@ class BrowseConnectorDialog(QDialog):
                 and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)):
             cur = self.tree.currentItem()
             node = cur.data(0, NODE_ROLE) if cur is not None else None
-            if isinstance(node, FolderNode) and not cur.isExpanded():
+            if cur is not None and isinstance(node, FolderNode) and not cur.isExpanded():
                 cur.setExpanded(True)
             else:
                 self._use()
@@ -347,8 +354,7 @@ class BrowseConnectorDialog(QDialog):
         """Open the folders down to the one the caller started from, choose and open it."""
         if not self._reveal:
             return
-        for i in range(parent.childCount()):
-            child = parent.child(i)
+        for child in children(parent):
             node = child.data(0, NODE_ROLE)
             if isinstance(node, FolderNode) and self._reveal.startswith(node.path):
                 if node.path == self._reveal:  # there: choose it and show what is in it

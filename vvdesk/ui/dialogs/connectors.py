@@ -70,8 +70,8 @@ class ConnectorsDialog(QDialog):
                  "Import files of the selected connector into an index, once")
         self.delete_btn = QPushButton("Delete…")
         describe(self.delete_btn, None, "Remove the selected connector")
-        self.result = QLabel()
-        self.result.setWordWrap(True)
+        self.outcome = QLabel()
+        self.outcome.setWordWrap(True)
         self.close_buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         self.close_btn = self.close_buttons.button(QDialogButtonBox.StandardButton.Close)
         describe(self.close_btn, None, "Close this window (Esc)")
@@ -90,7 +90,7 @@ class ConnectorsDialog(QDialog):
         lay.addLayout(top)
         lay.addWidget(self.view)
         lay.addLayout(actions)
-        lay.addWidget(self.result)
+        lay.addWidget(self.outcome)
         for provider, button in self.new_buttons.items():
             button.clicked.connect(lambda _=False, p=provider: self._create(p))
         self.edit_btn.clicked.connect(self._edit)
@@ -111,7 +111,8 @@ class ConnectorsDialog(QDialog):
         """The empty list's button: which kind of connector to add."""
         menu = QMenu(self)
         for provider, label in PROVIDERS.items():
-            menu.addAction(f"New {label} connector…", lambda p=provider: self._create(p))
+            act = menu.addAction(f"New {label} connector…")
+            act.triggered.connect(lambda _=False, p=provider: self._create(p))
         button = self.empty.button
         if button is not None:
             menu.exec(button.mapToGlobal(button.rect().bottomLeft()))
@@ -123,43 +124,45 @@ class ConnectorsDialog(QDialog):
     def show_created(self, connector: Any) -> None:
         self.model.upsert(connector)
         self.select(connector.connector_id)
-        self.result.setText(f"Created “{connector.name}”. Test it to check the credentials.")
+        self.outcome.setText(f"Created “{connector.name}”. Test it to check the credentials.")
 
     def show_updated(self, connector: Any) -> None:
         self.model.upsert(connector)
         form = self.edit_form
-        if form is not None and form.existing.connector_id == connector.connector_id:
+        if (form is not None and form.existing is not None
+                and form.existing.connector_id == connector.connector_id):
             self.edit_form = None
             form.accept()
-        self.result.setText(f"Saved the changes to “{connector.name}”.")
+        self.outcome.setText(f"Saved the changes to “{connector.name}”.")
 
     def show_update_failed(self, connector_id: str, problem: Any) -> None:
         form = self.edit_form
-        if form is not None and form.existing.connector_id == connector_id:
+        if (form is not None and form.existing is not None
+                and form.existing.connector_id == connector_id):
             form.show_save_failed(problem)
             return
-        self.result.setText(f"Saving the connector failed: {problem}")
+        self.outcome.setText(f"Saving the connector failed: {problem}")
 
     def show_folder_copied(self, connector_id: str, folder: str) -> None:
         c = self.model.row_for(connector_id)
         name = f"“{c.name}”" if c is not None else "the connector"
-        self.result.setText(f"Copied the folder “{folder or '/'}” of {name} to the clipboard: "
+        self.outcome.setText(f"Copied the folder “{folder or '/'}” of {name} to the clipboard: "
                             "paste it where a folder is asked for.")
 
     def show_deleted(self, _connector_id: str) -> None:
-        self.result.setText("Connector deleted.")
+        self.outcome.setText("Connector deleted.")
 
     def show_tested(self, connector_id: str, result: Any) -> None:
         c = self.model.row_for(connector_id)
         name = c.name if c is not None else connector_id
         if result.success:
-            self.result.setText(f"✓ “{name}” works: the bucket can be reached.")
+            self.outcome.setText(f"✓ “{name}” works: the bucket can be reached.")
         else:
             why = result.error_message or "no reason given"
-            self.result.setText(f"✗ “{name}” failed its test: {why}")
+            self.outcome.setText(f"✗ “{name}” failed its test: {why}")
 
     def show_failed(self, action: str, problem: Any) -> None:
-        self.result.setText(f"{action} failed: {problem}")
+        self.outcome.setText(f"{action} failed: {problem}")
 
     def current(self) -> Any | None:
         idx = self.view.currentIndex()
@@ -184,7 +187,7 @@ class ConnectorsDialog(QDialog):
     def _create(self, provider: str) -> None:
         fields = NewConnectorDialog.ask(self, provider)
         if fields is not None:
-            self.result.setText("Creating…")
+            self.outcome.setText("Creating…")
             self.create_requested.emit(provider, fields)
 
     def _edit(self) -> None:
@@ -207,7 +210,7 @@ class ConnectorsDialog(QDialog):
 
     def _test(self) -> None:
         if (c := self.current()) is not None:
-            self.result.setText(f"Testing “{c.name}”…")
+            self.outcome.setText(f"Testing “{c.name}”…")
             self.test_requested.emit(c.connector_id)
 
     def _browse(self) -> None:

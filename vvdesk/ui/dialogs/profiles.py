@@ -67,9 +67,9 @@ class ProfileDialog(QDialog):
         # without a keyring the banner above says keys last this session only; an unchecked,
         # greyed "for this session only" box read as the opposite of what happens
         self.remember.setVisible(can_persist)
-        self.result = QLabel()
-        self.result.setWordWrap(True)
-        self.result.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.outcome = QLabel()
+        self.outcome.setWordWrap(True)
+        self.outcome.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.test_btn = QPushButton("Test connection")
         self.save_btn = QPushButton("Save")
         self.connect_btn = QPushButton("Save and connect")
@@ -95,7 +95,7 @@ class ProfileDialog(QDialog):
         buttons.addWidget(self.close_btn)
         right = QVBoxLayout()
         right.addLayout(form)
-        right.addWidget(self.result)
+        right.addWidget(self.outcome)
         right.addStretch()
         right.addLayout(buttons)
         body = QHBoxLayout()
@@ -179,7 +179,7 @@ class ProfileDialog(QDialog):
         self.key.clear()
         self.key.setPlaceholderText("stored — leave empty to keep the saved key")
         self.remove_btn.setEnabled(True)
-        self.result.clear()
+        self.outcome.clear()
         self._check_fields()
 
     def _new(self) -> None:
@@ -190,7 +190,7 @@ class ProfileDialog(QDialog):
         self.key.clear()
         self.key.setPlaceholderText("sk_live_…")
         self.remove_btn.setEnabled(False)
-        self.result.clear()
+        self.outcome.clear()
         self._check_fields()
         self.name.setFocus()
 
@@ -202,9 +202,9 @@ class ProfileDialog(QDialog):
         self._refill(None)
 
     def _show(self, ok: bool, message: str) -> None:
-        self.result.setProperty("ok", ok)
-        set_tone(self.result, Tone.SUCCESS if ok else Tone.ERROR)
-        self.result.setText(("✓ " if ok else "✗ ") + message)
+        self.outcome.setProperty("ok", ok)
+        set_tone(self.outcome, Tone.SUCCESS if ok else Tone.ERROR)
+        self.outcome.setText(("✓ " if ok else "✗ ") + message)
 
     def _test(self) -> None:
         key = self.key.text().strip()
@@ -213,10 +213,10 @@ class ProfileDialog(QDialog):
             self._show(False, why)
             return
         if not key and self._editing:
-            self.result.setText("Testing with the saved key…")
+            self.outcome.setText("Testing with the saved key…")
             self.test_saved_requested.emit(self._editing, self.url.text().strip())
             return
-        self.result.setText("Testing…")
+        self.outcome.setText("Testing…")
         self.test_requested.emit(self.url.text().strip(), key)
 
     def show_tested(self, ok: bool, message: str) -> None:

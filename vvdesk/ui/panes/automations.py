@@ -23,12 +23,13 @@ from PySide6.QtWidgets import (
 
 from vvdesk.ui.dialogs import ask
 from vvdesk.ui.keyboard import describe
+from vvdesk.ui.panes.tab_pane import TabPane
 from vvdesk.ui.widgets.automation_forms import AutomationForm, ExportForm, ImportForm
 from vvdesk.ui.widgets.elided import ElidedLabel
 from vvdesk.vocab import automation_problems
 
 
-class AutomationsPane(QWidget):
+class AutomationsPane(TabPane):
     connectors_requested = Signal()
     load_requested = Signal(str)  # index_id
     save_requested = Signal(str, str, dict)  # index_id, kind, the form's values (checked)
@@ -92,7 +93,7 @@ class AutomationsPane(QWidget):
         self.save_btn.setEnabled(False)
         self.revert_btn.setEnabled(False)
         self.read_only_note.setVisible(self.read_only())
-        if self.read_only():
+        if index is not None and self.read_only():
             self.read_only_note.setText(
                 f"“{index.name}” is a shared demo index: its automations are shown "
                 "read-only. Create an index of your own to automate imports and exports.")

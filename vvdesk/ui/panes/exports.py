@@ -21,6 +21,7 @@ from vvdesk.format import human_size
 from vvdesk.models.exports import ExportColumn, ExportListModel, ExportScopeProxy, destination
 from vvdesk.models.keyed import OBJECT_ROLE
 from vvdesk.ui.keyboard import describe
+from vvdesk.ui.panes.tab_pane import TabPane
 from vvdesk.ui.theme import Tone, status_color
 from vvdesk.ui.widgets.elided import ElidedLabel
 from vvdesk.ui.widgets.empty_state import EmptyState
@@ -46,7 +47,7 @@ def export_details(e: Any, target: str = "", connector: str = "") -> str:
     return "<br>".join(lines)
 
 
-class ExportsPane(QWidget):
+class ExportsPane(TabPane):
     create_requested = Signal(object)  # Index
     download_requested = Signal(object)  # Export
     recreate_requested = Signal(object)  # Export

@@ -38,6 +38,7 @@ from vvdesk.models.segments import SegmentModel
 from vvdesk.ui.dialogs import ask
 from vvdesk.ui.dialogs.register_uri import RegisterUriDialog
 from vvdesk.ui.keyboard import describe
+from vvdesk.ui.panes.tab_pane import TabPane
 from vvdesk.ui.widgets.actions import pane_action
 from vvdesk.ui.widgets.drops import FileDropTarget, accept_files
 from vvdesk.ui.widgets.elided import ElidedLabel
@@ -108,7 +109,7 @@ class MediaGrid(FileDropTarget, QListView):
 LIST_ICON = QSize(48, 36)
 
 
-class MediaPane(QWidget):
+class MediaPane(TabPane):
     scope_changed = Signal(object)  # index_id, '' = playground, None = nothing
     refresh_requested = Signal()
     upload_requested = Signal(list)  # paths for the index (or playground) shown
@@ -242,8 +243,12 @@ class MediaPane(QWidget):
         self.views.setCurrentWidget(self.grid if on else self.table)
         current = self.table.currentIndex()
         if current.isValid():
-            self.views.currentWidget().scrollTo(current)  # type: ignore[attr-defined]
+            self.view_shown().scrollTo(current)
         self._visible_later()
+
+    def view_shown(self) -> MediaTable | MediaGrid:
+        """The table or the grid, whichever the pane shows now."""
+        return self.grid if self.views.currentWidget() is self.grid else self.table
 
     def _grid_toggled(self) -> None:
         on = self.act_grid.isChecked()
@@ -263,8 +268,8 @@ class MediaPane(QWidget):
 
     def visible_ids(self) -> list[str]:
         """Ids of the rows the current view shows now, top to bottom."""
-        view = self.views.currentWidget()
-        port = view.viewport()  # type: ignore[attr-defined]
+        view = self.view_shown()
+        port = view.viewport()
         if not port.isVisible() or self.proxy.rowCount() == 0:
             return []
         rows: list[int] = []

@@ -7,8 +7,10 @@ from typing import Any
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
+from vvdesk.ui.panes.tab_pane import TabPane
 
-class PlaceholderPane(QWidget):
+
+class PlaceholderPane(TabPane):
     def __init__(self, what: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.what = what

@@ -22,6 +22,7 @@ from vvdesk.models.runs import RunColumn, RunListModel
 from vvdesk.models.runs import media as media_text
 from vvdesk.models.runs import segments as segments_text
 from vvdesk.ui.keyboard import describe
+from vvdesk.ui.panes.tab_pane import TabPane
 from vvdesk.ui.widgets.elided import ElidedLabel
 from vvdesk.ui.widgets.empty_state import EmptyState
 from vvdesk.ui.widgets.fitting_toolbar import FittingToolBar
@@ -72,7 +73,7 @@ def manifest_text(manifest: Any) -> str:
     return "\n".join(lines)
 
 
-class RunsPane(QWidget):
+class RunsPane(TabPane):
     start_requested = Signal()
     new_prompt_requested = Signal()
     cancel_requested = Signal(str)
@@ -161,12 +162,14 @@ class RunsPane(QWidget):
 
     def empty_reason(self) -> str:
         """Why the run list is empty, and what to do about it."""
-        if self.index is None and not self.video_ids:
+        if self.video_ids:
+            what = f"the {len(self.video_ids)} selected media"
+        elif self.index is not None:
+            what = f"“{self.index.name}”"
+        else:
             return "Select an index on the left to see its prompt runs."
         if not self.model.loaded:
             return "Loading runs…"
-        what = (f"the {len(self.video_ids)} selected media" if self.video_ids
-                else f"“{self.index.name}”")
         return f"No prompt runs on {what} yet. Start one with Start run…."
 
     def current_run(self) -> Any | None:

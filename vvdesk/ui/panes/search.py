@@ -53,6 +53,7 @@ from vvdesk.search_query import (
     query_words,
 )
 from vvdesk.ui.keyboard import describe
+from vvdesk.ui.panes.tab_pane import TabPane
 from vvdesk.ui.widgets.elided import ElidedLabel
 from vvdesk.ui.widgets.result_strip import ResultStrip
 from vvdesk.ui.widgets.snippet import SnippetDelegate
@@ -84,6 +85,13 @@ class Field:
     path: str
     value_type: ValueType
     values: tuple[Any, ...] = ()
+
+
+def text_button(text: str) -> QToolButton:
+    """A tool button showing text (the constructor takes text=, but its stub does not)."""
+    button = QToolButton()
+    button.setText(text)
+    return button
 
 
 class ResultsTable(QTableView):
@@ -158,7 +166,7 @@ class ConditionRow(QWidget):
         self.value.setMinimumContentsLength(10)
         self.high = QLineEdit(placeholderText="to")
         self.high.setMaximumWidth(90)
-        remove = QToolButton(text="✕")
+        remove = text_button("✕")
         remove.setToolTip("Remove this condition")
         remove.clicked.connect(lambda: self.removed.emit(self))
         lay = QHBoxLayout(self)
@@ -205,7 +213,8 @@ class ConditionRow(QWidget):
         self.value.blockSignals(False)
         self.value.setVisible(op not in VALUELESS)
         self.high.setVisible(op == BETWEEN)
-        self.value.lineEdit().setPlaceholderText("from" if op == BETWEEN else "value")
+        if (line := self.value.lineEdit()) is not None:  # (editable: it has one)
+            line.setPlaceholderText("from" if op == BETWEEN else "value")
         self.changed.emit()
 
     def conditions(self) -> list[Condition] | str:
@@ -255,7 +264,7 @@ def _typed(n: float, vt: ValueType) -> int | float:
     return int(n) if vt is ValueType.INTEGER or (vt is ValueType.ARRAY) else n
 
 
-class SearchPane(QWidget):
+class SearchPane(TabPane):
     search_requested = Signal(object)  # SearchRequest
     cleared = Signal()  # nothing to search: drop any answer on its way
     more_requested = Signal()
@@ -287,7 +296,7 @@ class SearchPane(QWidget):
         self.label = self.title
         self.scope = QComboBox()
         self.scope.setToolTip("Where to search")
-        self.pick = QToolButton(text="Indexes…")
+        self.pick = text_button("Indexes…")
         self.pick.setToolTip("Choose the indexes to search together")
         self.pick.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         self.pick_menu = QMenu(self.pick)
@@ -305,7 +314,7 @@ class SearchPane(QWidget):
         self.query.setClearButtonEnabled(True)
         self.image = QPushButton("By image…")
         self.image.setToolTip("Find segments that look like a picture (an image file)")
-        self.copy = QToolButton(text="Copy as")
+        self.copy = text_button("Copy as")
         self.copy.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         copy_menu = QMenu(self.copy)
         self.act_copy_sdk = copy_menu.addAction("SDK call (Python)")
@@ -315,7 +324,7 @@ class SearchPane(QWidget):
         self.copy.setMenu(copy_menu)
         self.copy.setToolTip("The current search as code; the key stays an environment "
                              "variable")
-        self.advanced = QToolButton(text="Settings")
+        self.advanced = text_button("Settings")
         self.advanced.setCheckable(True)
         self.advanced.setToolTip("Number of results, fields and runs")
 
@@ -359,7 +368,7 @@ class SearchPane(QWidget):
         self.top_k.setToolTip("How many results a word search returns (1-100)")
         self.search_fields = QLineEdit(placeholderText="every field")
         self.search_fields.setToolTip("Only these metadata fields, separated by commas")
-        self.runs = QToolButton(text="Latest results of every run")
+        self.runs = text_button("Latest results of every run")
         describe(self.runs, None, "Which runs' results to search")
         self.runs.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         self.runs_menu = QMenu(self.runs)

@@ -161,10 +161,10 @@ class PlayerPanel(QWidget):
         self.image = ImageView()
         self.empty = QLabel("Select a media item to preview it.")
         self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.screen = QStackedWidget()
-        for w in (self.empty, self.video, self.audio_face, self.image):
-            self.screen.addWidget(w)
-        self.screen.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+        self.stage = QStackedWidget()
+        for face in (self.empty, self.video, self.audio_face, self.image):
+            self.stage.addWidget(face)
+        self.stage.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
 
         self.play_button = self._button("Play", "Play / pause (Space, K)", self.toggle)
         self.back_frame = self._button("◀|", "One frame back (←)", lambda: self.step(-1))
@@ -186,7 +186,7 @@ class PlayerPanel(QWidget):
         self.zoom_in = self._button("+", "Zoom in (Ctrl+wheel)", lambda: self.image.zoom_by(1.25))
         self.zoom_out = self._button("−", "Zoom out", lambda: self.image.zoom_by(0.8))
         self.zoom_fit = self._button("Fit", "Show the whole picture", self.image.fit_to_window)
-        self.find = self._button("Find this frame",
+        self.find_button = self._button("Find this frame",
                                  "Search for segments that look like the picture shown "
                                  "(Ctrl+Shift+F)", self.find_this_frame)
         self.timeline = SegmentTimeline()
@@ -207,13 +207,14 @@ class PlayerPanel(QWidget):
         for w in (self.zoom_out, self.zoom_in, self.zoom_fit):
             controls.addWidget(w)
         matches = QHBoxLayout()
-        for w in (self.prev_match, self.match_label, self.next_match):
-            matches.addWidget(w)
+        for part in (self.prev_match, self.match_label, self.next_match):
+            matches.addWidget(part)
         matches.addStretch(1)
-        matches.addWidget(self.find)  # (not beside the seek bar: at 1024 px it squeezed it)
+        # (not beside the seek bar: at 1024 px it squeezed it)
+        matches.addWidget(self.find_button)
         lay = QVBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
-        lay.addWidget(self.screen, 1)
+        lay.addWidget(self.stage, 1)
         lay.addLayout(controls)
         lay.addWidget(self.timeline)
         lay.addLayout(matches)
@@ -286,12 +287,12 @@ class PlayerPanel(QWidget):
             self.dimensions_known.emit(image.width(), image.height())
         face = {MediaKind.VIDEO: self.video, MediaKind.AUDIO: self.audio_face,
                 MediaKind.IMAGE: self.image}.get(kind) if kind else None
-        self.screen.setCurrentWidget(face or self.empty)
+        self.stage.setCurrentWidget(face or self.empty)
         for w in (self.play_button, self.back_frame, self.next_frame, self.seek, self.volume):
             w.setEnabled(playable)
         for w in (self.zoom_in, self.zoom_out, self.zoom_fit):
             w.setVisible(kind is MediaKind.IMAGE)
-        self.find.setEnabled(kind in (MediaKind.VIDEO, MediaKind.IMAGE))
+        self.find_button.setEnabled(kind in (MediaKind.VIDEO, MediaKind.IMAGE))
         self.timeline.setVisible(kind is not None)
         self.timeline.set_position(0)
         self.time.setText(self._time_text(0, 0))

@@ -68,9 +68,9 @@ class SnippetDelegate(QStyledItemDelegate):
     def _picture(self, opt: QStyleOptionViewItem, full: str, words: list[str],
                  selected: bool, room: int) -> QPixmap:
         """The snippet drawn to fit ``room`` px: from the cache, or laid out and drawn once."""
-        palette: QPalette = opt.palette  # type: ignore[attr-defined]
-        font = opt.font  # type: ignore[attr-defined]
-        ratio = opt.widget.devicePixelRatioF() if opt.widget else 1.0  # type: ignore[attr-defined]
+        palette: QPalette = opt.palette
+        font = opt.font
+        ratio = opt.widget.devicePixelRatioF() if opt.widget else 1.0
         key = (full, tuple(words), room, selected, palette.cacheKey(), font.key(), ratio)
         found = self._pictures.get(key)
         if found is not None:
@@ -97,16 +97,16 @@ class SnippetDelegate(QStyledItemDelegate):
     def _document(self, opt: QStyleOptionViewItem, full: str, words: list[str],
                   selected: bool, room: int) -> QTextDocument:
         """The snippet as rich text laid out to fit ``room`` px."""
-        palette_key = opt.palette.cacheKey()  # type: ignore[attr-defined]
-        font = opt.font  # type: ignore[attr-defined]
+        palette_key = opt.palette.cacheKey()
+        font = opt.font
         colors = self._colors.get((palette_key, selected))
         if colors is None:
             colors = self._colors[(palette_key, selected)] = theme.match_colors(
-                opt.palette, selected)  # type: ignore[attr-defined]
+                opt.palette, selected)
         doc = QTextDocument()
         doc.setDocumentMargin(0)
         doc.setDefaultFont(font)
-        metrics = opt.fontMetrics  # type: ignore[attr-defined]
+        metrics = opt.fontMetrics
         width = room
         for _ in range(4):  # bold words are wider than the plain text elidedText measured
             text = metrics.elidedText(full, Qt.TextElideMode.ElideRight, max(0, width))

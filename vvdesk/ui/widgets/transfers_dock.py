@@ -49,13 +49,13 @@ class ProgressDelegate(QStyledItemDelegate):
             super().paint(painter, option, index)
             return
         bar = QStyleOptionProgressBar()
-        bar.rect = option.rect.adjusted(2, 3, -2, -3)  # type: ignore[attr-defined]
+        bar.rect = option.rect.adjusted(2, 3, -2, -3)
         bar.minimum, bar.maximum = 0, 1000
         bar.progress = int(fraction(t) * 1000)
         bar.text = index.data(Qt.ItemDataRole.DisplayRole)
         bar.textVisible = True
         # without State_Horizontal Qt 6 styles draw the bar vertically (fills bottom-up)
-        bar.state = option.state | QStyle.StateFlag.State_Horizontal  # type: ignore[attr-defined]
+        bar.state = option.state | QStyle.StateFlag.State_Horizontal
         bar.textAlignment = Qt.AlignmentFlag.AlignCenter
         QApplication.style().drawControl(QStyle.ControlElement.CE_ProgressBar, bar, painter)
 
@@ -156,7 +156,7 @@ class TransfersDock(FileDropTarget, QDockWidget):
 
     def _scroll_to_newest(self) -> None:
         if self._newest.isValid():
-            self.view.scrollTo(QModelIndex(self._newest))
+            self.view.scrollTo(self._newest)
 
     def selected(self) -> list[Any]:
         return [r.data(OBJECT_ROLE) for r in self.view.selectionModel().selectedRows()]
