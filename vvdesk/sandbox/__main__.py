@@ -79,10 +79,11 @@ async def serve(args: argparse.Namespace, api_key: str) -> None:
                         rate_per_minute=args.rate_limit_per_minute,
                         rate_per_hour=args.rate_limit_per_hour)
     app = build_app(settings)
-    tls: dict[str, str] = {}
+    certfile: str | None = None
+    keyfile: str | None = None
     if args.https:
         files = ensure_certificates(settings.data_dir)
-        tls = {"ssl_certfile": str(files.server_cert), "ssl_keyfile": str(files.server_key)}
+        certfile, keyfile = str(files.server_cert), str(files.server_key)
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     # Accepted connections inherit it (Linux): without it a response written as headers then
@@ -91,7 +92,8 @@ async def serve(args: argparse.Namespace, api_key: str) -> None:
     sock.bind((args.host, args.port))
     port = sock.getsockname()[1]
     config = uvicorn.Config(app, log_level=args.log_level, access_log=False,
-                            lifespan="on", timeout_graceful_shutdown=3, **tls)
+                            lifespan="on", timeout_graceful_shutdown=3,
+                            ssl_certfile=certfile, ssl_keyfile=keyfile)
     server = QuietServer(config)
     task = asyncio.create_task(server.serve(sockets=[sock]))
     while not server.started and not task.done():

@@ -18,6 +18,7 @@ import math
 from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
+from typing import Literal
 
 import av
 import numpy as np
@@ -70,25 +71,29 @@ def probe(path: Path, filename: str = "") -> Probe | None:
                 return None
             video = container.streams.video[0] if container.streams.video else None
             audio = container.streams.audio[0] if container.streams.audio else None
-            if video is None and audio is None:
+            main = video or audio
+            if main is None:
                 return None
             still = video is not None and audio is None and (
                 container.format.name in IMAGE_FORMATS or container.duration is None)
-            duration = 0.0 if still else _duration(container, video or audio)
+            duration = 0.0 if still else _duration(container, main)
             if not still and duration <= 0:
                 return None
-            main = video or audio
-            frame = next(container.decode(main), None)
-            if frame is None:
+            if video is not None:  # the first frame of the main stream must decode
+                picture = next(container.decode(video), None)
+                if picture is None:
+                    return None
+                return Probe(duration, picture.width, picture.height, True, audio is not None,
+                             still)
+            if next(container.decode(main), None) is None:
                 return None
-            if video is not None:
-                return Probe(duration, frame.width, frame.height, True, audio is not None, still)
             return Probe(duration, None, None, False, True, False)
     except (av.FFmpegError, StopIteration, ValueError, IndexError, OSError):
         return None
 
 
-def _duration(container: av.container.InputContainer, stream: av.stream.Stream) -> float:
+def _duration(container: av.container.InputContainer,
+              stream: av.video.stream.VideoStream | av.audio.stream.AudioStream) -> float:
     if container.duration:
         return round(container.duration / 1_000_000, 3)
     if stream.duration and stream.time_base:
@@ -118,7 +123,7 @@ def frames_at(path: Path, times: list[float], limit: int = THUMB_MAX) -> list[np
     return out
 
 
-def _frame_near(container: av.container.InputContainer, stream: av.stream.Stream,
+def _frame_near(container: av.container.InputContainer, stream: av.video.stream.VideoStream,
                 t: float) -> av.VideoFrame:
     base = stream.time_base or Fraction(1, 1_000_000)
     try:
@@ -177,7 +182,7 @@ def _rgb332(rgb: np.ndarray) -> np.ndarray:
 def decode_picture(data: bytes, limit: int = THUMB_MAX) -> np.ndarray | None:
     """First frame of an encoded picture (JPEG, PNG, ...) as RGB, or ``None``."""
     try:
-        with av.open(io.BytesIO(data)) as container:
+        with av.open(io.BytesIO(data), "r") as container:
             frame = next(container.decode(video=0))
             w, h = _fit(frame.width, frame.height, limit)
             return frame.to_ndarray(format="rgb24", width=w, height=h)
@@ -309,7 +314,8 @@ def synth_video(path: Path, seconds: float, *, hue: int, size: tuple[int, int] =
     """
     width, height = size
     fmt = "webm" if path.suffix == ".webm" else None
-    vcodec, acodec = ("libvpx", "libopus") if fmt == "webm" else ("mpeg4", "aac")
+    vcodec: Literal["libvpx", "mpeg4"] = "libvpx" if fmt == "webm" else "mpeg4"
+    acodec: Literal["libopus", "aac"] = "libopus" if fmt == "webm" else "aac"
     with av.open(str(path), "w", format=fmt) as out:
         vs = out.add_stream(vcodec, rate=fps)
         vs.width, vs.height, vs.pix_fmt = width, height, "yuv420p"

@@ -66,18 +66,19 @@ def resolve_target(ctx: Context, target: Any) -> tuple[dict[str, Any], list[str]
         ids = [r.id for r in ctx.store.query("video", parent=index_id, descending=False)]
         return {"type": "index", "index_id": index_id}, ids, index_id
     if kind == "videos":
-        ids = target.get("video_ids")
-        if not isinstance(ids, list) or not ids or not all(isinstance(i, str) for i in ids):
+        wanted = target.get("video_ids")
+        if (not isinstance(wanted, list) or not wanted
+                or not all(isinstance(i, str) for i in wanted)):
             raise invalid("target.video_ids", "video_ids must be a non-empty list of strings")
-        for vid in ids:
+        for vid in wanted:
             load_video(ctx, vid)
         index_id = target.get("index_id")
         if index_id is not None:
             load_index(ctx, index_id)
-        context: dict[str, Any] = {"type": "videos", "video_ids": ids}
+        context: dict[str, Any] = {"type": "videos", "video_ids": wanted}
         if index_id:
             context["index_id"] = index_id
-        return context, list(dict.fromkeys(ids)), index_id
+        return context, list(dict.fromkeys(wanted)), index_id
     if kind == "playground":
         ids = [r.id for r in ctx.store.query("video", parent=None, descending=False)]
         return {"type": "playground", "is_playground": True}, ids, None

@@ -121,8 +121,8 @@ def _complete_segment(ctx: Context, row: Row, seg_id: str) -> None:
     if seg is None:
         return
     video = ctx.store.get("video", seg.doc["video_id"], include_hidden=True)
-    vdoc = video.doc if video else {"title": "", "_filename": "", "_blob_sha": "",
-                                     "_part_index": 0}
+    vdoc: dict[str, Any] = video.doc if video else {"title": "", "_filename": "",
+                                                     "_blob_sha": "", "_part_index": 0}
     sdoc = seg.doc
     index, count = int(sdoc["_index"]), int(sdoc["_count"])
     sdoc.update(processed_at=clock.iso(), attempt_id=new_id("att"))

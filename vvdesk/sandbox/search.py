@@ -293,8 +293,8 @@ def _like_escape(text: str) -> str:
 
 def condition_sql(cond: dict[str, Any]) -> tuple[str, list[Any]]:
     """SQL over ``metadata`` for one validated FilterCondition (see README for the rules)."""
-    path, op, kind, value = json_path(cond["field"]), cond["operator"], cond["type"], cond.get(
-        "value")
+    path, op, kind = json_path(cond["field"]), cond["operator"], cond["type"]
+    value: Any = cond.get("value")  # fits the type and operator (routes_search checked it)
     typ = "json_type(metadata, ?)"
     val = "json_extract(metadata, ?)"
     if op in ("is_empty", "is_not_empty"):

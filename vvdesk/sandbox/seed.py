@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import time
+from typing import Any
 
 from . import demo_clips
 from .context import Context
@@ -68,7 +69,7 @@ def seed_demo(ctx: Context) -> bool:
                      description="Demo media for trying the desktop client")
     create_index_row(ctx, "Sample library", index_id=SHARED_INDEX, is_default=True,
                      description="Shared demo index")
-    fields = {
+    fields: dict[str, Any] = {
         "name": "Scene summary", "description": "Labels the dominant scene of each segment",
         "prompt_text": "Describe the dominant scene, a confidence and the visible objects.",
         "json_schema": SCENE_SCHEMA, "video_level": None,

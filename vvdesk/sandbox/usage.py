@@ -78,9 +78,9 @@ def _iso(moment: datetime) -> str:
 def events(ctx: Context) -> Iterator[dict[str, Any]]:
     """Every usage event (UsageDetail shape plus a parsed ``_at``), in no set order."""
     for (category, day), count in daily_requests(ctx.store).items():
-        at = datetime.fromisoformat(day).replace(tzinfo=UTC)
+        midnight = datetime.fromisoformat(day).replace(tzinfo=UTC)
         for metric in ("api_requests", "searches") if category == "search" else ("api_requests",):
-            yield _event(f"{metric}_{category}_{day}", metric, count, at,
+            yield _event(f"{metric}_{category}_{day}", metric, count, midnight,
                          {"category": category, "day": day})
     for row in ctx.store.query("video", include_hidden=True):
         at = _stamp(row.doc.get("created_at"))

@@ -58,7 +58,7 @@ def marker(value: Any) -> dict[str, Any]:
 def run_view(doc: dict[str, Any]) -> dict[str, Any]:
     """``PromptRun`` with every declared key."""
     out = {**RUN_DEFAULTS, **public(doc)}
-    stop = out.get("stop_state") if isinstance(out.get("stop_state"), dict) else {}
+    stop = out["stop_state"] if isinstance(out.get("stop_state"), dict) else {}
     out["stop_state"] = {k: stop.get(k) for k in STOP_STATE_KEYS}
     out["marker"] = marker(out.get("marker"))
     return out

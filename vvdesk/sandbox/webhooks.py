@@ -76,7 +76,7 @@ RUN_EVENTS = {"completed": "prompt_run.completed", "failed": "prompt_run.failed"
               "completed_with_failures": "prompt_run.partial_completed",
               "cancelled": "prompt_run.cancelled"}
 
-_tasks: set[asyncio.Task[None]] = set()
+_tasks: set[asyncio.Task[dict[str, Any]]] = set()
 _ssl: ssl.SSLContext | None = None
 
 
