@@ -206,10 +206,22 @@ class VvdeskApp(QObject):
         self.jobs.failed.connect(window.show_problem)
 
     async def run(self) -> None:
+        """Start, run until asked to quit, shut down. Asked to quit while still starting (a
+        keyring that hangs, a sandbox coming up on a loaded machine), the start is given up:
+        it went on to the end first, and the app took most of a minute to quit."""
+        starting = asyncio.ensure_future(self.start())
+        quitting = asyncio.ensure_future(self._quit.wait())
         try:
-            await self.start()
-            await self._quit.wait()
+            await asyncio.wait({starting, quitting}, return_when=asyncio.FIRST_COMPLETED)
+            if starting.done():
+                starting.result()  # its failure, if any, is the app's
+                await quitting
+            else:
+                log.info("asked to quit while starting: the start is given up")
         finally:
+            for task in (starting, quitting):
+                task.cancel()
+            await asyncio.gather(starting, quitting, return_exceptions=True)
             await self.shutdown()
 
     def quit(self) -> None:
