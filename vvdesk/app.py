@@ -321,7 +321,10 @@ class VvdeskApp(QObject):
         from vvdesk.services.session import ConnState
 
         async def check() -> None:
-            await asyncio.sleep(NO_ANSWER_WARN_S)
+            # ends at the first answer: while it runs the window shows itself busy
+            deadline = time.monotonic() + NO_ANSWER_WARN_S
+            while session.state is ConnState.CONNECTING and time.monotonic() < deadline:
+                await asyncio.sleep(0.2)
             if self.session is session and session.state is ConnState.CONNECTING:
                 log.warning("connect: no answer from %s at %s %.0f s after connecting; "
                             "nothing may have asked it anything", session.profile_name,

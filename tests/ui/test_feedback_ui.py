@@ -113,3 +113,19 @@ def test_a_storm_of_server_errors_shows_in_the_status_bar_until_answers_are_good
             assert not w.conn_trouble.isVisibleTo(w)
     finally:
         sandbox.clear_faults()
+
+
+def test_the_busy_sign_stops_once_the_window_has_loaded(qtbot, arun, until, settings, sandbox,
+                                                        monkeypatch):
+    """The status bar's moving bar means work is under way; when the lists, pictures and
+    facts are in, it stops (a watch for the first answer kept it moving for 15 s)."""
+    import vvdesk.app as app_module
+
+    monkeypatch.setattr(app_module, "NO_ANSWER_WARN_S", 300.0)
+    add_profile(arun, settings, "local", sandbox.base_url, sandbox.api_key)
+    with running_app(qtbot, arun, settings, Options(profile="local")) as app:
+        w = app.window
+        select_index(w, until, DEMO_INDEX, "the demo index")
+        until(lambda: w.tab_panes["Media"].model.rowCount() >= 4, "the demo media")
+        until(lambda: not w.busy.isVisible(), "the busy sign to stop", 60)
+        assert app.session.jobs.busy is False

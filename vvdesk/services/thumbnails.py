@@ -59,7 +59,7 @@ class ThumbnailService(QObject):
         self.recheck_s = RECHECK_S
         self._recheck = QTimer(self)  # a timer, not a job: waiting is not "busy"
         self._recheck.setSingleShot(True)
-        self._recheck.timeout.connect(lambda: self.want(list(self._shown)))
+        self._recheck.timeout.connect(self._ask_again)
         session.state_changed.connect(self._session_state)
 
     def want(self, video_ids: list[str]) -> None:
@@ -101,6 +101,9 @@ class ThumbnailService(QObject):
             self._recheck.stop()
             return
         self._recheck.start(max(0, int((min(dues) - time.monotonic()) * 1000)) + 50)
+
+    def _ask_again(self) -> None:
+        self.want(list(self._shown))
 
     def _session_state(self, state: str, _detail: str) -> None:
         if state == ConnState.CLOSED:
