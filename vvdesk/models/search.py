@@ -31,9 +31,11 @@ def clock(seconds: float | None) -> str:
 
 def time_range(r: Any) -> str:
     start, end = getattr(r, "start_time", None), getattr(r, "end_time", None)
-    if start is None:
+    if start is None or (not start and not end):  # a picture's one segment: no time
         return ""
-    return f"{clock(start)}–{clock(end)}" if end is not None else clock(start)
+    if end is None or end <= start:
+        return clock(start)
+    return f"{clock(start)}–{clock(end)}"
 
 
 def score(r: Any) -> float | None:
