@@ -29,13 +29,18 @@ def clock(seconds: float | None) -> str:
     return f"{h}:{m:02d}:{sec:02d}" if h else f"{m}:{sec:02d}"
 
 
-def time_range(r: Any) -> str:
-    start, end = getattr(r, "start_time", None), getattr(r, "end_time", None)
-    if start is None or (not start and not end):  # a picture's one segment: no time
+def moment(start: float | None, end: float | None) -> str:
+    """A segment's place in its media, as people read it: a range, one time for a zero-length
+    moment, nothing for a picture's one segment (0 to 0)."""
+    if start is None or (not start and not end):
         return ""
     if end is None or end <= start:
         return clock(start)
     return f"{clock(start)}–{clock(end)}"
+
+
+def time_range(r: Any) -> str:
+    return moment(getattr(r, "start_time", None), getattr(r, "end_time", None))
 
 
 def score(r: Any) -> float | None:

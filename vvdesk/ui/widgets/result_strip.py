@@ -10,7 +10,7 @@ from PySide6.QtCore import QPointF, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QMouseEvent, QPainter, QPaintEvent, QPalette, QPen
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
-from vvdesk.models.search import Strip, StripFrame, clock
+from vvdesk.models.search import Strip, StripFrame, moment
 from vvdesk.ui import theme
 
 PEEK = QSize(160, 90)
@@ -115,10 +115,10 @@ class ResultStrip(QWidget):
                 p.setPen(QPen(scrub, 2))
                 p.drawRect(rect.adjusted(-1, -1, 1, 1))
         if shown is not None:
-            said = f"{clock(shown.start)}–{clock(shown.end)}"
+            said = [self.strip.title, moment(shown.start, shown.end)]
             if self.strip.hit >= 0 and shown is self.strip.frames[self.strip.hit]:
-                said += " · the match"
-            caption = f"{self.strip.title} · {said}  {shown.label}"
+                said.append("the match")
+            caption = " · ".join(part for part in said if part) + f"  {shown.label}"
             left = PEEK.width() + 2 * PAD
             p.setPen(text)
             room = QRectF(left, PAD, self.width() - left - PAD, 18)
