@@ -11,6 +11,12 @@ to it instead of to the SDK: it is read up to a byte cap (past the cap vvdesk st
 and says so), decoded and split into rows in a worker thread a megabyte at a time as it
 arrives, and every row is validated there on its own by a `RowSink`, which also keeps only
 what the app shows (compact index rows; the newest exports). The SDK gets `null` back.
+
+`read_through` does the same for any SDK call whose answer is big (search results with
+their pictures): the request is whatever SDK method the caller awaits, the SDK gets the
+`stand_in` body (`[]`, `{}`: what its models accept as empty) and the caller the sink's rows.
+An answer that is one JSON object rather than an array (`whole`) is parsed in one piece,
+still in the worker, and handed to the sink as one item.
 """
 
 from __future__ import annotations
@@ -21,7 +27,7 @@ import contextvars
 import json
 import re
 import time
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -53,6 +59,27 @@ class NotAList(ValueError):
 
 class Malformed(ValueError):
     """The answer is not JSON, or ends before the array does."""
+
+
+class JsonValueReader:
+    """One JSON value fed in pieces; calls `on_item` with it once the last piece is in."""
+
+    def __init__(self, on_item: Callable[[Any], None]) -> None:
+        self._on_item = on_item
+        self._pieces: list[bytes] = []
+
+    def feed(self, data: bytes, final: bool = False) -> None:
+        self._pieces.append(data)
+        if not final:
+            return
+        data, self._pieces = b"".join(self._pieces), []
+        try:
+            value = json.loads(data.decode("utf-8"))
+        except UnicodeDecodeError as exc:
+            raise Malformed("not UTF-8 text") from exc
+        except json.JSONDecodeError:
+            raise Malformed("not JSON, or cut off") from None
+        self._on_item(value)
 
 
 class JsonArraySplitter:
@@ -135,9 +162,12 @@ class ListRead:
     problem: UserFacingError | None = None
     read_bytes: int = 0
     spent_s: float = field(default=0.0)  # time spent parsing (not the server's)
+    method: str = "GET"
+    stand_in: bytes = b"null"  # the body the SDK reads instead of the answer
+    whole: bool = False  # the answer is one JSON value (an object), not an array of rows
 
     def matches(self, method: str, path: str) -> bool:
-        return method == "GET" and path.rstrip("/").endswith(self.path)
+        return method == self.method and path.rstrip("/").endswith(self.path)
 
     def too_large(self) -> UserFacingError:
         mb = self.cap_bytes // MIB
@@ -160,7 +190,8 @@ class ListRead:
         `on_parse(seconds)` is told how long each piece took to parse (not the server's
         time: the transport's deadline does not count it)."""
         self.rows, self.problem, self.read_bytes = None, None, 0
-        splitter = JsonArraySplitter(self.sink.add)
+        splitter = (JsonValueReader(self.sink.add) if self.whole
+                    else JsonArraySplitter(self.sink.add))
         pending: list[bytes] = []
         size = 0
 
@@ -198,11 +229,17 @@ READING: contextvars.ContextVar[ListRead | None] = contextvars.ContextVar(
 async def read_list(client: AsyncVideoVector, read: ListRead,
                     params: dict[str, Any] | None = None) -> Rows:
     """GET `read.path` through the SDK with the body read by `read` (see the module doc)."""
+    return await read_through(read, lambda: client._http.get(read.path, params=params))
+
+
+async def read_through(read: ListRead, call: Callable[[], Awaitable[Any]]) -> Rows:
+    """Await `call()` (an SDK call making `read`'s request) with the answer's body read by
+    `read`; what the SDK returns from its stand-in is dropped."""
     import videovector as vv
 
     token = READING.set(read)
     try:
-        await client._http.get(read.path, params=params)
+        await call()
     except vv.VideoVectorError:
         if read.problem is not None:  # the guard ended the call on purpose: say why
             raise read.problem from None

@@ -191,6 +191,26 @@ class IndexRow:
                    ix.description, ix.sort_order, ix.is_default)
 
 
+class ModelSink:
+    """Every readable row, as the SDK's `model` validates it (`key`: the row's id)."""
+
+    def __init__(self, model: Any, noun: str, key: str) -> None:
+        self._model, self._key = model, key
+        self._rows = Rows([], noun)
+        self._seen = 0
+
+    def add(self, raw: Any) -> None:
+        i, self._seen = self._seen, self._seen + 1
+        try:
+            self._rows.items.append(_checked(raw, self._model, self._key))
+        except ValueError as exc:
+            _skip(self._rows, i, raw, self._key, exc)
+
+    def rows(self) -> Rows:
+        _log_skipped(self._rows)
+        return self._rows
+
+
 class IndexSink:
     """Every readable index, as IndexRows."""
 

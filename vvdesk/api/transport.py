@@ -14,8 +14,8 @@ TLS settings) and adds:
 - every answer's status to `on_answer(status)` (api/health.py counts 5xx storms).
 - long list answers (api/list_reader.py): when the request runs with a `ListRead`, the
   body of its 200 answer goes to that reader (capped, parsed in a worker thread) and the
-  SDK gets `null`; a body past the cap or unreadable ends the call at once (HTTP 400 with
-  LIST_UNREADABLE_CODE), and the reader holds the words for it.
+  SDK gets the reader's stand-in (`null`, `[]`); a body past the cap or unreadable ends
+  the call at once (HTTP 400 with LIST_UNREADABLE_CODE), and the reader holds the words.
 - waits the SDK should not sit out silently: a 429 whose Retry-After is longer than
   SDK_WAIT_MAX_S, or not a number, is handed to the SDK as a terminal answer (HTTP 400
   with the code RETRY_LATER_CODE and the wait in details), so the call ends at once and
@@ -175,7 +175,7 @@ class RequestGuard(httpx.AsyncBaseTransport):
                     break
             await chunks.aclose()
         if read.problem is None:
-            return _replaced(response, request, 200, b"null")
+            return _replaced(response, request, 200, read.stand_in)
         body = {"error": {"code": LIST_UNREADABLE_CODE, "message": read.problem.message},
                 "request_id": response.headers.get("x-request-id")}
         return _replaced(response, request, 400, json.dumps(body).encode())

@@ -111,6 +111,8 @@ class SearchController:
     def _page_loaded(self, page: Page) -> None:
         self._cursor = page.cursor
         self.pane.show_page(page.request, page.rows, page.thumbs, page.cursor, page.first)
+        if page.problem is not None:  # some results could not be read: the others are shown
+            self.window.show_problem("Reading the search results", page.problem)
 
     def find_frame(self, picture: QImage, seconds: float) -> None:
         """“Find this frame” in the player: an image search by it, shown in the Search tab."""

@@ -3,8 +3,10 @@ an index's runs produced (for building filters).
 
 One search at a time: a new one replaces the running one (JobManager replace=True cancels
 it) and every answer carries the generation it was asked in, so an answer that was already
-on its way when the user typed on can never replace a newer one. Thumbnails come as base64
-JPEG in the results and are decoded here, in a worker thread, never on the UI thread.
+on its way when the user typed on can never replace a newer one. The answers are parsed and
+validated in a worker thread (api/search_reader.py: a result that cannot be read is left out
+and said in words); thumbnails come as base64 JPEG in the results and are decoded here, in
+a worker thread too: the UI thread only shows the rows.
 """
 
 from __future__ import annotations
@@ -21,7 +23,8 @@ from PySide6.QtGui import QImage
 
 from vvdesk.api.errors import UserFacingError
 from vvdesk.api.ids import in_path
-from vvdesk.search_query import TOP_K_MAX, SearchKind, SearchRequest, ValueType
+from vvdesk.api.search_reader import search_page
+from vvdesk.search_query import TOP_K_MAX, SearchRequest, ValueType
 from vvdesk.services.session import ApiSession
 
 if TYPE_CHECKING:
@@ -63,6 +66,7 @@ class Page:
     cursor: str | None
     first: bool
     thumbs: dict[str, QImage]
+    problem: ApiProblem | None = None  # results left out (unreadable), in words
 
 
 def value_type_of(value: Any) -> ValueType | None:
@@ -158,32 +162,6 @@ def is_playground_run(run: Any) -> bool:
     return context.get("type") == "playground" or bool(context.get("is_playground"))
 
 
-async def ask(client: Any, request: SearchRequest, cursor: str | None = None,
-              kw: dict[str, Any] | None = None) -> tuple[list[Any], str | None]:
-    """One page of this search: (rows, next cursor or None)."""
-    kw = request.sdk_kwargs() if kw is None else kw
-    search = client.search
-    if request.kind is SearchKind.FILTER:
-        if request.in_playground:
-            answer = await search.filter_playground(cursor=cursor, **kw)
-        else:
-            answer = await search.filter(in_path(request.index_id), cursor=cursor, **kw)
-        pag = answer.pagination
-        more = None
-        if pag is not None and pag.has_more and pag.next_cursor:
-            more = pag.next_cursor
-        elif answer.next_page_token:
-            more = answer.next_page_token
-        return list(answer.data or answer.results), more
-    if request.kind is SearchKind.IMAGE:
-        return list(await search.image(in_path(request.index_id), **kw)), None
-    if request.kind is SearchKind.MULTI_RUN:
-        return list(await search.multi_run(**kw)), None
-    if request.kind is SearchKind.PLAYGROUND:
-        return list(await search.playground(**kw)), None
-    return list(await search.text(in_path(request.index_id), **kw)), None
-
-
 class SearchService(QObject):
     page_loaded = Signal(object)  # Page
     fields_loaded = Signal(str, list, list)  # index_id, list[FieldInfo], list[RunInfo]
@@ -210,9 +188,10 @@ class SearchService(QObject):
         client = self._s.client
 
         async def fetch() -> Page:
-            rows, more = await ask(client, request, cursor)
-            thumbs = await asyncio.to_thread(decode_thumbs, rows)
-            return Page(generation, request, rows, more, cursor is None, thumbs)
+            rows = await search_page(client, request, cursor)
+            thumbs = await asyncio.to_thread(decode_thumbs, rows.items)
+            return Page(generation, request, rows.items, rows.next_cursor, cursor is None,
+                        thumbs, rows.problem())
 
         def ok(page: Page) -> None:
             self._s.mark_ok()
@@ -234,8 +213,9 @@ class SearchService(QObject):
             rows: list[Any] = []
             cursor: str | None = None
             while len(rows) < MATCH_SCAN_MAX:
-                page, cursor = await ask(client, wide, cursor, kw)
-                rows += page
+                page = await search_page(client, wide, cursor, kw)
+                rows += page.items
+                cursor = page.next_cursor
                 if not cursor:
                     break
             mine = [r for r in rows if r.video_id == video_id]
