@@ -76,14 +76,23 @@ def test_plays_seeks_to_segments_and_follows_playback(
         assert pane.model.index(row, MediaColumn.DURATION).data() == "1:30"
         assert pane.model.index(row, MediaColumn.DIMENSIONS).data() == "256×144"
 
-        # playing: the position advances
-        player.toggle()
+        # playing from the list with Space: the position advances; Space again pauses
+        w.activateWindow()
+        pane.table.setFocus()
+        qtbot.keyClick(pane.table, Qt.Key.Key_Space)
         until(lambda: player.player.position() > 300, "playback started", 20)
         first = player.player.position()
         until(lambda: player.player.position() > first + 500, "the position advancing", 20)
-        player.toggle()
+        assert pane.current_video().title == "Harbor timelapse"  # Space kept the selection
+        qtbot.keyClick(pane.table, Qt.Key.Key_Space)
         until(lambda: player.player.playbackState() != QMediaPlayer.PlaybackState.PlayingState,
               "paused")
+        # Enter goes to the player, whose own keys then work (L: ten seconds on)
+        qtbot.keyClick(pane.table, Qt.Key.Key_Return)
+        assert player.hasFocus()
+        at = player.player.position()
+        qtbot.keyClick(player, Qt.Key.Key_L)
+        until(lambda: player.player.position() >= at + 9_000, "L jumped on")
 
         # the timeline holds every segment; a click on the third seeks to its start
         until(lambda: len(player.timeline.spans) >= 3, "segments on the timeline")

@@ -17,7 +17,7 @@ from PySide6.QtCore import (
     QTimer,
     Signal,
 )
-from PySide6.QtGui import QAction, QDropEvent, QKeySequence, QResizeEvent
+from PySide6.QtGui import QAction, QDropEvent, QKeySequence, QResizeEvent, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -215,6 +215,13 @@ class MediaPane(TabPane):
         ul.addWidget(self.toolbar)
         ul.addWidget(self.views)
         self.player = PlayerPanel()
+        # from the list: Space plays or pauses the preview, Enter goes to the player (its
+        # keys: J/K/L, arrows, N); Space is otherwise the list's own "select", already done
+        for keys, slot in (("Space", self.player.toggle), ("Return", self._to_player),
+                           ("Enter", self._to_player)):
+            shortcut = QShortcut(QKeySequence(keys), self.views)
+            shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            shortcut.activated.connect(slot)
         self.top = QSplitter(Qt.Orientation.Horizontal)  # the list | the preview beside it
         self.top.addWidget(upper)
         self.top.addWidget(self.player)
@@ -293,6 +300,10 @@ class MediaPane(TabPane):
     def _emit_visible(self) -> None:
         if ids := self.visible_ids():
             self.visible_changed.emit(ids)
+
+    def _to_player(self) -> None:
+        if self.selected_ids():
+            self.player.setFocus(Qt.FocusReason.ShortcutFocusReason)
 
     # scope -------------------------------------------------------------------------
     def set_index(self, index: Any | None) -> None:
