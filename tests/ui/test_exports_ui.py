@@ -201,10 +201,10 @@ def test_run_then_export_then_download_equals_the_server_file(
 
 
 def test_subpath_is_checked_inline_before_sending(qtbot):
-    dlg = CreateExportDialog(None, "Export", None, [], "No connectors with export scope.")
+    dlg = CreateExportDialog(None, "Export", None, [], "No connector takes exports yet.")
     qtbot.addWidget(dlg)
     assert not dlg.to_connector.isEnabled()
-    assert "No connectors with export scope" in dlg.connector_note.text()
+    assert "No connector takes exports" in dlg.connector_note.text()
 
     class Conn:
         connector_id, name, provider, bucket, container = "con_1", "Archive", "s3", "b", None

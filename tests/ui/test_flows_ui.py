@@ -54,7 +54,7 @@ def test_export_dialog_is_offered_when_connectors_fail_and_cancel_creates_nothin
         finally:
             sandbox.clear_faults()
         connectors, note = offered[0]
-        assert connectors == [] and note.startswith("No connectors with export scope (")
+        assert connectors == [] and note.startswith("The connectors could not be listed (")
         until(lambda: not app.session.jobs.is_running(f"exports.flow:index:{DEMO_INDEX}"),
               "the flow to end")
         assert server_counts(sandbox, arun) == before

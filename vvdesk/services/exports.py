@@ -109,6 +109,8 @@ class ExportService(QObject):
         except Exception as exc:  # the dialog still offers a download
             problem = describe(exc)
             self._s.note_problem(problem)
-            return [], f"No connectors with export scope ({problem})."
+            return [], f"The connectors could not be listed ({problem}); a download still works."
         usable = [c for c in items if "export" in [str(s) for s in (c.scopes or [])]]
-        return usable, "" if usable else "No connectors with export scope."
+        return usable, "" if usable else (
+            "No connector takes exports yet: add one with “Use for: Export” in "
+            "File → Connectors… (Ctrl+Shift+K).")

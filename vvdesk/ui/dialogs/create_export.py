@@ -62,6 +62,7 @@ class CreateExportDialog(QDialog):
         self.to_connector.setEnabled(bool(connectors))
         self.connector_note = QLabel(connectors_note or "")
         self.connector_note.setVisible(not connectors)
+        self.connector_note.setWordWrap(True)
         self.subpath = QLineEdit(placeholderText="e.g. reports/2026")
         describe(self.subpath, "Sub-path",
                  "A folder inside the connector's export folder (optional)")
@@ -77,6 +78,7 @@ class CreateExportDialog(QDialog):
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
         lay = QVBoxLayout(self)
+        self.setMinimumWidth(480)  # run names (prompt — status) read whole, not scrolled
         if runs is not None:
             lay.addWidget(QLabel("Runs to include (all by default):"))
             lay.addWidget(self.runs)
