@@ -95,3 +95,22 @@ def test_rows_set_aside_are_not_walked_again_and_still_freed_when_dropped():
         assert probe() is None  # freed by reference counting, frozen or not
     finally:
         gc_guard.thaw()  # as the app does when it closes (the suite's leak checks need it)
+
+
+def test_older_collections_wait_while_a_long_list_arrives():
+    """While a long list is read and merged (100k rows, which each older collection walked
+    on the GUI thread, again as they aged), the guard collects only the youngest
+    generation; older garbage is collected once the list is in."""
+    Probe.deaths.clear()
+    guard = gc_guard.install()
+    older = Probe()
+    older.me = older
+    gc.collect(0)  # alive: it moves to an older generation
+    del older  # garbage there now
+    for _ in range(guard.thresholds[1] + 1):
+        gc.collect(0)  # the older generation is due
+    with gc_guard.young_only():
+        guard.check()
+        assert Probe.deaths == []
+    guard.check()
+    assert Probe.deaths == [True]

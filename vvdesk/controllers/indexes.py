@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import TYPE_CHECKING
 
 from vvdesk import gc_guard
@@ -21,6 +22,15 @@ if TYPE_CHECKING:
 
 
 LOADING = "Loading indexes…"
+
+
+def with_created(items: list[IndexRow], created: list[IndexRow]) -> list[IndexRow]:
+    """The listed indexes and those created here that the list did not have yet (a worker
+    thread's job for a long list: a set of 100k ids is ~10 ms of UI-thread time)."""
+    if not created:
+        return items
+    listed = {ix.index_id for ix in items}
+    return items + [ix for ix in created if ix.index_id not in listed]
 
 
 class IndexesController:
@@ -59,20 +69,21 @@ class IndexesController:
     def _loaded(self, items: list[IndexRow]) -> None:
         """A short list merges at once; a long one a slice at a time (100k indexes: the
         window stays live)."""
-        listed = {ix.index_id for ix in items}
-        rows = items + [ix for key, ix in self._created_since.items() if key not in listed]
-        if gradual.is_short(self.model, rows):
-            self.model.merge(rows)
+        created = list(self._created_since.values())
+        if gradual.is_short(self.model, items):
+            self.model.merge(with_created(items, created))
             self._shown(bool(items))
             return
-        self.session.jobs.run("indexes.merge", self._merge(rows, bool(items)),
+        self.session.jobs.run("indexes.merge", self._merge(items, created),
                               on_error=lambda problem: self.window.show_problem(
                                   "Showing the indexes", problem))
 
-    async def _merge(self, rows: list[IndexRow], any_listed: bool) -> None:
-        await gradual.merge(self.model, rows)
+    async def _merge(self, items: list[IndexRow], created: list[IndexRow]) -> None:
+        with gc_guard.young_only():  # its rows are walked by no collection meanwhile
+            rows = await asyncio.to_thread(with_created, items, created) if created else items
+            await gradual.merge(self.model, rows)
         gc_guard.set_aside()  # a long list: later collections on this thread skip its rows
-        self._shown(any_listed)
+        self._shown(bool(items))
 
     def _shown(self, any_listed: bool) -> None:
         self.pane.set_status("")  # "no indexes yet" when the list is empty

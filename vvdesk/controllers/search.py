@@ -146,7 +146,7 @@ class SearchController:
     def _indexes_changed(self, *_: object) -> None:
         if self.window.index_model.is_merging:  # once at merge_done, not once per slice
             return
-        self.pane.set_indexes([(ix.index_id, ix.name) for ix in self.window.index_model.rows()])
+        self.pane.set_indexes(self.window.index_model.rows())
 
     # as code -------------------------------------------------------------------------
     def copy_text(self, kind: CopyAs) -> str:

@@ -281,7 +281,7 @@ class SearchPane(TabPane):
         super().__init__(parent)
         self.model = model
         self.index: Any = None
-        self._indexes: list[tuple[str, str]] = []  # (id, name) of every index
+        self._indexes: list[Any] = []  # every index (rows with .index_id and .name)
         self._fields: list[Field] = []
         self._runs: list[tuple[str, str]] = []
         self._playground_runs: list[tuple[str, str]] | None = None  # None: not read yet
@@ -301,6 +301,8 @@ class SearchPane(TabPane):
         self.pick.setToolTip("Choose the indexes to search together")
         self.pick_menu = QMenu(self.pick)
         self.pick.setMenu(self.pick_menu)
+        self._pick_stale = False  # the menu lists an older index list (see set_indexes)
+        self.pick_menu.aboutToShow.connect(self._fill_pick_menu)
         self.words = QRadioButton("Words")
         self.words.setToolTip("Ranked search of what the runs found")
         self.filters = QRadioButton("Filters")
@@ -480,15 +482,27 @@ class SearchPane(TabPane):
         if not self.request().is_empty:
             self._changed()
 
-    def set_indexes(self, indexes: list[tuple[str, str]]) -> None:
-        """Every index (id, name), for “All indexes” and the picker. The picker lists the
+    def set_indexes(self, indexes: list[Any]) -> None:
+        """Every index (rows with .index_id and .name, as the index list holds them: no
+        (id, name) copy of 100k), for “All indexes” and the picker. The picker lists the
         chosen ones and the first PICK_MENU_MAX others (a menu of 100k is no choice)."""
-        chosen = set(self.chosen_ids())
         self._indexes = indexes
+        self._pick_stale = True  # filled when it opens: 200 actions are ~15 ms of UI time
+        if self.pick_menu.isVisible():
+            self._fill_pick_menu()
+
+    def _fill_pick_menu(self) -> None:
+        if not self._pick_stale:
+            return
+        self._pick_stale = False
+        indexes = self._indexes
+        chosen = set(self.chosen_ids())
         self.pick_menu.clear()
-        listed = [ix for ix in indexes if ix[0] in chosen]
-        listed += [ix for ix in indexes[:PICK_MENU_MAX + len(listed)] if ix[0] not in chosen]
-        for index_id, name in listed[:max(PICK_MENU_MAX, len(chosen))]:
+        listed = [ix for ix in indexes if ix.index_id in chosen] if chosen else []
+        listed += [ix for ix in indexes[:PICK_MENU_MAX + len(listed)]
+                   if ix.index_id not in chosen]
+        for index_id, name in ((ix.index_id, ix.name)
+                               for ix in listed[:max(PICK_MENU_MAX, len(chosen))]):
             act = self.pick_menu.addAction(name)
             act.setCheckable(True)
             act.setData(index_id)
@@ -581,11 +595,12 @@ class SearchPane(TabPane):
             return "", [], "the playground"
         own = (self.index.index_id, self.index.name) if self.index is not None else None
         if how is Scope.ALL and self._indexes:
-            ids = [i for i, _n in self._indexes]
+            ids = [ix.index_id for ix in self._indexes]
             first = own[0] if own and own[0] in ids else ids[0]
             return first, ids, f"all {len(ids)} indexes"
         if how is Scope.CHOSEN:
-            chosen = [(i, n) for i, n in self._indexes if i in set(self.chosen_ids())]
+            picked = set(self.chosen_ids())
+            chosen = [(ix.index_id, ix.name) for ix in self._indexes if ix.index_id in picked]
             if chosen:
                 names = ", ".join(f"“{n}”" for _i, n in chosen)
                 return chosen[0][0], [i for i, _n in chosen], names
