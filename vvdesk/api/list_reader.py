@@ -52,6 +52,10 @@ class RowSink(Protocol):
 
     def rows(self) -> Rows: ...
 
+    def discard(self) -> None:
+        """Let go of the rows kept so far (the answer failed): called in a worker thread,
+        where freeing 100k rows does not stall the UI thread."""
+
 
 class NotAList(ValueError):
     """The answer is JSON, but not an array."""
@@ -194,6 +198,7 @@ class ListRead:
                     else JsonArraySplitter(self.sink.add))
         pending: list[bytes] = []
         size = 0
+        read = False
 
         async def parse(final: bool) -> None:
             nonlocal pending, size
@@ -216,10 +221,14 @@ class ListRead:
                 if size >= FEED_BYTES:
                     await parse(False)
             await parse(True)
+            read = True
         except (NotAList, Malformed) as exc:
             self.problem = self.unreadable(exc)
-            return
-        self.rows = await asyncio.to_thread(self.sink.rows)
+        finally:
+            if not read:  # past the cap, unreadable, cancelled: the rows go in a worker
+                asyncio.get_running_loop().run_in_executor(None, self.sink.discard)
+        if read:
+            self.rows = await asyncio.to_thread(self.sink.rows)
 
 
 READING: contextvars.ContextVar[ListRead | None] = contextvars.ContextVar(

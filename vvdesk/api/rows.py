@@ -232,6 +232,9 @@ class IndexSink:
         _log_skipped(self._rows)
         return self._rows
 
+    def discard(self) -> None:
+        self._rows.items = []
+
 
 class NewestExportsSink:
     """The newest `keep` readable exports (newest first) and how many there were."""
@@ -265,6 +268,9 @@ class NewestExportsSink:
         self._rows.listed = self._readable
         _log_skipped(self._rows)
         return self._rows
+
+    def discard(self) -> None:
+        self._heap = []
 
 
 # the lists vvdesk shows ------------------------------------------------------------------
