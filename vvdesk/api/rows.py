@@ -210,6 +210,9 @@ class ModelSink:
         _log_skipped(self._rows)
         return self._rows
 
+    def discard(self) -> None:
+        self._rows.items = []
+
 
 class IndexSink:
     """Every readable index, as IndexRows."""

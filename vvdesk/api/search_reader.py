@@ -14,7 +14,14 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from vvdesk.api.ids import in_path
-from vvdesk.api.list_reader import MIB, ListRead, Malformed, NotAList, read_through
+from vvdesk.api.list_reader import (
+    MIB,
+    ListRead,
+    Malformed,
+    NotAList,
+    RowSink,
+    read_through,
+)
 from vvdesk.api.rows import ModelSink, Rows
 from vvdesk.search_query import SearchKind, SearchRequest
 from vvdesk.worker_gil import breather
@@ -64,6 +71,9 @@ class FilterPageSink:
             self._results.add(raw)
             breathe()
 
+    def discard(self) -> None:
+        self._results.discard()
+
     def rows(self) -> Rows:
         rows = self._results.rows()
         rows.next_cursor = self._cursor
@@ -71,7 +81,7 @@ class FilterPageSink:
         return rows
 
 
-def _read(path: str, sink: Any, *, page: bool = False) -> ListRead:
+def _read(path: str, sink: RowSink, *, page: bool = False) -> ListRead:
     return ListRead(path, WHAT, NOUN, SEARCH_ANSWER_CAP, sink, method="POST",
                     stand_in=b"{}" if page else b"[]", whole=page)
 
