@@ -104,6 +104,12 @@ WORDS = {
 }
 
 
+# Storage providers a connector points at, by the names people know them by.
+PROVIDERS = {"s3": "Amazon S3", "gcs": "Google Cloud Storage", "azure": "Azure Blob Storage"}
+# A connector's import mode, short (a list cell; the form says it at length).
+IMPORT_MODES = {"all": "All files", "new_only": "New files only"}
+
+
 def words(value: Any) -> str:
     """A status or option value in words: "completed_with_failures" → "Completed with
     failures"; '' for None. The raw value stays the data (and the tooltip) where it matters."""

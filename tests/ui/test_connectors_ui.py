@@ -103,8 +103,10 @@ def test_gcs_connector_from_the_dialog_and_an_oversized_key_is_refused_in_words(
         until(lambda: "Created “Footage on GCS”" in conns.outcome.text(), "the created note")
         created = conns.current()
         assert created is not None and created.name == "Footage on GCS"
-        assert row_texts(conns, created.connector_id)[:4] == [
-            "Footage on GCS", "gcs", bucket, "import"]
+        # in words: the provider's name, what it is used for, its import mode and status
+        assert row_texts(conns, created.connector_id)[:5] == [
+            "Footage on GCS", "Google Cloud Storage", bucket, "Import", "All files"]
+        assert row_texts(conns, created.connector_id)[6] == "Active"
         on_server = server_connectors(sandbox, arun)[created.connector_id]
         assert (on_server.provider, on_server.bucket, on_server.gcp_project_id) == (
             "gcs", bucket, "vv-test")
@@ -151,8 +153,8 @@ def test_azure_connector_secret_is_masked_cleared_and_never_shown(
         until(lambda: "Created “Azure deliveries”" in conns.outcome.text(), "the created note")
         created = conns.current()
         assert row_texts(conns, created.connector_id)[:6] == [
-            "Azure deliveries", "azure", f"vvstore/{container}", "import, export", "all",
-            "vv/exports"]
+            "Azure deliveries", "Azure Blob Storage", f"vvstore/{container}", "Import, Export",
+            "All files", "vv/exports"]
         on_server = server_connectors(sandbox, arun)[created.connector_id]
         assert (on_server.storage_account, on_server.container) == ("vvstore", container)
 

@@ -1,4 +1,5 @@
-"""Connector list: provider, where it points, scopes, import mode, status, last test."""
+"""Connector list: provider, where it points, what it is used for, import mode, status,
+last test, in words."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from PySide6.QtCore import QObject
 
 from vvdesk.format import when
 from vvdesk.models.keyed import Column, KeyedTableModel, in_order
+from vvdesk.vocab import IMPORT_MODES, PROVIDERS, words
 
 if TYPE_CHECKING:
     from videovector import Connector
@@ -42,12 +44,15 @@ class ConnectorColumn(IntEnum):
 class ConnectorModel(KeyedTableModel):
     columns = in_order(ConnectorColumn, {
         ConnectorColumn.NAME: Column("Name", lambda c: c.name),
-        ConnectorColumn.PROVIDER: Column("Provider", lambda c: c.provider),
+        ConnectorColumn.PROVIDER: Column("Provider", lambda c: PROVIDERS.get(c.provider,
+                                                                             c.provider)),
         ConnectorColumn.LOCATION: Column("Bucket / container", _location),
-        ConnectorColumn.SCOPES: Column("Scopes", lambda c: ", ".join(c.scopes or [])),
-        ConnectorColumn.IMPORT_MODE: Column("Import mode", lambda c: c.import_mode),
+        ConnectorColumn.SCOPES: Column("Use for", lambda c: ", ".join(
+            words(s) for s in (c.scopes or []))),
+        ConnectorColumn.IMPORT_MODE: Column("Import", lambda c: IMPORT_MODES.get(
+            c.import_mode, words(c.import_mode))),
         ConnectorColumn.EXPORT_FOLDER: Column("Export folder", lambda c: c.export_base_path or ""),
-        ConnectorColumn.STATUS: Column("Status", lambda c: c.status),
+        ConnectorColumn.STATUS: Column("Status", lambda c: words(c.status)),
         ConnectorColumn.LAST_TEST: Column("Last test", _last_test, tooltip=_last_test),
     })
 

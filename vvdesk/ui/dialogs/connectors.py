@@ -26,9 +26,10 @@ from PySide6.QtWidgets import (
 from vvdesk.models.connectors import ConnectorModel
 from vvdesk.models.keyed import OBJECT_ROLE
 from vvdesk.ui.dialogs import ask
-from vvdesk.ui.dialogs.new_connector import PROVIDERS, NewConnectorDialog
+from vvdesk.ui.dialogs.new_connector import NewConnectorDialog
 from vvdesk.ui.keyboard import describe
 from vvdesk.ui.widgets.empty_state import EmptyState
+from vvdesk.vocab import PROVIDERS
 
 
 class ConnectorsDialog(QDialog):

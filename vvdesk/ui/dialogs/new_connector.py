@@ -30,8 +30,8 @@ from PySide6.QtWidgets import (
 
 from vvdesk.ui.keyboard import describe
 from vvdesk.ui.theme import Tone, set_tone
+from vvdesk.vocab import PROVIDERS
 
-PROVIDERS = {"s3": "Amazon S3", "gcs": "Google Cloud Storage", "azure": "Azure Blob Storage"}
 FIELDS: dict[str, list[tuple[str, str, bool]]] = {  # name, label, secret
     "s3": [("bucket", "Bucket", False), ("region", "Region", False),
            ("aws_access_key_id", "Access key id", False),
