@@ -19,7 +19,7 @@ from vvdesk.services.picture_cache import PictureCache, cache_key
 from vvdesk.services.session import ApiSession, ConnState
 
 BATCH = 100
-RECHECK_S = 5.0  # first wait before asking again for a picture the server did not have
+RECHECK_S = 2.0  # first wait before asking again for a picture the server did not have
 RECHECK_MAX_S = 300.0  # the wait doubles per miss, up to this
 PICTURE_SIZE = QSize(160, 120)  # the grid's cell; the list scales it down when painting
 
