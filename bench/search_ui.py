@@ -2,10 +2,12 @@
 fired) to its rows shown in the Search tab, and the longest UI-thread stall meanwhile.
 
 Starts a seeded sandbox, fills one index with BENCH_SEARCH_MEDIA x BENCH_SEARCH_PER_MEDIA
-(default 20 x 1000) segments (bench fill: no pictures), then drives the real SearchPane,
-SearchResultModel and SearchService (one ApiSession, offscreen) through
-BENCH_SEARCH_QUERIES (default 60) word searches (top_k 100) on that index and as many on
-the demo archive (whose results carry JPEG thumbnails, decoded in a worker). A 2 ms
+(default 20 x 1000) segments (bench fill: no pictures) and another with
+BENCH_SEARCH_PICTURED x 100 (default 10 x 100) segments that have pictures, then drives
+the real SearchPane, SearchResultModel and SearchService (one ApiSession, offscreen)
+through BENCH_SEARCH_QUERIES (default 60) word searches (top_k 100, the API's maximum) on
+each of them and as many on the demo archive (whose few results carry JPEG thumbnails).
+Answers are parsed and validated, and thumbnails decoded, in a worker thread. A 2 ms
 heartbeat timer measures the longest gap of the UI thread during the searches and, the
 same way, while idle for as long (the floor of this machine at this moment). Showing a
 page of rows (model + synchronous repaint) is timed in wall time and in the GUI thread's
@@ -30,6 +32,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 KEY = "sk_test_" + "c3" * 24
 MEDIA = int(os.environ.get("BENCH_SEARCH_MEDIA", 20))
 PER_MEDIA = int(os.environ.get("BENCH_SEARCH_PER_MEDIA", 1000))
+PICTURED = int(os.environ.get("BENCH_SEARCH_PICTURED", 10))  # x 100 segments with pictures
 QUERIES = int(os.environ.get("BENCH_SEARCH_QUERIES", 60))
 PROFILE = os.environ.get("BENCH_PROFILE")
 WORDS = ("harbor", "street", "forest", "kitchen", "stadium", "office", "beach", "studio",
@@ -110,16 +113,18 @@ async def bench(base_url: str) -> dict[str, float]:
     rng = random.Random(15)
     heart = Heartbeat()
     figures: dict[str, float] = {}
-    for label in ("demo", "bench"):
+    fills = {"bench": {"media": MEDIA, "per_media": PER_MEDIA},
+             "pictured": {"media": PICTURED, "per_media": 100, "pictures": True}}
+    for label in ("demo", "bench", "pictured"):
         # the demo archive first: beside a big index the sandbox's scoped lexical search
         # finds nothing for two words of which one matches (seen here; see the report)
-        if label == "bench":
+        if label in fills:
             async with httpx.AsyncClient(timeout=600) as http:
                 filled = (await http.post(f"{base_url}/_sandbox/bench/fill",
                                           headers={"X-API-Key": KEY},
-                                          json={"media": MEDIA, "per_media": PER_MEDIA})).json()
-            figures["search_ui_bench_segments"] = filled["segments"]
-            index_id, name = filled["index_id"], "Bench"
+                                          json=fills[label])).json()
+            figures[f"search_ui_{label}_segments"] = filled["segments"]
+            index_id, name = filled["index_id"], label.title()
         else:
             index_id, name = "idx_demo_archive", "Demo archive"
         for _ in range(600):  # the demo run is indexed (and pictured) shortly after start

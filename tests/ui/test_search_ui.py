@@ -265,6 +265,24 @@ def test_a_snippet_marks_its_words_and_shows_markup_as_text(qapp):
         ("<i>", False), ("harbor", True), ("</i> & harbour", False)]
 
 
+def test_a_long_snippet_is_cut_to_its_cell_with_the_visible_start_of_a_word_marked(qapp):
+    from PySide6.QtWidgets import QApplication
+
+    from vvdesk.ui.widgets.snippet import Fonts, fit_runs
+
+    fonts = Fonts.of(QApplication.font())
+    said = lambda runs: [(r.text.text(), r.marked) for r in runs]  # noqa: E731
+    short = fit_runs(fonts, "a harbor at night", ["harbor"], 400)
+    assert said(short) == [("a ", False), ("harbor", True), (" at night", False)]
+    room = fonts.advance(False, "fingerprint 0c9551be") + fonts.advance(False, "…")
+    long = "fingerprint 0c9551beb15b0c3d " + "and more words " * 40
+    runs = fit_runs(fonts, long, ["0c9551beb15b0c3d"], room)
+    text = "".join(t for t, _m in said(runs))
+    assert text.startswith("fingerprint 0c95") and text.endswith("…"), text
+    assert runs[1].marked and "0c9551beb15b0c3d".startswith(runs[1].text.text())
+    assert runs[-1].x + runs[-1].width <= room
+
+
 def test_search_by_an_example_picture_finds_the_segment_it_shows(
         qtbot, arun, settings, sandbox, until, archive_segments, tmp_path, monkeypatch):
     import base64

@@ -14,7 +14,15 @@ from collections import OrderedDict
 from dataclasses import dataclass
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QPointF, QRectF, QSize, Qt
-from PySide6.QtGui import QColor, QFont, QFontMetrics, QFontMetricsF, QPainter, QPalette
+from PySide6.QtGui import (
+    QColor,
+    QFont,
+    QFontMetricsF,
+    QPainter,
+    QPalette,
+    QStaticText,
+    QTransform,
+)
 from PySide6.QtWidgets import QApplication, QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
 from vvdesk.search_query import marked_spans
@@ -40,7 +48,7 @@ def snippet_runs(text: str, words: list[str]) -> list[tuple[str, bool]]:
 
 @dataclass(frozen=True)
 class Run:
-    text: str
+    text: QStaticText  # laid out once (plain text): a repaint only draws its glyphs
     marked: bool
     x: float  # from the start of the line
     width: float
@@ -52,39 +60,82 @@ class Fonts:
     bold: QFont
     plain_metrics: QFontMetricsF
     bold_metrics: QFontMetricsF
-    elide_metrics: QFontMetrics
     height: float
     ascent: float
+    char_width: float  # the plain font's average character width
 
     @classmethod
     def of(cls, font: QFont) -> Fonts:
         bold = QFont(font)
         bold.setBold(True)
         plain_m, bold_m = QFontMetricsF(font), QFontMetricsF(bold)
-        return cls(font, bold, plain_m, bold_m, QFontMetrics(font),
-                   max(plain_m.height(), bold_m.height()), max(plain_m.ascent(), bold_m.ascent()))
+        return cls(font, bold, plain_m, bold_m, max(plain_m.height(), bold_m.height()),
+                   max(plain_m.ascent(), bold_m.ascent()), max(1.0, plain_m.averageCharWidth()))
+
+    def font(self, marked: bool) -> QFont:
+        return self.bold if marked else self.plain
+
+    def advance(self, marked: bool, text: str) -> float:
+        return (self.bold_metrics if marked else self.plain_metrics).horizontalAdvance(text)
+
+
+def _run(fonts: Fonts, text: str, marked: bool, x: float, width: float) -> Run:
+    static = QStaticText(text)
+    static.setTextFormat(Qt.TextFormat.PlainText)  # never read as markup
+    static.prepare(QTransform(), fonts.font(marked))
+    return Run(static, marked, x, width)
+
+
+def _fit(fonts: Fonts, text: str, words: list[str], room: float) -> tuple[list[Run], bool]:
+    """The runs of `text` that fit ``room`` px, with an ellipsis where it is cut; and
+    whether it was cut."""
+    out: list[tuple[str, bool, float, float]] = []
+    x = 0.0
+    over: tuple[str, bool, float] | None = None
+    for part, marked in snippet_runs(text, words):
+        width = fonts.advance(marked, part)
+        if x + width > room:
+            over = (part, marked, x)
+            break
+        out.append((part, marked, x, width))
+        x += width
+    if over is None:
+        return [_run(fonts, *r) for r in out], False
+    ellipsis = fonts.advance(False, "…")
+    room_left = room - ellipsis
+    candidates = [(p, m, rx) for p, m, rx, _w in out] + [over]
+    while candidates and candidates[-1][2] >= room_left:
+        candidates.pop()
+    kept = out[:max(0, len(candidates) - 1)]
+    end = kept[-1][2] + kept[-1][3] if kept else 0.0
+    if candidates:
+        part, marked, rx = candidates[-1]
+        low, high = 0, min(len(part), int((room_left - rx) / 1.5) + 1)
+        while low < high:  # the longest start of the run that fits before the ellipsis
+            mid = (low + high + 1) // 2
+            if rx + fonts.advance(marked, part[:mid]) <= room_left:
+                low = mid
+            else:
+                high = mid - 1
+        if low:
+            width = fonts.advance(marked, part[:low])
+            kept.append((part[:low], marked, rx, width))
+            end = rx + width
+    runs = [_run(fonts, *r) for r in kept]
+    runs.append(_run(fonts, "…", False, end, ellipsis))
+    return runs, True
 
 
 def fit_runs(fonts: Fonts, full: str, words: list[str], room: float) -> tuple[Run, ...]:
-    """The snippet elided to fit ``room`` px with its marked words bold (wider than the
-    plain text the eliding measured: it is elided again, shorter, up to four times)."""
-    runs: list[tuple[str, bool]] = []
-    width = int(room)
-    for _ in range(4):
-        text = fonts.elide_metrics.elidedText(full, Qt.TextElideMode.ElideRight, max(0, width))
-        runs = snippet_runs(text, words)
-        total = sum((fonts.bold_metrics if marked else fonts.plain_metrics)
-                    .horizontalAdvance(part) for part, marked in runs)
-        if total <= room:
-            break
-        width -= int(total - room) + 2
-    out: list[Run] = []
-    x = 0.0
-    for part, marked in runs:
-        advance = (fonts.bold_metrics if marked else fonts.plain_metrics).horizontalAdvance(part)
-        out.append(Run(part, marked, x, advance))
-        x += advance
-    return tuple(out)
+    """The snippet cut to fit ``room`` px (an ellipsis at the cut), its marked words bold.
+    Only as much of the text as can show is looked at (half again the characters of
+    average width that fit); text of narrow characters that all fit is looked at whole."""
+    limit = int(room / fonts.char_width * 1.5) + 8
+    if len(full) > limit:
+        runs, cut = _fit(fonts, full[:limit], words, room)
+        if cut:
+            return tuple(runs)
+    return tuple(_fit(fonts, full, words, room)[0])
 
 
 class SnippetDelegate(QStyledItemDelegate):
@@ -125,9 +176,10 @@ class SnippetDelegate(QStyledItemDelegate):
         for run in runs:
             if run.marked:
                 painter.fillRect(QRectF(left + run.x, top, run.width, fonts.height), colors[0])
-            painter.setFont(fonts.bold if run.marked else fonts.plain)
+            painter.setFont(fonts.font(run.marked))
             painter.setPen(colors[1] if run.marked else plain)
-            painter.drawText(QPointF(left + run.x, baseline), run.text)
+            ascent = (fonts.bold_metrics if run.marked else fonts.plain_metrics).ascent()
+            painter.drawStaticText(QPointF(left + run.x, baseline - ascent), run.text)
         painter.restore()
 
     def _runs(self, fonts: Fonts, full: str, words: list[str], room: int) -> tuple[Run, ...]:
