@@ -47,3 +47,15 @@ def test_new_prompt_dialog(qtbot):
     dlg.text.setPlainText("Describe the scene in one sentence.")
     assert ok_enabled(dlg)
     assert dlg.answer() == ("Scenes", "Describe the scene in one sentence.")
+
+
+def test_start_run_offers_segmentations_in_words(qtbot):
+    from vvdesk.ui.dialogs.start_run import StartRunDialog
+
+    dlg = StartRunDialog(None, [], None, ["vid_1"])
+    qtbot.addWidget(dlg)
+    video = [dlg.video_type.itemText(i) for i in range(dlg.video_type.count())]
+    audio = [dlg.audio_type.itemText(i) for i in range(dlg.audio_type.count())]
+    assert video == ["Smart", "Fixed length", "Content-aware"]
+    assert audio == ["Content-aware", "Fixed length"]
+    assert dlg.video_type.itemData(2) == "content_aware"  # the API's value stays the data

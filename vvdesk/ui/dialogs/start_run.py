@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 from vvdesk.ui.dialogs.ask import CheckedDialog
 from vvdesk.ui.keyboard import describe
 from vvdesk.ui.theme import Tone, set_tone
+from vvdesk.vocab import words
 
 VIDEO_TYPES = ("smart", "fixed", "content_aware")
 AUDIO_TYPES = ("content_aware", "fixed")
@@ -56,14 +57,14 @@ class StartRunDialog(QDialog):
         self.video_type = QComboBox()
         describe(self.video_type, "Video segments", "How videos are cut into segments")
         for value in VIDEO_TYPES:  # shown as the API names them; the data is what is sent
-            self.video_type.addItem(value.replace("_", " "), value)
+            self.video_type.addItem(words(value), value)
         self.video_len = QSpinBox(minimum=0, maximum=1000, value=0, suffix=" s")
         describe(self.video_len, "Video segment length",
                  "Seconds per segment (fixed length only: 1-300)")
         self.audio_type = QComboBox()
         describe(self.audio_type, "Audio segments", "How audio is cut into segments")
         for value in AUDIO_TYPES:
-            self.audio_type.addItem(value.replace("_", " "), value)
+            self.audio_type.addItem(words(value), value)
         self.audio_len = QSpinBox(minimum=0, maximum=1000, value=0, suffix=" s")
         describe(self.audio_len, "Audio segment length",
                  "Seconds per segment (fixed length only: 1-300)")
