@@ -3,6 +3,8 @@ fetched; the grid view is remembered; the pictures stay on disk for the next sta
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import pytest
@@ -103,28 +105,33 @@ def test_only_rows_on_screen_get_thumbnails(qtbot, arun, until, settings, sandbo
         assert thumbs.fetched < 40  # the rows scrolled past were never asked for
 
 
-def hide_pictures_once(arun: Any, client: Any, sandbox: Any, video_ids: list[str]) -> None:
-    """The next thumbnail request is answered without pictures, as a server does while the
-    previews are still being made (a fresh upload, the sandbox's first start)."""
-    rows = arun(client.videos.batch_retrieve(video_ids))
+DEMO_IDS = ["vid_demo_drone", "vid_demo_poster", "vid_demo_interview", "vid_demo_harbor"]
+
+
+@contextmanager
+def demo_without_pictures_at_first(qtbot: Any, arun: Any, until: Any, settings: Any,
+                                   sandbox: Any, client: Any, monkeypatch: Any,
+                                   recheck_s: float) -> Iterator[tuple[Any, Any]]:
+    """The demo index in the window, its first thumbnail request answered without pictures,
+    as a server does while the previews are still being made (a fresh upload, the sandbox's
+    first start); a missing picture is asked for again after `recheck_s`."""
+    from vvdesk.services import thumbnails as thumbnail_service
+
+    monkeypatch.setattr(thumbnail_service, "RECHECK_S", recheck_s)
+    rows = arun(client.videos.batch_retrieve(DEMO_IDS))
     body = [{**r.model_dump(mode="json"), "first_thumbnail": None, "gif_data": None}
             for r in rows]
     sandbox.add_fault(path=r"/videos/batch$", method="POST", body=body, times=1)
-
-
-DEMO_IDS = ["vid_demo_drone", "vid_demo_poster", "vid_demo_interview", "vid_demo_harbor"]
+    add_profile(arun, settings, "local", sandbox.base_url, sandbox.api_key)
+    with running_app(qtbot, arun, settings, Options(profile="local")) as app:
+        app.window.resize(1200, 820)
+        yield app, show_index(app, until, "idx_demo_archive", 4)
 
 
 def test_a_picture_missing_at_first_comes_by_itself(qtbot, arun, until, settings, sandbox,
                                                     sdk, monkeypatch):  # noqa: F811
-    from vvdesk.services import thumbnails as thumbnail_service
-
-    monkeypatch.setattr(thumbnail_service, "RECHECK_S", 0.5)
-    hide_pictures_once(arun, sdk, sandbox, DEMO_IDS)
-    add_profile(arun, settings, "local", sandbox.base_url, sandbox.api_key)
-    with running_app(qtbot, arun, settings, Options(profile="local")) as app:
-        app.window.resize(1200, 820)
-        pane = show_index(app, until, "idx_demo_archive", 4)
+    with demo_without_pictures_at_first(qtbot, arun, until, settings, sandbox, sdk,
+                                        monkeypatch, recheck_s=0.5) as (app, pane):
         until(lambda: picture_of(pane, "Festival poster") is not None,
               "the poster's picture, asked for again after the first answer had none", 60)
         assert app.controllers.media.thumbnails.fetched >= 4
@@ -132,14 +139,8 @@ def test_a_picture_missing_at_first_comes_by_itself(qtbot, arun, until, settings
 
 def test_reload_asks_again_for_missing_pictures_at_once(qtbot, arun, until, settings, sandbox,
                                                          sdk, monkeypatch):  # noqa: F811
-    from vvdesk.services import thumbnails as thumbnail_service
-
-    monkeypatch.setattr(thumbnail_service, "RECHECK_S", 120.0)
-    hide_pictures_once(arun, sdk, sandbox, DEMO_IDS)
-    add_profile(arun, settings, "local", sandbox.base_url, sandbox.api_key)
-    with running_app(qtbot, arun, settings, Options(profile="local")) as app:
-        app.window.resize(1200, 820)
-        pane = show_index(app, until, "idx_demo_archive", 4)
+    with demo_without_pictures_at_first(qtbot, arun, until, settings, sandbox, sdk,
+                                        monkeypatch, recheck_s=120.0) as (app, pane):
         thumbs = app.controllers.media.thumbnails
         until(lambda: not app.session.jobs.is_running("thumbnails") and thumbs._absent,
               "the answer without pictures")
