@@ -114,3 +114,29 @@ def test_every_control_has_an_accessible_name_and_a_tooltip(qtbot, arun, until, 
         w.resize(1024, 640)
         shoot(w, "main-1024x640-keyboard.png")
         assert not missing, "\n".join(sorted(set(missing)))
+
+
+def test_f1_lists_every_key_the_window_answers_to(qtbot, arun, until, settings, sandbox):
+    add_profile(arun, settings, "local", sandbox.base_url, sandbox.api_key)
+    with running_app(qtbot, arun, settings, Options(profile="local")) as app:
+        w = app.window
+        select_index(w, until, DEMO_INDEX, "the demo index")
+        w.activateWindow()
+        w.tab_panes["Media"].table.setFocus()
+        qtbot.keyClick(w.tab_panes["Media"].table, Qt.Key.Key_F1)
+        until(lambda: getattr(w, "shortcuts_dialog", None) is not None
+              and w.shortcuts_dialog.isVisible(), "the keyboard shortcuts")
+        dlg = w.shortcuts_dialog
+        listed = {(does, keys) for _section, does, keys in dlg.rows()}
+        assert ("Upload", "Ctrl+U") in listed and ("Search", "Ctrl+F") in listed
+        assert ("Preview: play or pause", "Space") in listed
+        assert ("Preview: ten seconds on", "L") in listed
+        assert ("Media list: play or pause the preview", "Space") in listed
+        # every menu item with a key is there, under its menu, in words
+        for top in w.menuBar().actions():
+            for act in top.menu().actions():
+                if not act.shortcut().isEmpty():
+                    assert any(keys == act.shortcut().toString() and "&" not in does
+                               for does, keys in listed), act.text()
+        shoot(dlg, "keyboard-shortcuts.png")
+        dlg.close()

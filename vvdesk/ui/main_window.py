@@ -241,10 +241,26 @@ class MainWindow(QMainWindow):
         self.view_menu = view
         self._dock_actions: list[QAction] = []
         help_menu = bar.addMenu("&Help")
+        self.act_shortcuts = QAction("&Keyboard shortcuts", self,
+                                     shortcut=QKeySequence(QKeySequence.StandardKey.HelpContents))
+        self.act_shortcuts.setToolTip("Every key the window answers to")
+        self.act_shortcuts.triggered.connect(self.show_shortcuts)
+        help_menu.addAction(self.act_shortcuts)
         about = QAction("&About vvdesk", self)
         about.triggered.connect(lambda: QMessageBox.about(
             self, "About vvdesk", f"vvdesk {__version__}\nA desktop client for VideoVector."))
         help_menu.addAction(about)
+
+    def show_shortcuts(self) -> None:
+        """The list of keys, made afresh each time (panes come with a connection)."""
+        from vvdesk.ui.dialogs.shortcuts import ShortcutsDialog
+
+        old = getattr(self, "shortcuts_dialog", None)
+        if old is not None:
+            old.close()
+            old.deleteLater()
+        self.shortcuts_dialog = ShortcutsDialog(self)
+        self.shortcuts_dialog.show()
 
     def _build_pane_menus(self, bar: Any) -> None:
         from PySide6.QtGui import QAction, QKeySequence

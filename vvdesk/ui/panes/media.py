@@ -217,10 +217,13 @@ class MediaPane(TabPane):
         self.player = PlayerPanel()
         # from the list: Space plays or pauses the preview, Enter goes to the player (its
         # keys: J/K/L, arrows, N); Space is otherwise the list's own "select", already done
-        for keys, slot in (("Space", self.player.toggle), ("Return", self._to_player),
-                           ("Enter", self._to_player)):
+        for keys, what, slot in (
+                ("Space", "Media list: play or pause the preview", self.player.toggle),
+                ("Return", "Media list: go to the preview's player", self._to_player),
+                ("Enter", "", self._to_player)):  # the keypad's: one line in the help is enough
             shortcut = QShortcut(QKeySequence(keys), self.views)
             shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            shortcut.setWhatsThis(what)
             shortcut.activated.connect(slot)
         self.top = QSplitter(Qt.Orientation.Horizontal)  # the list | the preview beside it
         self.top.addWidget(upper)

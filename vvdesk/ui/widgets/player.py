@@ -219,14 +219,20 @@ class PlayerPanel(QWidget):
         lay.addWidget(self.timeline)
         lay.addLayout(matches)
 
-        for keys, slot in (("Space", self.toggle), ("K", self.toggle),
-                           ("J", lambda: self.jump(-JUMP_MS)), ("L", lambda: self.jump(JUMP_MS)),
-                           ("Left", lambda: self.step(-1)), ("Right", lambda: self.step(1)),
-                           ("N", lambda: self.go_to_match(1)),
-                           ("Shift+N", lambda: self.go_to_match(-1)),
-                           ("Ctrl+Shift+F", self.find_this_frame)):
+        # what each key does is said too: Help → Keyboard shortcuts lists it from here
+        for keys, what, slot in (
+                ("Space", "Preview: play or pause", self.toggle),
+                ("K", "Preview: play or pause", self.toggle),
+                ("J", "Preview: ten seconds back", lambda: self.jump(-JUMP_MS)),
+                ("L", "Preview: ten seconds on", lambda: self.jump(JUMP_MS)),
+                ("Left", "Preview: one frame back", lambda: self.step(-1)),
+                ("Right", "Preview: one frame on", lambda: self.step(1)),
+                ("N", "Preview: the next search match", lambda: self.go_to_match(1)),
+                ("Shift+N", "Preview: the previous search match", lambda: self.go_to_match(-1)),
+                ("Ctrl+Shift+F", "Preview: find this frame", self.find_this_frame)):
             sc = QShortcut(QKeySequence(keys), self)
             sc.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            sc.setWhatsThis(what)
             sc.activated.connect(slot)
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.show_media(None, QUrl())
