@@ -92,8 +92,8 @@ async def burst(base_url: str, folder: Path, workdir: Path) -> dict[str, float]:
 
     await started(beat)
     t1 = time.perf_counter()
-    await until(lambda: model.counts["done"] >= UPLOADS)
-    out["files_per_s"] = model.counts["done"] / (time.perf_counter() - t1)
+    await until(lambda: model.counts[TState.DONE] >= UPLOADS)
+    out["files_per_s"] = model.counts[TState.DONE] / (time.perf_counter() - t1)
     out["upload_stall_ms"] = await stopped(beat)
 
     await started(beat)

@@ -124,7 +124,8 @@ def fill_cache(cache: Any, origin: str, n: int) -> None:
         data = QByteArray()
         buf = QBuffer(data)
         buf.open(QIODevice.OpenModeFlag.WriteOnly)
-        img.save(buf, "JPEG", 80)
+        # the stub says format is bytes; the binding takes str (bytes raises ValueError)
+        img.save(buf, "JPEG", 80)  # type: ignore[call-overload]
         jpegs.append(bytes(data.data()))
     for i in range(n):
         cache.put(cache_key(origin, f"vid_bench_{i:05d}"), jpegs[i % len(jpegs)])

@@ -54,7 +54,8 @@ async def measure(sb: Any, n: int, workdir: Path) -> int:
             stamps.append(tracker.clock())
         return original(endpoint, *a, **k)
 
-    http.get = counted
+    # the probe stands in for the client's method (setattr: mypy forbids assigning a method)
+    setattr(http, "get", counted)  # noqa: B010
     start = tracker.clock()
     tracker.autostart = True
     tracker._kick()  # start polling as right after a create

@@ -24,10 +24,14 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from tests.sandbox_proc import SandboxProcess
+
+if TYPE_CHECKING:
+    from videovector import FilterCondition
 
 MEDIA = int(os.environ.get("BENCH_SEARCH_MEDIA", 100))
 PER_MEDIA = int(os.environ.get("BENCH_SEARCH_PER_MEDIA", 1000))
@@ -90,8 +94,9 @@ async def bench(sb: SandboxProcess) -> dict[str, float]:
         filter_ms: list[float] = []
         filter_cpu = -cpu_seconds(sb.pid)
         for i in range(QUERIES):
-            conditions = [{"field": "label", "operator": "equals", "value": rng.choice(WORDS),
-                           "type": "string"}]
+            conditions: list[FilterCondition] = [
+                {"field": "label", "operator": "equals", "value": rng.choice(WORDS),
+                 "type": "string"}]
             if i % 5 == 0:
                 conditions.append({"field": "confidence", "operator": "greater_than",
                                    "value": round(rng.random(), 2), "type": "number"})
