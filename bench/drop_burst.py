@@ -16,6 +16,7 @@ import shutil
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 os.environ["QT_QPA_PLATFORM"] = "offscreen"
@@ -28,9 +29,9 @@ FILES = int(os.environ.get("BENCH_DROP_FILES", 2000))
 UPLOADS = int(os.environ.get("BENCH_DROP_UPLOADS", 300))
 
 
-async def until(predicate: object, timeout: float = 600.0) -> None:
+async def until(predicate: Callable[[], bool], timeout: float = 600.0) -> None:
     deadline = time.monotonic() + timeout
-    while not predicate():  # type: ignore[operator]
+    while not predicate():
         if time.monotonic() > deadline:
             raise SystemExit("timed out")
         await asyncio.sleep(0.01)

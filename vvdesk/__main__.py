@@ -10,6 +10,12 @@ import argparse
 import os
 import sys
 import time
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # (imported late at run time: startup speed)
+    from PySide6.QtWidgets import QApplication, QWidget
+
+    from vvdesk.app import VvdeskApp
 
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
 
@@ -132,20 +138,20 @@ def main(argv: list[str] | None = None) -> int:
     return status
 
 
-def _paint_now(app: object, window: object, budget_s: float = 0.5) -> None:
+def _paint_now(app: QApplication, window: QWidget, budget_s: float = 0.5) -> None:
     """Process events until the window is exposed (painted), at most budget_s.
 
     Nothing async exists yet; input arriving meanwhile stays queued for the real loop.
     """
-    handle = window.windowHandle()  # type: ignore[attr-defined]
+    handle = window.windowHandle()
     deadline = time.monotonic() + budget_s
-    app.processEvents()  # type: ignore[attr-defined]
+    app.processEvents()
     while handle is not None and not handle.isExposed() and time.monotonic() < deadline:
         time.sleep(0.002)
-        app.processEvents()  # type: ignore[attr-defined]
+        app.processEvents()
 
 
-def _install_signal_handlers(vapp: object) -> None:
+def _install_signal_handlers(vapp: VvdeskApp) -> None:
     """SIGINT/SIGTERM quit cleanly; a second one, while the cleanup is still running (or
     stuck), ends the process at once: asking to quit must always end the app."""
     import asyncio
@@ -161,7 +167,7 @@ def _install_signal_handlers(vapp: object) -> None:
             logging.shutdown()
             os._exit(1)
         asked.append(time.monotonic())
-        vapp.quit()  # type: ignore[attr-defined]
+        vapp.quit()
 
     loop = asyncio.get_event_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):

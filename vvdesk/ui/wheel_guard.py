@@ -10,6 +10,8 @@ event over an unfocused one goes to the scroll area around it instead.
 
 from __future__ import annotations
 
+from typing import TypeGuard
+
 from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QWheelEvent
 from PySide6.QtWidgets import (
@@ -26,7 +28,7 @@ GUARDED = (QComboBox, QAbstractSpinBox, QAbstractSlider)
 _WHEEL, _POLISH = QEvent.Type.Wheel, QEvent.Type.Polish
 
 
-def is_guarded(obj: QObject) -> bool:
+def is_guarded(obj: QObject) -> TypeGuard[QWidget]:
     """A value control the wheel must not change by passing over it (scroll bars scroll)."""
     return isinstance(obj, GUARDED) and not isinstance(obj, QScrollBar)
 
@@ -49,12 +51,13 @@ class WheelGuard(QObject):
     def eventFilter(self, obj: QObject, event: QEvent) -> bool:
         kind = event.type()
         if kind == _POLISH:
-            if is_guarded(obj) and obj.focusPolicy() == Qt.FocusPolicy.WheelFocus:  # type: ignore[attr-defined]
-                obj.setFocusPolicy(Qt.FocusPolicy.StrongFocus)  # type: ignore[attr-defined]
+            if is_guarded(obj) and obj.focusPolicy() == Qt.FocusPolicy.WheelFocus:
+                obj.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
             return False
-        if kind != _WHEEL or not is_guarded(obj) or has_focus(obj):  # type: ignore[arg-type]
+        if (kind != _WHEEL or not isinstance(event, QWheelEvent) or not is_guarded(obj)
+                or has_focus(obj)):
             return False
-        self._scroll_instead(obj, event)  # type: ignore[arg-type]
+        self._scroll_instead(obj, event)
         return True  # the control never sees it
 
     @staticmethod

@@ -26,7 +26,7 @@ from vvdesk.ui.keyboard import describe
 from vvdesk.ui.panes.tab_pane import TabPane
 from vvdesk.ui.widgets.automation_forms import AutomationForm, ExportForm, ImportForm
 from vvdesk.ui.widgets.elided import ElidedLabel
-from vvdesk.vocab import automation_problems
+from vvdesk.vocab import AutomationKind, automation_problems
 
 
 class AutomationsPane(TabPane):
@@ -45,7 +45,9 @@ class AutomationsPane(TabPane):
         self.read_only_note = QLabel()  # why the forms cannot be changed, when they cannot
         self.read_only_note.setWordWrap(True)
         self.read_only_note.hide()
-        self.forms: dict[str, AutomationForm] = {"import": ImportForm(), "export": ExportForm()}
+        self.import_form, self.export_form = ImportForm(), ExportForm()
+        self.forms: dict[str, AutomationForm] = {"import": self.import_form,
+                                                 "export": self.export_form}
         self.save_btn = QPushButton("Save")
         self.save_btn.setToolTip("Save both automations (Ctrl+S)")
         self.revert_btn = QPushButton("Revert")
@@ -56,8 +58,8 @@ class AutomationsPane(TabPane):
                   context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
         body = QWidget()
         bl = QVBoxLayout(body)
-        bl.addWidget(self.forms["import"])
-        bl.addWidget(self.forms["export"])
+        bl.addWidget(self.import_form)
+        bl.addWidget(self.export_form)
         bl.addStretch()
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
@@ -124,8 +126,8 @@ class AutomationsPane(TabPane):
     def show_loaded(self, index_id: str, imp: Any, exp: Any) -> None:
         if self.index is None or index_id != self.index.index_id:
             return
-        self.forms["import"].show_saved(imp)
-        self.forms["export"].show_saved(exp)
+        self.import_form.show_saved(imp)
+        self.export_form.show_saved(exp)
         for form in self.forms.values():
             form.setEnabled(not self.read_only())
         self._update_dirty()
@@ -147,13 +149,11 @@ class AutomationsPane(TabPane):
 
     def set_connectors(self, items: list[Any]) -> None:
         self._connectors = list(items)
-        imp, exp = self.forms["import"], self.forms["export"]
-        imp.set_choices([c for c in items if "import" in (c.scopes or [])])  # type: ignore[attr-defined]
-        exp.set_choices([c for c in items if "export" in (c.scopes or [])])  # type: ignore[attr-defined]
+        self.import_form.set_choices([c for c in items if "import" in (c.scopes or [])])
+        self.export_form.set_choices([c for c in items if "export" in (c.scopes or [])])
 
     def set_prompts(self, prompts: list[Any]) -> None:
-        form = self.forms["import"]
-        form.set_choices(  # type: ignore[attr-defined]
+        self.import_form.set_choices(
             [c for c in self._connectors if "import" in (c.scopes or [])], prompts)
 
     # actions ----------------------------------------------------------------------
@@ -162,10 +162,12 @@ class AutomationsPane(TabPane):
         if self.index is None:
             return False
         ok = True
-        for kind, form in self.forms.items():
+        kinds: tuple[tuple[AutomationKind, AutomationForm], ...] = (
+            ("import", self.import_form), ("export", self.export_form))
+        for kind, form in kinds:
             if not form.is_dirty():
                 continue
-            problems = automation_problems(kind, form.values())  # type: ignore[arg-type]
+            problems = automation_problems(kind, form.values())
             form.show_errors(problems)
             if problems:
                 ok = False
@@ -196,8 +198,7 @@ class AutomationsPane(TabPane):
 
     def set_folder(self, kind: str, folder: str) -> None:
         """The folder picked by browsing the connector goes into the form's field."""
-        form = self.forms[kind]
-        target = form.prefix if kind == "import" else form.subpath  # type: ignore[attr-defined]
+        target = self.import_form.prefix if kind == "import" else self.export_form.subpath
         target.setText(folder)
 
     def _update_dirty(self) -> None:

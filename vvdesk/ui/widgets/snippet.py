@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections import OrderedDict
 from dataclasses import dataclass
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QPointF, QRectF, QSize, Qt
+from PySide6.QtCore import QModelIndex, QObject, QPersistentModelIndex, QPointF, QRectF, QSize, Qt
 from PySide6.QtGui import (
     QColor,
     QFont,
@@ -139,8 +139,8 @@ def fit_runs(fonts: Fonts, full: str, words: list[str], room: float) -> tuple[Ru
 
 
 class SnippetDelegate(QStyledItemDelegate):
-    def __init__(self, words_role: int, parent: object = None) -> None:
-        super().__init__(parent)  # type: ignore[arg-type]
+    def __init__(self, words_role: int, parent: QObject | None = None) -> None:
+        super().__init__(parent)
         self.words_role = words_role
         self._colors: dict[tuple[int, bool], tuple[QColor, QColor]] = {}  # per palette
         self._fonts: dict[str, Fonts] = {}
