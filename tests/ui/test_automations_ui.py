@@ -85,8 +85,8 @@ def test_connector_create_test_browse_then_import_automation_with_pause_and_resu
         until(lambda: dlg.model.rowCount() == 1, "the new connector in the list")
         assert "Created “Archive bucket”" in dlg.outcome.text()
         row = [dlg.model.index(0, c).data() for c in range(dlg.model.columnCount())]
-        assert row[:6] == ["Archive bucket", "s3", "archive-in", "import, export", "all",
-                           "vvdesk-exports"]
+        assert row[:6] == ["Archive bucket", "Amazon S3", "archive-in", "Import, Export",
+                           "All files", "vvdesk-exports"]
         assert "super-secret-value" not in repr(dlg.model.rows()[0])
         bucket = sb.data_dir / "buckets" / "archive-in"
         assert bucket.is_dir()
