@@ -43,6 +43,9 @@ def test_a_garbled_long_answer_is_said_and_asked_once(what: str) -> None:
 
         problem = asyncio.run(scenario())
         assert "cut off or garbled" in problem.message, problem.message
+        listed = "the index list" if what == "indexes" else "the search results"
+        assert problem.message.startswith(
+            f"The server's answer with {listed} could not be read"), problem.message
         assert len(stub.seen) == 1, stub.paths()
 
 

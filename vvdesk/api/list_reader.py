@@ -182,11 +182,13 @@ class ListRead:
             ProblemKind.BAD_RESPONSE)
 
     def unreadable(self, why: ValueError) -> UserFacingError:
-        what = (f"a list of {self.noun}s" if isinstance(why, NotAList)
-                else f"readable {self.what} (it was cut off or garbled)")
+        said = (f"The server answered with something that is not a list of {self.noun}s."
+                if isinstance(why, NotAList) else
+                f"The server's answer with {self.what} could not be read (it was cut off "
+                "or garbled).")
         return UserFacingError(
-            f"The server answered with something that is not {what}. Try again later; "
-            "if it keeps happening, tell the server's admin.", ProblemKind.BAD_RESPONSE)
+            f"{said} Try again later; if it keeps happening, tell the server's admin.",
+            ProblemKind.BAD_RESPONSE)
 
     async def consume(self, chunks: AsyncIterator[bytes],
                       on_parse: Callable[[float], None] | None = None) -> None:

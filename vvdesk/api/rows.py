@@ -60,7 +60,7 @@ class Rows:
         return ApiProblem(ProblemKind.BAD_RESPONSE, (
             f"The server sent {rows} that vvdesk cannot read (a value was missing or of the "
             f"wrong kind), so {'they are' if n != 1 else 'it is'} not shown; the other "
-            f"{others}. Refresh later; if it keeps happening, tell the server's admin."))
+            f"{others}. Try again later; if it keeps happening, tell the server's admin."))
 
 
 def unreadable(what: str) -> UserFacingError:

@@ -31,7 +31,7 @@ if TYPE_CHECKING:
 
 SEARCH_ANSWER_CAP = 64 * MIB  # 100 results with pictures are ~1-5 MB
 NOUN = "search result"
-WHAT = "search results"
+WHAT = "the search results"
 
 
 def result_sink(model: Any) -> ModelSink:
