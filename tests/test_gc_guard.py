@@ -32,7 +32,7 @@ def test_qobject_garbage_dies_on_the_gui_thread(arun, until):
         return [[{} for _ in range(20)] for _ in range(50_000)]
 
     data = arun(asyncio.to_thread(worker))
-    until(lambda: Probe.deaths, "the GUI-thread collector", 5)
+    until(lambda: Probe.deaths, "the GUI-thread collector", 20)
     del data
     assert Probe.deaths == [True]  # collected once, and on the GUI thread (False: a worker)
 
@@ -52,7 +52,7 @@ def test_settle_sets_live_objects_aside_and_still_collects_garbage(until):
         after.me = after  # garbage made later is still the guard's to collect
         del after
         churn = [{} for _ in range(2000)]  # over the gen-0 threshold for the GUI timer
-        until(lambda: len(Probe.deaths) == 2, "the GUI-thread collector", 5)
+        until(lambda: len(Probe.deaths) == 2, "the GUI-thread collector", 20)
         del churn
     finally:
         gc_guard.thaw()

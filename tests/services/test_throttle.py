@@ -13,7 +13,7 @@ def test_burst_runs_the_action_first_and_once_at_the_end(arun, until):
     for _ in range(50):
         throttle.poke()
     assert calls == [0]  # the first is served at once
-    until(lambda: len(calls) == 2, "the folded follow-up", 2)
+    until(lambda: len(calls) == 2, "the folded follow-up", 10)
     arun(asyncio.sleep(0.5))
     assert len(calls) == 2  # the other 48 were folded into that one
     throttle.poke()  # a quiet interval later: served at once again

@@ -303,7 +303,7 @@ def test_tracking_resumes_after_restart_and_downloads(
                     lambda: export_id in tracker.tracked_ids() or saved(),
                     "tracking resumed",
                 )
-                await until_async(lambda: bool(saved()), "the automatic download", timeout=30)
+                await until_async(lambda: bool(saved()), "the automatic download", timeout=60)
                 assert saved()[0].read_bytes() == await sdk_bytes(sb, export_id)
                 model = app.controllers.exports.model
                 await until_async(lambda: model.note(export_id) == "saved", "the saved note")
@@ -363,7 +363,7 @@ def test_cancelled_download_says_so_and_leaves_nothing(
                 await asyncio.sleep(0.5)
                 started = asyncio.get_running_loop().time()
                 dlg.cancel_btn.click()
-                await until_async(lambda: "ancel" in dlg.state.text(), "the cancelled state", 5)
+                await until_async(lambda: "ancel" in dlg.state.text(), "the cancelled state", 30)
                 assert asyncio.get_running_loop().time() - started < 1.0
             finally:
                 sandbox.clear_faults()

@@ -38,7 +38,7 @@ def test_cancel_a_running_run(qtbot, arun, until, settings, tmp_path, monkeypatc
             runs.act_cancel.trigger()
             until(lambda: runs.model.row_for(run_id).status == "cancelled",
                   "the run shown as cancelled", 30)
-            until(lambda: not runs.act_cancel.isEnabled(), "Cancel to turn off", 2)
+            until(lambda: not runs.act_cancel.isEnabled(), "Cancel to turn off", 20)
 
 
 def test_run_details_say_what_it_ran_on_and_when_in_words():

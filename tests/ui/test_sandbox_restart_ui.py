@@ -34,7 +34,7 @@ def test_killed_sandbox_is_restarted_and_the_session_reconnects(
 
             os.kill(old_pid, signal.SIGKILL)
             await until_async(lambda: "The local sandbox stopped" in w.banner.label.text(),
-                              "the stopped sandbox to be said", timeout=10)
+                              "the stopped sandbox to be said", timeout=30)
             assert "Restarting" in w.banner.label.text() or "restarted" in w.banner.label.text()
             await until_async(lambda: app.session is not None and app.session is not old_session
                               and "connected again" in w.banner.label.text(),

@@ -210,18 +210,18 @@ def test_finished_rows_keep_their_real_totals_and_counts_after_a_restart(
                           for t in service.transfers()), "the second upload under way", 20)
         service.cancel(next(t.transfer_id for t in service.transfers()
                             if t.name == "long-take.mp4"))
-        until(lambda: states(app)["long-take.mp4"] == "cancelled", "cancelled", 5)
+        until(lambda: states(app)["long-take.mp4"] == "cancelled", "cancelled", 20)
         before = progress(dock)
         assert before["harbour.mp4"] == "400.0 KB / 400.0 KB"
         assert not before["long-take.mp4"].startswith("0 B")
-        until(lambda: dock.summary.text() == "idle · 1 done · 1 cancelled", "the summary", 2)
+        until(lambda: dock.summary.text() == "idle · 1 done · 1 cancelled", "the summary", 20)
     sandbox.clear_faults()
 
     with running_app(qtbot, arun, settings, Options(profile="local")) as app:
         dock = app.controllers.transfers.dock
         until(lambda: dock.model.rowCount() == 2, "the queue back from the journal", 10)
         assert progress(dock) == before
-        until(lambda: dock.summary.text() == "idle · 1 done · 1 cancelled", "the summary", 2)
+        until(lambda: dock.summary.text() == "idle · 1 done · 1 cancelled", "the summary", 20)
 
 
 def test_the_queue_scrolls_to_newly_queued_files(
@@ -246,7 +246,7 @@ def test_the_queue_scrolls_to_newly_queued_files(
         arun(asyncio.sleep(0.05))  # settled: nothing scrolls by itself
         assert drop(dock, [late])
         until(lambda: dock.model.rowCount() == 31, "the late file queued", 10)
-        until(lambda: shown(30), "the new row scrolled into view", 2)
+        until(lambda: shown(30), "the new row scrolled into view", 20)
         assert not shown(0)
 
 
@@ -304,13 +304,13 @@ def test_queue_summary_adds_up_what_is_left_and_when_it_will_be_done(qtbot, unti
     queue.start_next()
     dock.model.append([queue.progress(going.transfer_id, 800_000_000, 100e6, None,
                                       stalled=False), queue.get(waiting.transfer_id)])
-    until(lambda: dock.summary.text() != "idle", "the summary", 2)
+    until(lambda: dock.summary.text() != "idle", "the summary", 20)
     assert dock.summary.text() == "1 uploading · 1 queued · 800.0 MB of 3.0 GB · about 22 s left"
     # the journal said the waiting one was uploading when the app died: interrupted
     cut_off = queue.get(waiting.transfer_id).with_(state=TState.UPLOADING)
     (again,) = queue.restore([cut_off]).rows
     dock.model.upsert(again)
-    until(lambda: "interrupted" in dock.summary.text(), "the summary", 2)
+    until(lambda: "interrupted" in dock.summary.text(), "the summary", 20)
     assert dock.summary.text() == ("1 uploading · 800.0 MB of 2.0 GB · about 12 s left"
                                    " · 1 interrupted — Retry/resume all to continue")
 
@@ -338,7 +338,7 @@ def test_queue_cancel_del_retry_ctrl_r_clear_and_the_limit_is_remembered(
             dock.view.selectRow(0)
             assert dock.act_cancel.isEnabled() and not dock.act_retry.isEnabled()
             qtbot.keyClick(dock.view, Qt.Key.Key_Delete)  # Del in the queue cancels
-            until(lambda: states(app) == {"reel-07.mp4": "cancelled"}, "cancelled", 1)
+            until(lambda: states(app) == {"reel-07.mp4": "cancelled"}, "cancelled", 20)
             sandbox.clear_faults()
             assert dock.act_retry.isEnabled()
             assert dock.view.actions()[:3] == [dock.act_show, dock.act_cancel,
@@ -348,7 +348,7 @@ def test_queue_cancel_del_retry_ctrl_r_clear_and_the_limit_is_remembered(
             assert dock.act_clear.isEnabled()
             dock.act_clear.trigger()
             assert dock.model.rowCount() == 0
-            until(lambda: dock.summary.text() == "idle", "the summary", 2)
+            until(lambda: dock.summary.text() == "idle", "the summary", 20)
     finally:
         sandbox.clear_faults()
     assert media_titles(sandbox, arun, "idx_demo_archive").count("reel-07.mp4") == 1
