@@ -137,6 +137,7 @@ def no_leftover_timers_or_windows(request: pytest.FixtureRequest) -> Iterator[No
     timers_before = leftovers.active_timers()
     widgets_before = leftovers.top_level_widgets()
     yield
+    leftovers.release_modifier_keys()
     leftovers.settle_qt()
     timers = [t for k, t in leftovers.active_timers().items() if k not in timers_before]
     widgets = [w for k, w in leftovers.top_level_widgets().items()

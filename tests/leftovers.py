@@ -27,6 +27,20 @@ def settle_qt() -> None:
         gc.collect()
 
 
+def release_modifier_keys() -> None:
+    """QTest's click of a shortcut (Ctrl+R) leaves Qt believing Ctrl is still held, and the
+    next test's selectRow() then toggles a row instead of selecting it (a row the app had
+    selected was deselected). A key release, as on a real keyboard, lets go of it."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtGui import QGuiApplication
+    from PySide6.QtTest import QTest
+
+    if QGuiApplication.keyboardModifiers() != Qt.KeyboardModifier.NoModifier:
+        spare = QWidget()
+        QTest.keyRelease(spare, Qt.Key.Key_Control)
+        spare.deleteLater()
+
+
 # tasks ---------------------------------------------------------------------------------------
 def live_tasks(loop: asyncio.AbstractEventLoop) -> list[asyncio.Task[Any]]:
     return [t for t in asyncio.all_tasks(loop) if not t.done()]
