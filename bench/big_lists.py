@@ -6,6 +6,7 @@ and the growth of the process's RSS for:
 
 - ``indexes``: 100k indexes (bench-only ``POST /_sandbox/bench/indexes``), Refresh pressed,
   until the index list holds every one of them;
+- ``indexes_again``: Refresh pressed again with them listed (the same 100k answered);
 - ``exports``: ``GET /exports`` answering 100k export rows (a fault rule with a body: the
   real route caps at 100, a hostile or future server does not), Refresh pressed, until
   the tracker has read them all and the list shows the newest it keeps;
@@ -164,6 +165,13 @@ async def scenario(app: Any) -> None:
     await asyncio.to_thread(control, endpoint, "POST", "/bench/indexes", {"indexes": N})
     await measure("indexes", meter, window.indexes.act_refresh.trigger,
                   lambda: model.rowCount() >= N and not model.is_merging)
+
+    # the same 100k again (F5): nothing changes, 100k fresh rows to compare and let go
+    service = app.controllers.indexes.service
+    loads: list[int] = []
+    service.loaded.connect(lambda items: loads.append(len(items)))
+    await measure("indexes_again", meter, window.indexes.act_refresh.trigger,
+                  lambda: bool(loads) and not model.is_merging)
 
     # exports: one real row as the template, N copies answered for GET /exports
     client = make_client(endpoint.base_url, endpoint.api_key, ca_file=endpoint.ca_file)
