@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 from vvdesk.api.client import ca_file_of, trust_for
 
 if TYPE_CHECKING:
+    import httpx
     from videovector import AsyncVideoVector
 
 MAX_PICTURE_BYTES = 64 * 1024 * 1024
@@ -25,7 +26,7 @@ class MediaLink:
     size: int | None  # bytes, from the link's Content-Range (None if it did not say)
 
 
-async def _plain_client(client: AsyncVideoVector):  # type: ignore[no-untyped-def]
+async def _plain_client(client: AsyncVideoVector) -> httpx.AsyncClient:
     import httpx
 
     return await asyncio.to_thread(

@@ -12,12 +12,15 @@ import os
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO
+from typing import IO, TYPE_CHECKING
 
 from python_multipart.multipart import MultipartParser, parse_options_header
 from starlette.requests import Request
 
 from .errors import ApiError, invalid
+
+if TYPE_CHECKING:
+    from python_multipart.multipart import MultipartCallbacks
 from .gateway import DropConnection
 
 MAX_FIELD_BYTES = 64 * 1024
@@ -127,13 +130,13 @@ async def read_multipart(request: Request, tmp_dir: Path) -> MultipartForm:
         else:
             form.fields.setdefault(state.name, []).append(state.buffer.decode("utf-8", "replace"))
 
-    callbacks = {
+    callbacks: MultipartCallbacks = {
         "on_part_begin": on_part_begin, "on_header_field": on_header_field,
         "on_header_value": on_header_value, "on_header_end": on_header_end,
         "on_headers_finished": on_headers_finished, "on_part_data": on_part_data,
         "on_part_end": on_part_end,
     }
-    parser = MultipartParser(params[b"boundary"], callbacks)  # type: ignore[arg-type]
+    parser = MultipartParser(params[b"boundary"], callbacks)
     try:
         async for chunk in request.stream():
             parser.write(chunk)

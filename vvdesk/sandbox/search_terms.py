@@ -23,6 +23,7 @@ from __future__ import annotations
 import sqlite3
 import unicodedata
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -187,12 +188,12 @@ class Vocabulary:
             self._matrix = None
 
     def near(self, vector: np.ndarray, floor: float, most: int,
-             build: object) -> list[str]:
+             build: Callable[[str], np.ndarray]) -> list[str]:
         """Up to ``most`` words whose vector's cosine with ``vector`` is at least ``floor``."""
         if not self.words:
             return []
         if self._matrix is None:
-            self._matrix = np.stack([build(w) for w in self.words])  # type: ignore[operator]
+            self._matrix = np.stack([build(w) for w in self.words])
         sims = self._matrix @ vector
         order = np.lexsort((np.arange(len(sims)), -sims))[:most]
         return [self.words[i] for i in order if sims[i] >= floor]
