@@ -204,44 +204,23 @@ class IndexRow:
 
 
 class ModelSink:
-    """Every readable row, as the SDK's `model` validates it (`key`: the row's id)."""
+    """Every readable row, as the SDK's `model` validates it (`key`: the row's id), kept as
+    `shape` makes it (the model itself by default; an index list keeps IndexRows)."""
 
-    def __init__(self, model: Any, noun: str, key: str) -> None:
-        self._model, self._key = model, key
+    def __init__(self, model: Any, noun: str, key: str,
+                 shape: Callable[[Any], Any] | None = None) -> None:
+        self._model, self._key, self._shape = model, key, shape
         self._rows = Rows([], noun)
         self._seen = 0
 
     def add(self, raw: Any) -> None:
         i, self._seen = self._seen, self._seen + 1
         try:
-            self._rows.items.append(_checked(raw, self._model, self._key))
+            row = _checked(raw, self._model, self._key)
         except ValueError as exc:
             _skip(self._rows, i, raw, self._key, exc)
-
-    def rows(self) -> Rows:
-        _log_skipped(self._rows)
-        return self._rows
-
-    def discard(self) -> None:
-        let_go(self._rows)
-
-
-class IndexSink:
-    """Every readable index, as IndexRows."""
-
-    def __init__(self) -> None:
-        from videovector import Index
-
-        self._model = Index
-        self._rows = Rows([], "index")
-        self._seen = 0
-
-    def add(self, raw: Any) -> None:
-        i, self._seen = self._seen, self._seen + 1
-        try:
-            self._rows.items.append(IndexRow.of(_checked(raw, self._model, "index_id")))
-        except ValueError as exc:
-            _skip(self._rows, i, raw, "index_id", exc)
+            return
+        self._rows.items.append(row if self._shape is None else self._shape(row))
 
     def rows(self) -> Rows:
         _log_skipped(self._rows)
@@ -323,6 +302,9 @@ async def index_runs_page(client: AsyncVideoVector, index_id: str, limit: int,
 async def list_indexes(client: AsyncVideoVector, include_defaults: bool,
                        cap_bytes: int = INDEX_LIST_CAP) -> Rows:
     """Every index, as IndexRows."""
+    from videovector import Index
+
+    sink = ModelSink(Index, "index", "index_id", shape=IndexRow.of)
     return await read_list(client, ListRead("/indexes", "the index list", "index",
-                                            cap_bytes, IndexSink()),
+                                            cap_bytes, sink),
                            {"include_defaults": include_defaults})
